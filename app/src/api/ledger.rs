@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+
+use crate::model::error::AppError;
+use crate::model::ledger::{
+    JournalFilter, JournalPage, ModifyRequest, RecordOutcome, RecordRequest, TransactionView,
+};
+
+#[server(endpoint = "transaction-record", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn record_transaction(request: RecordRequest) -> Result<RecordOutcome, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::ledger::record_transaction(&state.db, &user, &request).await
+}
+
+#[server(endpoint = "transaction-modify", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn modify_transaction(request: ModifyRequest) -> Result<RecordOutcome, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::ledger::modify_transaction(&state.db, &user, &request).await
+}
+
+#[server(endpoint = "client-history")]
+pub async fn client_history(client_id: i64) -> Result<Vec<TransactionView>, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::ledger::client_history(&state.db, &user, client_id).await
+}
+
+#[server(endpoint = "journal", input = server_fn::codec::Json)]
+pub async fn journal(filter: JournalFilter) -> Result<JournalPage, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::ledger::journal(&state.db, &user, &filter).await
+}

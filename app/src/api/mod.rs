@@ -1,0 +1,67 @@
+//! Server functions: thin wrappers that authenticate, call a service and map its error.
+//! Every endpoint has a stable name so URLs survive rebuilds.
+
+pub mod auth;
+pub mod clients;
+pub mod ledger;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod support {
+    use axum::http::{HeaderValue, header::SET_COOKIE};
+    use axum_extra::extract::CookieJar;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    use crate::model::auth::CurrentUser;
+    use crate::model::error::AppError;
+    use crate::services::state::AppState;
+
+    pub const SESSION_COOKIE: &str = "comptoir_session";
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::Internal
+        })
+    }
+
+    pub async fn session_token() -> Option<String> {
+        let jar = leptos_axum::extract::<CookieJar>().await.ok()?;
+        jar.get(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+    }
+
+    pub async fn optional_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+        match session_token().await {
+            Some(token) => crate::services::auth::user_for_session(&state.db, &token).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The signed-in user, or `Unauthenticated` (with its 401 status).
+    pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
+        let state = state()?;
+        match optional_user(&state).await? {
+            Some(user) => Ok((state, user)),
+            None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// The session cookie: HttpOnly, SameSite=Lax, Secure over https; without `max_age` it ends
+    /// with the browser.
+    pub fn set_session_cookie(value: &str, max_age_seconds: Option<i64>, secure: bool) {
+        let mut cookie = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Some(seconds) = max_age_seconds {
+            cookie.push_str(&format!("; Max-Age={seconds}"));
+        }
+        if secure {
+            cookie.push_str("; Secure");
+        }
+        if let (Some(response), Ok(header)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(&cookie),
+        ) {
+            response.append_header(SET_COOKIE, header);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The user's-language text for every error and field problem.
+
+use leptos::prelude::*;
+
+use leptos_i18n::I18nContext;
+
+use crate::i18n::*;
+use crate::model::error::{AppError, FieldProblem};
+use crate::model::password::PasswordRule;
+
+pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    match error {
+        AppError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Invalid(_) => t_string!(i18n, errors.invalid).to_string(),
+        AppError::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
+        AppError::TooManyAttempts {
+            retry_after_seconds,
+        } => {
+            let seconds = *retry_after_seconds;
+            t_string!(i18n, errors.too_many_attempts, seconds).to_string()
+        }
+        AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
+        AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
+        AppError::InsufficientBalance => t_string!(i18n, errors.insufficient_balance).to_string(),
+        AppError::IdempotencyConflict => t_string!(i18n, errors.idempotency_conflict).to_string(),
+        AppError::Internal => t_string!(i18n, errors.internal).to_string(),
+        AppError::Communication(_) => t_string!(i18n, errors.communication).to_string(),
+    }
+}
+
+pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String {
+    match problem {
+        FieldProblem::Required => t_string!(i18n, field.required).to_string(),
+        FieldProblem::TooLong { max } => {
+            let max = *max;
+            t_string!(i18n, field.too_long, max).to_string()
+        }
+        FieldProblem::ControlCharacters => t_string!(i18n, field.control_characters).to_string(),
+        FieldProblem::InvalidEmail => t_string!(i18n, field.invalid_email).to_string(),
+        FieldProblem::InvalidPhone => t_string!(i18n, field.invalid_phone).to_string(),
+        FieldProblem::InvalidPostalCode => t_string!(i18n, field.invalid_postal_code).to_string(),
+        FieldProblem::InvalidDate => t_string!(i18n, field.invalid_date).to_string(),
+        FieldProblem::DateInFuture => t_string!(i18n, field.date_in_future).to_string(),
+        FieldProblem::InvalidChoice => t_string!(i18n, field.invalid_choice).to_string(),
+        FieldProblem::PasswordRules(rules) => {
+            let mut text = t_string!(i18n, field.password_rules).to_string();
+            for rule in rules {
+                text.push(' ');
+                text.push_str(&rule_text(i18n, *rule));
+                text.push('.');
+            }
+            text
+        }
+        FieldProblem::PasswordsDiffer => t_string!(i18n, field.passwords_differ).to_string(),
+        FieldProblem::PointsOutOfRange { max } => {
+            let max = *max;
+            t_string!(i18n, field.points_out_of_range, max).to_string()
+        }
+        FieldProblem::InvalidAmount => t_string!(i18n, field.invalid_amount).to_string(),
+        FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
+        FieldProblem::Malformed => t_string!(i18n, field.malformed).to_string(),
+    }
+}
+
+pub fn rule_text(i18n: I18nContext<Locale>, rule: PasswordRule) -> String {
+    match rule {
+        PasswordRule::MinLength => t_string!(i18n, password_rules.min_length).to_string(),
+        PasswordRule::Digit => t_string!(i18n, password_rules.digit).to_string(),
+        PasswordRule::Uppercase => t_string!(i18n, password_rules.uppercase).to_string(),
+        PasswordRule::Special => t_string!(i18n, password_rules.special).to_string(),
+        PasswordRule::MaxLength => t_string!(i18n, password_rules.max_length).to_string(),
+        PasswordRule::NotCommon => t_string!(i18n, password_rules.not_common).to_string(),
+    }
+}
+
+/// A form-level error message, announced to screen readers.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(
+            |error| view! { <p class="form-error" role="alert">{error_text(i18n, &error)}</p> },
+        )
+    }
+}

@@ -1,0 +1,92 @@
+//! The frame of every signed-in page: header, navigation, language switch, logout.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Outlet, Redirect};
+
+use super::session::use_session;
+use crate::api::auth::logout;
+use crate::i18n::*;
+use crate::model::auth::CurrentUser;
+
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |locale: Locale, label: &'static str, name: &'static str| {
+        view! {
+            <button
+                type="button"
+                lang=locale.as_str()
+                aria-label=name
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, nav.language)>
+            {button(Locale::fr, "FR", "Français")}
+            {button(Locale::en, "EN", "English")}
+        </div>
+    }
+}
+
+#[component]
+fn AppHeader(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = logout().await;
+            session.refresh();
+        });
+    };
+    view! {
+        <header class="app-header">
+            <A href="/clients" attr:class="brand">
+                {user.shop_name.clone()}
+            </A>
+            <nav aria-label=move || t_string!(i18n, nav.main)>
+                <A href="/clients">{t!(i18n, nav.clients)}</A>
+                <A href="/journal">{t!(i18n, nav.journal)}</A>
+            </nav>
+            <div class="account">
+                <span>{user.display_name.clone()}</span>
+                <LanguageSwitch />
+                <button type="button" on:click=sign_out>
+                    {t!(i18n, nav.logout)}
+                </button>
+            </div>
+        </header>
+    }
+}
+
+/// Shows the page to a signed-in user; sends anyone else to the login page.
+#[component]
+pub fn SignedInLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                session
+                    .user
+                    .get()
+                    .map(|answer| match answer {
+                        Ok(Some(user)) => {
+                            view! {
+                                <AppHeader user />
+                                <main>
+                                    <Outlet />
+                                </main>
+                            }
+                                .into_any()
+                        }
+                        _ => view! { <Redirect path="/connexion" /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}

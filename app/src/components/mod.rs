@@ -1,0 +1,13 @@
+//! Reusable pieces of the pages.
+
+pub mod client_form;
+pub mod errors;
+pub mod field;
+pub mod history_table;
+pub mod layout;
+pub mod modal;
+pub mod modify_dialog;
+pub mod password_rules;
+pub mod pwa;
+pub mod session;
+pub mod transaction_dialog;

@@ -1,0 +1,364 @@
+//! Clients as the pages and server functions exchange them, and the form rules both sides check.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::error::{AppError, FieldErrors, FieldProblem};
+use super::phone::normalize_phone;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_ADDRESS_CHARS: usize = 200;
+pub const MAX_NOTE_CHARS: usize = 2000;
+/// How many rows a search returns; the total count tells how many more matched.
+pub const SEARCH_PAGE_SIZE: u64 = 50;
+/// Counting stops here: "1 000+" is as useful at the till as an exact figure, and much faster.
+pub const SEARCH_COUNT_CAP: u64 = 1000;
+
+/// CJEU C-394/23: a shop may not force a gender choice, so "not specified" is a real answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Civility {
+    Madame,
+    Monsieur,
+    Unspecified,
+}
+
+impl Civility {
+    pub const ALL: [Civility; 3] = [Civility::Madame, Civility::Monsieur, Civility::Unspecified];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Civility::Madame => "mme",
+            Civility::Monsieur => "m",
+            Civility::Unspecified => "nc",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|civility| civility.code() == code)
+    }
+}
+
+/// The client form as typed: every field a string, exactly what the browser holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientForm {
+    pub civility: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub birth_date: String,
+    pub note: String,
+}
+
+/// A form that passed every rule, with values in their stored shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidClient {
+    pub civility: Civility,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+fn has_control_characters(value: &str, allow_newlines: bool) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+}
+
+fn text_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+    allow_newlines: bool,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        if required {
+            errors.add(field, FieldProblem::Required);
+        }
+        return None;
+    }
+    if value.chars().count() > max {
+        errors.add(field, FieldProblem::TooLong { max });
+        return None;
+    }
+    if has_control_characters(value, allow_newlines) {
+        errors.add(field, FieldProblem::ControlCharacters);
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// A plausible address: one `@`, something before it, a dotted domain after, no spaces.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// French postal codes are five digits, kept as text (`01000`, `20000`, `97400`).
+pub fn is_valid_postal_code(code: &str) -> bool {
+    code.len() == 5 && code.chars().all(|c| c.is_ascii_digit())
+}
+
+impl ClientForm {
+    /// Checks every rule and returns all problems at once, so each field shows its own message.
+    pub fn validate(&self, today: NaiveDate) -> Result<ValidClient, AppError> {
+        let mut errors = FieldErrors::default();
+        let civility = match self.civility.trim() {
+            "" => {
+                errors.add("civility", FieldProblem::Required);
+                None
+            }
+            code => Civility::from_code(code).or_else(|| {
+                errors.add("civility", FieldProblem::InvalidChoice);
+                None
+            }),
+        };
+        let first_name = text_field(
+            &mut errors,
+            "first_name",
+            &self.first_name,
+            true,
+            MAX_NAME_CHARS,
+            false,
+        );
+        let last_name = text_field(
+            &mut errors,
+            "last_name",
+            &self.last_name,
+            true,
+            MAX_NAME_CHARS,
+            false,
+        );
+        let email = text_field(
+            &mut errors,
+            "email",
+            &self.email,
+            true,
+            MAX_EMAIL_CHARS,
+            false,
+        )
+        .map(|email| email.to_lowercase())
+        .filter(|email| {
+            let valid = is_valid_email(email);
+            if !valid {
+                errors.add("email", FieldProblem::InvalidEmail);
+            }
+            valid
+        });
+        let phone =
+            text_field(&mut errors, "phone", &self.phone, false, 40, false).and_then(|phone| {
+                normalize_phone(&phone)
+                    .map_err(|_| errors.add("phone", FieldProblem::InvalidPhone))
+                    .ok()
+            });
+        let address = text_field(
+            &mut errors,
+            "address",
+            &self.address,
+            false,
+            MAX_ADDRESS_CHARS,
+            false,
+        );
+        let postal_code = text_field(
+            &mut errors,
+            "postal_code",
+            &self.postal_code,
+            false,
+            MAX_NAME_CHARS,
+            false,
+        )
+        .filter(|code| {
+            let valid = is_valid_postal_code(code);
+            if !valid {
+                errors.add("postal_code", FieldProblem::InvalidPostalCode);
+            }
+            valid
+        });
+        let city = text_field(
+            &mut errors,
+            "city",
+            &self.city,
+            false,
+            MAX_NAME_CHARS,
+            false,
+        );
+        let birth_date = match self.birth_date.trim() {
+            "" => None,
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) if date > today => {
+                    errors.add("birth_date", FieldProblem::DateInFuture);
+                    None
+                }
+                Ok(date) if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(date) => {
+                    errors.add("birth_date", FieldProblem::InvalidDate);
+                    None
+                }
+                Ok(date) => Some(date),
+                Err(_) => {
+                    errors.add("birth_date", FieldProblem::InvalidDate);
+                    None
+                }
+            },
+        };
+        let note = text_field(&mut errors, "note", &self.note, false, MAX_NOTE_CHARS, true);
+        errors.into_result()?;
+        match (civility, first_name, last_name, email) {
+            (Some(civility), Some(first_name), Some(last_name), Some(email)) => Ok(ValidClient {
+                civility,
+                first_name,
+                last_name,
+                email,
+                phone,
+                address,
+                postal_code,
+                city,
+                birth_date,
+                note,
+            }),
+            // Unreachable: a missing required value always adds an error above.
+            _ => Err(AppError::invalid("form", FieldProblem::Required)),
+        }
+    }
+}
+
+/// One line of the clients list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRow {
+    pub id: i64,
+    pub civility: Civility,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// Shown form, e.g. `06 12 34 56 78`.
+    pub phone: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub points_balance: i64,
+    /// Last visit in the shop's time zone, `23/11/2026`.
+    pub last_visit: Option<String>,
+}
+
+impl ClientRow {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// The answer to a search: the first rows and how many clients matched in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClientSearchPage {
+    pub rows: Vec<ClientRow>,
+    /// Matching clients, counted up to `SEARCH_COUNT_CAP`.
+    pub total: u64,
+    /// More than `SEARCH_COUNT_CAP` clients matched.
+    pub capped: bool,
+}
+
+/// Everything the client page and the edit form show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDetail {
+    pub row: ClientRow,
+    pub form: ClientForm,
+    pub visit_count: i64,
+    pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    fn complete_form() -> ClientForm {
+        ClientForm {
+            civility: "mme".into(),
+            first_name: " Hélène ".into(),
+            last_name: "Dupont".into(),
+            email: "Helene.Dupont@Example.fr".into(),
+            phone: "06 12 34 56 78".into(),
+            postal_code: "01000".into(),
+            birth_date: "1980-02-29".into(),
+            ..ClientForm::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_normalised() {
+        let client = complete_form().validate(today()).expect("valid");
+        assert_eq!(client.first_name, "Hélène");
+        assert_eq!(client.email, "helene.dupont@example.fr");
+        assert_eq!(client.phone.as_deref(), Some("+33612345678"));
+        assert_eq!(client.postal_code.as_deref(), Some("01000"));
+        assert_eq!(client.address, None);
+    }
+
+    #[test]
+    fn every_missing_required_field_is_reported() {
+        let error = ClientForm::default()
+            .validate(today())
+            .expect_err("invalid");
+        let errors = error.field_errors().expect("field errors");
+        for field in ["civility", "first_name", "last_name", "email"] {
+            assert_eq!(errors.get(field), Some(&FieldProblem::Required), "{field}");
+        }
+    }
+
+    #[test]
+    fn malformed_optional_fields_are_reported_next_to_each_field() {
+        let form = ClientForm {
+            phone: "12".into(),
+            postal_code: "750001".into(),
+            birth_date: "2030-01-01".into(),
+            email: "not-an-address".into(),
+            note: "bell\u{7}".into(),
+            ..complete_form()
+        };
+        let error = form.validate(today()).expect_err("invalid");
+        let errors = error.field_errors().expect("field errors");
+        assert_eq!(errors.get("phone"), Some(&FieldProblem::InvalidPhone));
+        assert_eq!(
+            errors.get("postal_code"),
+            Some(&FieldProblem::InvalidPostalCode)
+        );
+        assert_eq!(errors.get("birth_date"), Some(&FieldProblem::DateInFuture));
+        assert_eq!(errors.get("email"), Some(&FieldProblem::InvalidEmail));
+        assert_eq!(errors.get("note"), Some(&FieldProblem::ControlCharacters));
+    }
+
+    #[test]
+    fn civility_not_specified_is_a_valid_choice() {
+        let form = ClientForm {
+            civility: "nc".into(),
+            ..complete_form()
+        };
+        assert_eq!(
+            form.validate(today()).expect("valid").civility,
+            Civility::Unspecified
+        );
+    }
+}

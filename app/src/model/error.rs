@@ -1,0 +1,140 @@
+//! The one error type every server function returns, shared with the browser so the page can
+//! show the right message for each case.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use super::password::PasswordRule;
+
+/// What is wrong with one field of a form; the page shows it next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldProblem {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidPostalCode,
+    InvalidDate,
+    DateInFuture,
+    InvalidChoice,
+    PasswordRules(Vec<PasswordRule>),
+    PasswordsDiffer,
+    PointsOutOfRange {
+        max: i64,
+    },
+    InvalidAmount,
+    DuplicateEmail,
+    /// The request itself could not be read: a wrong type or a missing field.
+    Malformed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FieldErrors(pub Vec<(String, FieldProblem)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, problem: FieldProblem) {
+        self.0.push((field.to_owned(), problem));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&FieldProblem> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, problem)| problem)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn single(field: &str, problem: FieldProblem) -> Self {
+        Self(vec![(field.to_owned(), problem)])
+    }
+
+    /// `Ok(())` when nothing was added, else the collected errors.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed for this account")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    #[error("too many attempts, retry in {retry_after_seconds} s")]
+    TooManyAttempts { retry_after_seconds: u64 },
+    #[error("reset link invalid or expired")]
+    ResetLinkInvalid,
+    #[error("transaction already modified")]
+    AlreadyModified,
+    #[error("the balance would go below zero")]
+    InsufficientBalance,
+    #[error("idempotency key reused for another request")]
+    IdempotencyConflict,
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer was unreadable.
+    #[error("communication error: {0}")]
+    Communication(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, problem: FieldProblem) -> Self {
+        Self::Invalid(FieldErrors::single(field, problem))
+    }
+
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::Invalid(errors) => Some(errors),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a server function answers with for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Invalid(_) | Self::ResetLinkInvalid => 422,
+            Self::AlreadyModified | Self::InsufficientBalance | Self::IdempotencyConflict => 409,
+            Self::TooManyAttempts { .. } => 429,
+            Self::Internal | Self::Communication(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not even decode are bad input, not a server fault.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::invalid("request", FieldProblem::Malformed)
+            }
+            // On the server, a deserialisation error can only come from the request's arguments.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
+                Self::invalid("request", FieldProblem::Malformed)
+            }
+            other => Self::Communication(other.to_string()),
+        }
+    }
+}

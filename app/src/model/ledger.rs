@@ -1,0 +1,192 @@
+//! Loyalty transactions as the pages see them, and the rules on points both sides check.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::client::ClientRow;
+use super::error::{AppError, FieldErrors, FieldProblem};
+use super::money::parse_euros;
+
+/// Most points one transaction may carry; a typo like 100000 is refused, not recorded.
+pub const MAX_POINTS: i64 = 10_000;
+pub const JOURNAL_PAGE_SIZE: u64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    /// Points earned at the till.
+    Earn,
+    /// Cancels an earlier entry; written when that entry is modified.
+    Reversal,
+    /// The corrected entry that replaces a reversed one.
+    Correction,
+}
+
+impl EntryKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryKind::Earn => "earn",
+            EntryKind::Reversal => "reversal",
+            EntryKind::Correction => "correction",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [EntryKind::Earn, EntryKind::Reversal, EntryKind::Correction]
+            .into_iter()
+            .find(|kind| kind.code() == code)
+    }
+}
+
+/// The transaction form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionForm {
+    pub points: String,
+    pub amount: String,
+}
+
+/// Points and amount that passed the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionValues {
+    pub points: i64,
+    pub amount_cents: Option<i64>,
+}
+
+impl TransactionForm {
+    pub fn validate(&self) -> Result<TransactionValues, AppError> {
+        let mut errors = FieldErrors::default();
+        let points = match self.points.trim() {
+            "" => {
+                errors.add("points", FieldProblem::Required);
+                None
+            }
+            text => match text.parse::<i64>() {
+                Ok(points) if (0..=MAX_POINTS).contains(&points) => Some(points),
+                _ => {
+                    errors.add("points", FieldProblem::PointsOutOfRange { max: MAX_POINTS });
+                    None
+                }
+            },
+        };
+        let amount_cents = parse_euros(&self.amount).unwrap_or_else(|problem| {
+            errors.add("amount", problem);
+            None
+        });
+        errors.into_result()?;
+        Ok(TransactionValues {
+            points: points.unwrap_or_default(),
+            amount_cents,
+        })
+    }
+}
+
+/// A request to record points, with the key the device made so a retry is recorded once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRequest {
+    pub client_id: i64,
+    pub form: TransactionForm,
+    pub idempotency_key: Uuid,
+}
+
+/// A request to change an earlier transaction: it is reversed and replaced by these values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifyRequest {
+    pub transaction_id: i64,
+    pub form: TransactionForm,
+    pub idempotency_key: Uuid,
+}
+
+/// One ledger entry as the history and the journal show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionView {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub kind: EntryKind,
+    pub points: i64,
+    pub amount_cents: Option<i64>,
+    pub author_name: String,
+    /// In the shop's time zone, `23/11/2026 14:05`.
+    pub recorded_at: String,
+    /// The entry this one reverses or corrects.
+    pub refers_to: Option<i64>,
+    /// Set when this entry was reversed: it no longer counts and cannot be modified again.
+    pub reversed_by: Option<i64>,
+}
+
+impl TransactionView {
+    pub fn can_be_modified(&self) -> bool {
+        self.kind != EntryKind::Reversal && self.reversed_by.is_none()
+    }
+}
+
+/// What the till needs after a save: the entry and the client's refreshed list row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordOutcome {
+    pub transaction: TransactionView,
+    pub client: ClientRow,
+}
+
+/// Journal filters as typed: dates `YYYY-MM-DD` (inclusive), a client id or nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalFilter {
+    pub from: String,
+    pub to: String,
+    pub client_id: Option<i64>,
+    pub page: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalPage {
+    pub entries: Vec<TransactionView>,
+    pub total: u64,
+    pub page: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_and_optional_amount_are_parsed() {
+        let form = TransactionForm {
+            points: "12".into(),
+            amount: "12,50".into(),
+        };
+        assert_eq!(
+            form.validate(),
+            Ok(TransactionValues {
+                points: 12,
+                amount_cents: Some(1250)
+            })
+        );
+        let form = TransactionForm {
+            points: "3".into(),
+            amount: String::new(),
+        };
+        assert_eq!(
+            form.validate(),
+            Ok(TransactionValues {
+                points: 3,
+                amount_cents: None
+            })
+        );
+    }
+
+    #[test]
+    fn negative_huge_or_missing_points_are_refused() {
+        for points in ["-1", "10001", "1e3", "", "douze"] {
+            let form = TransactionForm {
+                points: points.into(),
+                amount: String::new(),
+            };
+            let error = form.validate().expect_err(points);
+            assert!(
+                error
+                    .field_errors()
+                    .and_then(|errors| errors.get("points"))
+                    .is_some(),
+                "{points}"
+            );
+        }
+    }
+}

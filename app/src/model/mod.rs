@@ -1,0 +1,9 @@
+//! Types and rules shared by the server and the browser.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod ledger;
+pub mod money;
+pub mod password;
+pub mod phone;

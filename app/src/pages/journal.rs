@@ -1,0 +1,214 @@
+//! The shop's journal: every transaction, newest first, filtered by date and client; each entry
+//! can be modified from here too.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::clients::{get_client, search_clients};
+use crate::api::ledger::journal;
+use crate::components::errors::{FormError, error_text};
+use crate::components::history_table::HistoryTable;
+use crate::components::modify_dialog::ModifyDialog;
+use crate::i18n::*;
+use crate::model::client::ClientRow;
+use crate::model::error::AppError;
+use crate::model::ledger::{JOURNAL_PAGE_SIZE, JournalFilter, RecordOutcome, TransactionView};
+
+#[component]
+pub fn JournalPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    // (id, name) of the client filtered on; starts from `?client=` when coming from a client page.
+    let client = RwSignal::new(None::<(i64, String)>);
+    let page_number = RwSignal::new(0u64);
+    let applied = RwSignal::new(JournalFilter::default());
+    let version = RwSignal::new(0u32);
+    let modifying = RwSignal::new(None::<TransactionView>);
+    let client_query = RwSignal::new(String::new());
+    let client_matches = RwSignal::new(Vec::<ClientRow>::new());
+    let lookup_error = RwSignal::new(None::<AppError>);
+
+    Effect::new(move |_| {
+        if let Some(client_id) = query
+            .read()
+            .get("client")
+            .and_then(|id| id.parse::<i64>().ok())
+        {
+            spawn_local(async move {
+                if let Ok(detail) = get_client(client_id).await {
+                    client.set(Some((client_id, detail.row.full_name())));
+                    applied.update(|filter| filter.client_id = Some(client_id));
+                }
+            });
+        }
+    });
+
+    let entries = Resource::new(
+        move || (applied.get(), version.get()),
+        |(filter, _)| journal(filter),
+    );
+    let apply = move || {
+        page_number.set(0);
+        applied.set(JournalFilter {
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            client_id: client.get_untracked().map(|(id, _)| id),
+            page: 0,
+        });
+    };
+    let go_to_page = move |page: u64| {
+        page_number.set(page);
+        applied.update(|filter| filter.page = page);
+    };
+    let find_clients = move |event| {
+        let text = event_target_value(&event);
+        client_query.set(text.clone());
+        spawn_local(async move {
+            if text.trim().is_empty() {
+                client_matches.set(Vec::new());
+                return;
+            }
+            match search_clients(text.clone()).await {
+                // Only the answer to what is in the box now.
+                Ok(found) if client_query.get_untracked() == text => {
+                    client_matches.set(found.rows.into_iter().take(8).collect())
+                }
+                Ok(_) => {}
+                Err(failure) => lookup_error.set(Some(failure)),
+            }
+        });
+    };
+    let on_modify = Callback::new(move |entry: TransactionView| modifying.set(Some(entry)));
+    let close = Callback::new(move |()| modifying.set(None));
+    let modified = Callback::new(move |_: RecordOutcome| {
+        modifying.set(None);
+        version.update(|version| *version += 1);
+    });
+
+    view! {
+        <h1>{t!(i18n, journal.title)}</h1>
+        <form
+            class="filters"
+            on:submit=move |event| {
+                event.prevent_default();
+                apply();
+            }
+        >
+            <div class="field">
+                <label for="journal-from">{t!(i18n, journal.from)}</label>
+                <input id="journal-from" type="date" prop:value=move || from.get() on:input=move |event| from.set(event_target_value(&event)) />
+            </div>
+            <div class="field">
+                <label for="journal-to">{t!(i18n, journal.to)}</label>
+                <input id="journal-to" type="date" prop:value=move || to.get() on:input=move |event| to.set(event_target_value(&event)) />
+            </div>
+            <div class="field">
+                {move || match client.get() {
+                    Some((_, name)) => {
+                        view! {
+                            <span class="label">{t!(i18n, journal.client)} " : "</span>
+                            <strong>{name}</strong>
+                            " "
+                            <button
+                                type="button"
+                                class="secondary"
+                                aria-label=move || t_string!(i18n, journal.clear_client)
+                                on:click=move |_| {
+                                    client.set(None);
+                                    apply();
+                                }
+                            >
+                                "×"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <label for="journal-client">{t!(i18n, journal.client_search)}</label>
+                            <input
+                                id="journal-client"
+                                type="search"
+                                autocomplete="off"
+                                placeholder=move || t_string!(i18n, journal.all_clients)
+                                prop:value=move || client_query.get()
+                                on:input=find_clients
+                            />
+                            <ul class="client-picker">
+                                {move || {
+                                    client_matches
+                                        .get()
+                                        .into_iter()
+                                        .map(|row| {
+                                            let name = row.full_name();
+                                            let label = format!("{} — {}", name, row.email);
+                                            view! {
+                                                <li>
+                                                    <button
+                                                        type="button"
+                                                        class="secondary"
+                                                        on:click=move |_| {
+                                                            client.set(Some((row.id, name.clone())));
+                                                            client_query.set(String::new());
+                                                            client_matches.set(Vec::new());
+                                                            apply();
+                                                        }
+                                                    >
+                                                        {label}
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                }}
+            </div>
+            <div class="field">
+                <button type="submit">{t!(i18n, journal.apply)}</button>
+            </div>
+        </form>
+        <FormError error=lookup_error />
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                entries
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+                        Ok(found) if found.entries.is_empty() => view! { <p>{t!(i18n, journal.empty)}</p> }.into_any(),
+                        Ok(found) => {
+                            let count = found.total;
+                            let pages = found.total.div_ceil(JOURNAL_PAGE_SIZE).max(1);
+                            let page = found.page;
+                            view! {
+                                <p class="result-count" role="status">{move || t_string!(i18n, journal.total, count).to_string()}</p>
+                                <HistoryTable entries=found.entries show_client=true on_modify />
+                                <nav class="pager">
+                                    <button type="button" class="secondary" disabled=page == 0 on:click=move |_| go_to_page(page.saturating_sub(1))>
+                                        {t!(i18n, common.previous)}
+                                    </button>
+                                    <span>
+                                        {move || {
+                                            let (page, pages) = (page + 1, pages);
+                                            t_string!(i18n, common.page, page, pages).to_string()
+                                        }}
+                                    </span>
+                                    <button type="button" class="secondary" disabled=page + 1 >= pages on:click=move |_| go_to_page(page + 1)>
+                                        {t!(i18n, common.next)}
+                                    </button>
+                                </nav>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+        {move || modifying.get().map(|transaction| view! { <ModifyDialog transaction on_close=close on_modified=modified /> })}
+    }
+}

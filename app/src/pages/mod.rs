@@ -1,0 +1,9 @@
+//! One page per file.
+
+pub mod client_file;
+pub mod clients;
+pub mod forgot_password;
+pub mod journal;
+pub mod login;
+pub mod not_found;
+pub mod reset_password;

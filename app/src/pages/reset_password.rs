@@ -1,0 +1,88 @@
+//! The page a reset e-mail links to: the new password twice, then back to login.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::auth::reset_password;
+use crate::components::errors::FormError;
+use crate::components::field::{Field, field_problem};
+use crate::components::password_rules::PasswordRules;
+use crate::i18n::*;
+use crate::model::error::AppError;
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let token = move || query.read().get("jeton").unwrap_or_default();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let saving = RwSignal::new(false);
+    let navigate = use_navigate();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        saving.set(true);
+        let navigate = navigate.clone();
+        let token = token();
+        spawn_local(async move {
+            let answer = reset_password(
+                token,
+                password.get_untracked(),
+                confirmation.get_untracked(),
+            )
+            .await;
+            saving.set(false);
+            match answer {
+                Ok(()) => navigate("/connexion?reinitialise=1", Default::default()),
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+    let error_signal: Signal<Option<AppError>> = error.into();
+    view! {
+        <main class="auth-card">
+            <h1>{t!(i18n, reset.title)}</h1>
+            <Show
+                when=move || !token().is_empty()
+                fallback=move || view! { <p class="form-error" role="alert">{t!(i18n, reset.missing_token)}</p> }
+            >
+                <form on:submit=submit.clone() novalidate>
+                    <Field
+                        id="password"
+                        label=move || t!(i18n, reset.password)
+                        value=password
+                        problem=field_problem(error_signal, "password")
+                        input_type="password"
+                        autocomplete="new-password"
+                        required=true
+                        autofocus=true
+                    />
+                    <PasswordRules password id="reset-password-rules" />
+                    <Field
+                        id="confirmation"
+                        label=move || t!(i18n, reset.confirmation)
+                        value=confirmation
+                        problem=field_problem(error_signal, "confirmation")
+                        input_type="password"
+                        autocomplete="new-password"
+                        required=true
+                    />
+                    <FormError error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
+                    <button type="submit" disabled=move || saving.get()>
+                        {t!(i18n, reset.submit)}
+                    </button>
+                </form>
+            </Show>
+            <p>
+                <A href="/connexion">{t!(i18n, forgot.back)}</A>
+            </p>
+        </main>
+    }
+}

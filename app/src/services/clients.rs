@@ -1,0 +1,573 @@
+//! The shop's client list: create, edit, read and type-ahead search. There is no delete.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, Value,
+};
+
+use super::db_error;
+use super::text::{normalize, prefix_upper_bound, words};
+use super::time::{format_date, format_date_time, shop_zone, today};
+use crate::entities::{client, client_search_term};
+use crate::model::auth::CurrentUser;
+use crate::model::client::{
+    Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, SEARCH_COUNT_CAP,
+    SEARCH_PAGE_SIZE, ValidClient,
+};
+use crate::model::error::AppError;
+use crate::model::phone::{display_phone, national_digits, phone_query_digits};
+
+pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
+    ClientRow {
+        id: model.id,
+        civility: Civility::from_code(&model.civility).unwrap_or(Civility::Unspecified),
+        first_name: model.first_name.clone(),
+        last_name: model.last_name.clone(),
+        email: model.email.clone(),
+        phone: model.phone.as_deref().map(display_phone),
+        postal_code: model.postal_code.clone(),
+        city: model.city.clone(),
+        points_balance: model.points_balance,
+        last_visit: model.last_visit_at.map(|moment| format_date(moment, zone)),
+    }
+}
+
+/// A client of the user's shop; any other shop's client is "not found", never "forbidden", so
+/// ids reveal nothing.
+pub(crate) async fn find_in_shop(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    client_id: i64,
+) -> Result<client::Model, AppError> {
+    client::Entity::find_by_id(client_id)
+        .filter(client::Column::ShopId.eq(shop_id))
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Every word a search may start with for this client.
+fn search_terms(client: &ValidClient) -> BTreeSet<String> {
+    let mut terms = BTreeSet::new();
+    for text in [
+        Some(&client.first_name),
+        Some(&client.last_name),
+        client.city.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let normalized = normalize(text);
+        terms.extend(
+            normalized
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned),
+        );
+        // "Le Gall" is also found as "legall".
+        if normalized.contains(' ') {
+            terms.insert(normalized.replace(' ', ""));
+        }
+    }
+    terms.extend(words(&client.email));
+    terms.insert(client.email.clone());
+    if let Some(postal_code) = &client.postal_code {
+        terms.insert(postal_code.clone());
+    }
+    if let Some(phone) = &client.phone {
+        // National digits make "starts with 06" work; foreign numbers keep their + form.
+        terms.insert(national_digits(phone).unwrap_or_else(|| phone.clone()));
+    }
+    terms.retain(|term| !term.is_empty() && term.len() <= 254);
+    terms
+}
+
+async fn replace_search_terms(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    client_id: i64,
+    client: &ValidClient,
+) -> Result<(), AppError> {
+    client_search_term::Entity::delete_many()
+        .filter(client_search_term::Column::ClientId.eq(client_id))
+        .exec(db)
+        .await
+        .map_err(db_error)?;
+    let rows = search_terms(client)
+        .into_iter()
+        .map(|term| client_search_term::ActiveModel {
+            shop_id: Set(shop_id),
+            term: Set(term),
+            client_id: Set(client_id),
+        });
+    client_search_term::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+fn apply(model: &mut client::ActiveModel, client: &ValidClient) {
+    model.civility = Set(client.civility.code().to_owned());
+    model.first_name = Set(client.first_name.clone());
+    model.last_name = Set(client.last_name.clone());
+    model.email = Set(client.email.clone());
+    model.phone = Set(client.phone.clone());
+    model.address = Set(client.address.clone());
+    model.postal_code = Set(client.postal_code.clone());
+    model.city = Set(client.city.clone());
+    model.birth_date = Set(client.birth_date);
+    model.note = Set(client.note.clone());
+    model.updated_at = Set(Utc::now());
+}
+
+pub async fn create_client(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    form: &ClientForm,
+) -> Result<ClientRow, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let valid = form.validate(today(zone))?;
+    let txn = db.begin().await.map_err(db_error)?;
+    let mut model = client::ActiveModel {
+        shop_id: Set(user.shop_id),
+        points_balance: Set(0),
+        visit_count: Set(0),
+        last_visit_at: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    apply(&mut model, &valid);
+    let created = model.insert(&txn).await.map_err(db_error)?;
+    replace_search_terms(&txn, user.shop_id, created.id, &valid).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(to_row(&created, zone))
+}
+
+pub async fn update_client(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    client_id: i64,
+    form: &ClientForm,
+) -> Result<ClientRow, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let valid = form.validate(today(zone))?;
+    let txn = db.begin().await.map_err(db_error)?;
+    let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
+    let mut model: client::ActiveModel = existing.into();
+    apply(&mut model, &valid);
+    let updated = model.update(&txn).await.map_err(db_error)?;
+    replace_search_terms(&txn, user.shop_id, client_id, &valid).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(to_row(&updated, zone))
+}
+
+pub async fn get_client(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    client_id: i64,
+) -> Result<ClientDetail, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let model = find_in_shop(db, user.shop_id, client_id).await?;
+    Ok(ClientDetail {
+        row: to_row(&model, zone),
+        form: ClientForm {
+            civility: model.civility.clone(),
+            first_name: model.first_name.clone(),
+            last_name: model.last_name.clone(),
+            email: model.email.clone(),
+            phone: model
+                .phone
+                .as_deref()
+                .map(display_phone)
+                .unwrap_or_default(),
+            address: model.address.clone().unwrap_or_default(),
+            postal_code: model.postal_code.clone().unwrap_or_default(),
+            city: model.city.clone().unwrap_or_default(),
+            birth_date: model
+                .birth_date
+                .map(|date| date.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            note: model.note.clone().unwrap_or_default(),
+        },
+        visit_count: model.visit_count,
+        created_at: format_date_time(model.created_at, zone),
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct MatchedId {
+    client_id: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    total: i64,
+}
+
+/// The SQL that finds the ids of clients having, for each searched prefix, a term starting with
+/// it; the first prefix drives an index range scan, the others are checked per candidate.
+pub(crate) fn matching_ids_sql(
+    shop_id: i64,
+    prefixes: &[String],
+    limit: u64,
+) -> (String, Vec<Value>) {
+    let mut values: Vec<Value> = vec![shop_id.into()];
+    let mut sql =
+        String::from("SELECT DISTINCT t.client_id FROM client_search_terms t WHERE t.shop_id = $1");
+    for (index, prefix) in prefixes.iter().enumerate() {
+        let lower = values.len() + 1;
+        let upper = lower + 1;
+        values.push(prefix.clone().into());
+        values.push(prefix_upper_bound(prefix).into());
+        if index == 0 {
+            sql.push_str(&format!(" AND t.term >= ${lower} AND t.term < ${upper}"));
+        } else {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM client_search_terms o WHERE o.client_id = t.client_id \
+                 AND o.term >= ${lower} AND o.term < ${upper})"
+            ));
+        }
+    }
+    sql.push_str(&format!(" LIMIT {limit}"));
+    (sql, values)
+}
+
+/// What the search box's text asks for: one phone/postal-code prefix, or word prefixes with the
+/// longest (most selective) first.
+pub(crate) fn search_prefixes(query: &str) -> Vec<String> {
+    if let Some(digits) = phone_query_digits(query) {
+        return vec![digits];
+    }
+    let mut prefixes = words(query);
+    prefixes.sort_by_key(|prefix| std::cmp::Reverse(prefix.len()));
+    prefixes
+}
+
+pub async fn search_clients(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    query: &str,
+) -> Result<ClientSearchPage, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let backend = db.get_database_backend();
+    let prefixes = search_prefixes(query);
+    let (rows, total) = if prefixes.is_empty() {
+        let rows = client::Entity::find()
+            .filter(client::Column::ShopId.eq(user.shop_id))
+            .order_by_asc(client::Column::LastName)
+            .order_by_asc(client::Column::FirstName)
+            .limit(SEARCH_PAGE_SIZE)
+            .all(db)
+            .await
+            .map_err(db_error)?;
+        let (sql, values) = (
+            format!(
+                "SELECT COUNT(*) AS total FROM (SELECT 1 FROM clients WHERE shop_id = $1 LIMIT {}) AS capped",
+                SEARCH_COUNT_CAP + 1
+            ),
+            vec![Value::from(user.shop_id)],
+        );
+        (rows, count(db, backend, sql, values).await?)
+    } else {
+        let (sql, values) = matching_ids_sql(user.shop_id, &prefixes, SEARCH_PAGE_SIZE);
+        let ids: Vec<i64> =
+            MatchedId::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+                .all(db)
+                .await
+                .map_err(db_error)?
+                .into_iter()
+                .map(|matched| matched.client_id)
+                .collect();
+        let rows = if ids.is_empty() {
+            Vec::new()
+        } else {
+            client::Entity::find()
+                .filter(client::Column::Id.is_in(ids))
+                .order_by_asc(client::Column::LastName)
+                .order_by_asc(client::Column::FirstName)
+                .all(db)
+                .await
+                .map_err(db_error)?
+        };
+        let (sql, values) = matching_ids_sql(user.shop_id, &prefixes, SEARCH_COUNT_CAP + 1);
+        let sql = format!("SELECT COUNT(*) AS total FROM ({sql}) AS capped");
+        (rows, count(db, backend, sql, values).await?)
+    };
+    Ok(ClientSearchPage {
+        rows: rows.iter().map(|model| to_row(model, zone)).collect(),
+        total: total.min(SEARCH_COUNT_CAP),
+        capped: total > SEARCH_COUNT_CAP,
+    })
+}
+
+async fn count(
+    db: &DatabaseConnection,
+    backend: DbBackend,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<u64, AppError> {
+    let counted = Count::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    Ok(counted.map_or(0, |count| u64::try_from(count.total).unwrap_or(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::error::FieldProblem;
+    use crate::services::test_support::{TestShop, client_form};
+
+    #[tokio::test]
+    async fn a_new_client_appears_in_the_list_with_zero_points() {
+        let shop = TestShop::new().await;
+        let row = create_client(&shop.db, &shop.owner, &client_form("Hélène", "Dupont"))
+            .await
+            .expect("created");
+        assert_eq!(row.points_balance, 0);
+        assert_eq!(row.last_visit, None);
+        let page = search_clients(&shop.db, &shop.owner, "")
+            .await
+            .expect("search");
+        assert_eq!(page.total, 1);
+        assert_eq!(page.rows, vec![row]);
+    }
+
+    #[tokio::test]
+    async fn search_ignores_case_and_accents_both_ways() {
+        let shop = TestShop::new().await;
+        create_client(&shop.db, &shop.owner, &client_form("Hélène", "Dupont"))
+            .await
+            .expect("created");
+        create_client(&shop.db, &shop.owner, &client_form("Œdipe", "Cœurdelion"))
+            .await
+            .expect("created");
+        for (query, expected) in [
+            ("helene", "Hélène"),
+            ("HÉLÈ", "Hélène"),
+            ("oedi", "Œdipe"),
+            ("coeur", "Œdipe"),
+            ("dup hel", "Hélène"),
+        ] {
+            let page = search_clients(&shop.db, &shop.owner, query)
+                .await
+                .expect("search");
+            assert_eq!(
+                page.rows
+                    .iter()
+                    .map(|row| row.first_name.as_str())
+                    .collect::<Vec<_>>(),
+                vec![expected],
+                "{query}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn search_finds_phone_by_digits_in_any_format() {
+        let shop = TestShop::new().await;
+        let mut form = client_form("Jean-Pierre", "Martin");
+        form.phone = "06 12 34 56 78".into();
+        create_client(&shop.db, &shop.owner, &form)
+            .await
+            .expect("created");
+        let mut other = client_form("Anne", "Petit");
+        other.phone = "07 98 76 54 32".into();
+        create_client(&shop.db, &shop.owner, &other)
+            .await
+            .expect("created");
+        for query in [
+            "06",
+            "06 12",
+            "+33 6 12",
+            "06.12",
+            "0612345678",
+            "+33612345678",
+        ] {
+            let page = search_clients(&shop.db, &shop.owner, query)
+                .await
+                .expect("search");
+            assert_eq!(page.rows.len(), 1, "{query}");
+            assert_eq!(page.rows[0].phone.as_deref(), Some("06 12 34 56 78"));
+        }
+        assert_eq!(
+            search_clients(&shop.db, &shop.owner, "06 13")
+                .await
+                .expect("search")
+                .total,
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn search_matches_city_postal_code_email_and_hyphenated_names() {
+        let shop = TestShop::new().await;
+        let mut form = client_form("Jean-Pierre", "L'Hôte");
+        form.city = "Lyon".into();
+        form.postal_code = "69003".into();
+        form.email = "jp.lhote@exemple.fr".into();
+        create_client(&shop.db, &shop.owner, &form)
+            .await
+            .expect("created");
+        for query in [
+            "lyon",
+            "6900",
+            "69003",
+            "jp.lhote",
+            "exemple",
+            "pierre",
+            "jean pierre",
+            "hote",
+            "lhote",
+        ] {
+            assert_eq!(
+                search_clients(&shop.db, &shop.owner, query)
+                    .await
+                    .expect("search")
+                    .total,
+                1,
+                "{query}"
+            );
+        }
+        assert_eq!(
+            search_clients(&shop.db, &shop.owner, "paris")
+                .await
+                .expect("search")
+                .total,
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn edits_replace_what_search_finds() {
+        let shop = TestShop::new().await;
+        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
+            .await
+            .expect("created");
+        let mut form = client_form("Marie", "Sklodowska");
+        form.note = "Préfère le pain de seigle".into();
+        update_client(&shop.db, &shop.owner, row.id, &form)
+            .await
+            .expect("updated");
+        assert_eq!(
+            search_clients(&shop.db, &shop.owner, "curie")
+                .await
+                .expect("search")
+                .total,
+            0
+        );
+        assert_eq!(
+            search_clients(&shop.db, &shop.owner, "sklo")
+                .await
+                .expect("search")
+                .total,
+            1
+        );
+        let detail = get_client(&shop.db, &shop.owner, row.id)
+            .await
+            .expect("detail");
+        assert_eq!(detail.form.note, "Préfère le pain de seigle");
+    }
+
+    #[tokio::test]
+    async fn invalid_forms_save_nothing() {
+        let shop = TestShop::new().await;
+        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
+            .await
+            .expect("created");
+        let mut bad = client_form("Marie", "Curie");
+        bad.email = "nope".into();
+        let error = update_client(&shop.db, &shop.owner, row.id, &bad)
+            .await
+            .expect_err("invalid");
+        assert_eq!(
+            error.field_errors().and_then(|e| e.get("email")),
+            Some(&FieldProblem::InvalidEmail)
+        );
+        let detail = get_client(&shop.db, &shop.owner, row.id)
+            .await
+            .expect("detail");
+        assert_eq!(detail.row.email, row.email);
+        assert!(create_client(&shop.db, &shop.owner, &bad).await.is_err());
+        assert_eq!(
+            search_clients(&shop.db, &shop.owner, "")
+                .await
+                .expect("search")
+                .total,
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn another_shops_clients_are_invisible() {
+        let shop = TestShop::new().await;
+        let other = shop.other_shop().await;
+        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
+            .await
+            .expect("created");
+        assert_eq!(
+            get_client(&shop.db, &other, row.id).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            update_client(&shop.db, &other, row.id, &client_form("X", "Y")).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            search_clients(&shop.db, &other, "curie")
+                .await
+                .expect("search")
+                .total,
+            0
+        );
+        assert_eq!(
+            search_clients(&shop.db, &other, "")
+                .await
+                .expect("search")
+                .total,
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn counts_stop_at_the_cap() {
+        let shop = TestShop::new().await;
+        for index in 0..(SEARCH_COUNT_CAP + 5) {
+            let row = client::ActiveModel {
+                shop_id: Set(shop.owner.shop_id),
+                civility: Set("nc".into()),
+                first_name: Set(format!("Client{index}")),
+                last_name: Set("Durand".into()),
+                email: Set(format!("c{index}@exemple.fr")),
+                points_balance: Set(0),
+                visit_count: Set(0),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&shop.db)
+            .await
+            .expect("insert");
+            client_search_term::ActiveModel {
+                shop_id: Set(shop.owner.shop_id),
+                term: Set("durand".into()),
+                client_id: Set(row.id),
+            }
+            .insert(&shop.db)
+            .await
+            .expect("term");
+        }
+        let page = search_clients(&shop.db, &shop.owner, "dur")
+            .await
+            .expect("search");
+        assert_eq!(page.rows.len() as u64, SEARCH_PAGE_SIZE);
+        assert_eq!((page.total, page.capped), (SEARCH_COUNT_CAP, true));
+    }
+}

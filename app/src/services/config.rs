@@ -1,0 +1,114 @@
+//! Settings read from the environment (documented in `.env.example`).
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection, for a relay on the same machine or a test listener.
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub database_url: String,
+    /// Where users reach the app; links in e-mails are built from it, never from a request.
+    pub public_url: String,
+    pub mail_from: String,
+    /// `None`: e-mails are written to `outbox_dir` and logged.
+    pub smtp: Option<SmtpConfig>,
+    pub outbox_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+impl AppConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let smtp = match var("SMTP_HOST") {
+            None => None,
+            Some(host) => {
+                let security = match var("SMTP_SECURITY").as_deref().unwrap_or("starttls") {
+                    "none" => SmtpSecurity::None,
+                    "starttls" => SmtpSecurity::StartTls,
+                    "tls" => SmtpSecurity::Tls,
+                    other => {
+                        return Err(ConfigError {
+                            variable: "SMTP_SECURITY",
+                            problem: format!("expected none, starttls or tls, got {other}"),
+                        });
+                    }
+                };
+                let default_port = match security {
+                    SmtpSecurity::None => 25,
+                    SmtpSecurity::StartTls => 587,
+                    SmtpSecurity::Tls => 465,
+                };
+                let port = match var("SMTP_PORT") {
+                    Some(port) => port.parse().map_err(|_| ConfigError {
+                        variable: "SMTP_PORT",
+                        problem: format!("not a port number: {port}"),
+                    })?,
+                    None => default_port,
+                };
+                Some(SmtpConfig {
+                    host,
+                    port,
+                    security,
+                    username: var("SMTP_USERNAME"),
+                    password: var("SMTP_PASSWORD"),
+                })
+            }
+        };
+        Ok(Self {
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://comptoir.db?mode=rwc".into()),
+            public_url: var("PUBLIC_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+                .trim_end_matches('/')
+                .to_owned(),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Comptoir <no-reply@comptoir.localhost>".into()),
+            smtp,
+            outbox_dir: var("MAIL_OUTBOX_DIR")
+                .map_or_else(|| PathBuf::from("outbox"), PathBuf::from),
+        })
+    }
+
+    /// Cookies carry `Secure` only when users reach the app over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// A configuration for tests: in-memory database, e-mails to a temporary outbox.
+    pub fn for_tests(database_url: &str, outbox_dir: PathBuf) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            public_url: "http://127.0.0.1:3000".into(),
+            mail_from: "Comptoir <no-reply@comptoir.localhost>".into(),
+            smtp: None,
+            outbox_dir,
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! A demo shop with French clients and some history, so a first start has something to try.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::auth::create_shop_with_owner;
+use super::clients::create_client;
+use super::db_error;
+use super::ledger::record_transaction;
+use super::passwords::PasswordHasher;
+use crate::entities::user;
+use crate::model::client::ClientForm;
+use crate::model::error::AppError;
+use crate::model::ledger::{RecordRequest, TransactionForm};
+
+pub const DEMO_SHOP: &str = "Boulangerie du Marché (démo)";
+pub const DEMO_EMAIL: &str = "demo@comptoir.localhost";
+pub const DEMO_PASSWORD: &str = "Baguette-2026";
+
+pub const FIRST_NAMES: &[&str] = &[
+    "Hélène",
+    "Jean-Pierre",
+    "Marie",
+    "Léa",
+    "Chloé",
+    "Gaëlle",
+    "François",
+    "Noël",
+    "Zoé",
+    "Éloïse",
+    "Paul",
+    "Camille",
+    "Lucas",
+    "Inès",
+    "Théo",
+    "Manon",
+    "Hugo",
+    "Jade",
+    "Louis",
+    "Anaïs",
+    "Raphaël",
+    "Sébastien",
+    "Céline",
+    "Jérôme",
+    "Aurélie",
+    "Mathéo",
+    "Maëlys",
+    "Benoît",
+    "Agnès",
+    "Loïc",
+];
+pub const LAST_NAMES: &[&str] = &[
+    "Dupont",
+    "Durand",
+    "Dubois",
+    "Dumas",
+    "Dupuis",
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Moreau",
+    "Laurent",
+    "Lefèvre",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefebvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Lemaire",
+    "L'Hôte",
+    "Le Gall",
+    "Cœurderoy",
+];
+pub const CITIES: &[(&str, &str)] = &[
+    ("Paris", "75011"),
+    ("Lyon", "69003"),
+    ("Marseille", "13001"),
+    ("Toulouse", "31000"),
+    ("Nice", "06000"),
+    ("Nantes", "44000"),
+    ("Strasbourg", "67000"),
+    ("Montpellier", "34000"),
+    ("Bordeaux", "33000"),
+    ("Lille", "59000"),
+    ("Rennes", "35000"),
+    ("Bourg-en-Bresse", "01000"),
+    ("Ajaccio", "20000"),
+    ("Saint-Denis", "97400"),
+    ("Saint-Étienne", "42000"),
+];
+
+/// A deterministic French client for `index`: the same index always gives the same person.
+pub fn generated_client(index: u64) -> ClientForm {
+    // A multiplicative hash spreads consecutive indexes over the name lists.
+    let mix = index.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+    let pick = |list_len: usize, salt: u64| {
+        ((mix ^ salt.wrapping_mul(0xA24B_AED4_963E_E407)) % list_len as u64) as usize
+    };
+    let first_name = FIRST_NAMES[pick(FIRST_NAMES.len(), 1)];
+    let last_name = LAST_NAMES[pick(LAST_NAMES.len(), 2)];
+    let (city, postal_code) = CITIES[pick(CITIES.len(), 3)];
+    let mobile_prefix = if mix % 3 == 0 { "07" } else { "06" };
+    let subscriber = (mix >> 8) % 100_000_000;
+    let ascii = |text: &str| {
+        deunicode::deunicode(text)
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    };
+    ClientForm {
+        civility: ["mme", "m", "nc"][pick(3, 4)].into(),
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        email: format!(
+            "{}.{}{}@exemple.fr",
+            ascii(first_name),
+            ascii(last_name),
+            index
+        ),
+        phone: format!("{mobile_prefix}{subscriber:08}"),
+        address: format!("{} rue de la République", 1 + mix % 120),
+        postal_code: postal_code.into(),
+        city: city.into(),
+        birth_date: String::new(),
+        note: String::new(),
+    }
+}
+
+/// Creates the demo shop unless its owner already exists. Returns whether it was created.
+pub async fn load_demo(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<bool, AppError> {
+    let exists = user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_EMAIL))
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    let owner = create_shop_with_owner(
+        db,
+        hasher,
+        DEMO_SHOP,
+        "Camille Boulanger",
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+    )
+    .await?;
+    for index in 0..40 {
+        let client = create_client(db, &owner, &generated_client(index)).await?;
+        for visit in 0..(index % 4) {
+            let request = RecordRequest {
+                client_id: client.id,
+                form: TransactionForm {
+                    points: (3 + (index + visit) % 9).to_string(),
+                    amount: format!("{},{:02}", 3 + index % 20, (index * 7) % 100),
+                },
+                idempotency_key: Uuid::new_v4(),
+            };
+            record_transaction(db, &owner, &request).await?;
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_clients_pass_the_form_rules() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        for index in 0..2000 {
+            assert!(
+                generated_client(index).validate(today).is_ok(),
+                "{:?}",
+                generated_client(index)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_demo_loads_once() {
+        let db = crate::services::db::connect_for_tests().await.expect("db");
+        let hasher = PasswordHasher::with_concurrency(2);
+        assert!(load_demo(&db, &hasher).await.expect("first load"));
+        assert!(!load_demo(&db, &hasher).await.expect("second load"));
+    }
+}

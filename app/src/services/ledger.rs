@@ -1,0 +1,736 @@
+//! The points ledger: append-only entries, a cached balance changed in the same database
+//! transaction, idempotency keys made on the device, and modifications as reversal + correction.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use super::clients::{find_in_shop, to_row};
+use super::db_error;
+use super::time::{format_date_time, shop_zone, start_of_day};
+use crate::entities::{client, ledger_entry, user};
+use crate::model::auth::CurrentUser;
+use crate::model::error::{AppError, FieldProblem};
+use crate::model::ledger::{
+    EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, ModifyRequest, RecordOutcome,
+    RecordRequest, TransactionValues, TransactionView,
+};
+
+/// SQLite takes the write lock at `BEGIN`: a deferred transaction that upgrades later fails at
+/// once with SQLITE_BUSY instead of waiting. PostgreSQL ignores the option.
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+    .map_err(db_error)
+}
+
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+async fn find_by_key(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    key: &str,
+) -> Result<Option<ledger_entry::Model>, AppError> {
+    ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(shop_id))
+        .filter(ledger_entry::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await
+        .map_err(db_error)
+}
+
+/// A replayed request gets the first answer; the same key with other content is refused.
+async fn replay(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    existing: ledger_entry::Model,
+    expected_kind: EntryKind,
+    expected_target: i64,
+    values: TransactionValues,
+) -> Result<RecordOutcome, AppError> {
+    let target = match expected_kind {
+        EntryKind::Correction => existing.corrects_entry_id,
+        _ => Some(existing.client_id),
+    };
+    let same = existing.kind == expected_kind.code()
+        && target == Some(expected_target)
+        && existing.points == values.points
+        && existing.amount_cents == values.amount_cents;
+    if !same {
+        return Err(AppError::IdempotencyConflict);
+    }
+    outcome(db, user, existing).await
+}
+
+async fn outcome(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    entry: ledger_entry::Model,
+) -> Result<RecordOutcome, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let client = find_in_shop(db, user.shop_id, entry.client_id).await?;
+    let transaction = views(db, zone, vec![entry])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
+    Ok(RecordOutcome {
+        transaction,
+        client: to_row(&client, zone),
+    })
+}
+
+/// Records points earned at the till. Recorded once per idempotency key, however often the
+/// device retries.
+pub async fn record_transaction(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    request: &RecordRequest,
+) -> Result<RecordOutcome, AppError> {
+    let values = request.form.validate()?;
+    let key = request.idempotency_key.to_string();
+    if let Some(existing) = find_by_key(db, user.shop_id, &key).await? {
+        return replay(
+            db,
+            user,
+            existing,
+            EntryKind::Earn,
+            request.client_id,
+            values,
+        )
+        .await;
+    }
+    let txn = begin_write(db).await?;
+    find_in_shop(&txn, user.shop_id, request.client_id).await?;
+    let now = Utc::now();
+    let inserted = ledger_entry::ActiveModel {
+        shop_id: Set(user.shop_id),
+        client_id: Set(request.client_id),
+        kind: Set(EntryKind::Earn.code().to_owned()),
+        points: Set(values.points),
+        amount_cents: Set(values.amount_cents),
+        reverses_entry_id: Set(None),
+        corrects_entry_id: Set(None),
+        idempotency_key: Set(Some(key.clone())),
+        author_user_id: Set(user.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let entry = match inserted {
+        Ok(entry) => entry,
+        Err(error) if is_unique_violation(&error) => {
+            // A concurrent retry of the same request won the race: answer as it did.
+            drop(txn);
+            let existing = find_by_key(db, user.shop_id, &key)
+                .await?
+                .ok_or(AppError::Internal)?;
+            return replay(
+                db,
+                user,
+                existing,
+                EntryKind::Earn,
+                request.client_id,
+                values,
+            )
+            .await;
+        }
+        Err(error) => return Err(db_error(error)),
+    };
+    client::Entity::update_many()
+        .col_expr(
+            client::Column::PointsBalance,
+            Expr::col(client::Column::PointsBalance).add(values.points),
+        )
+        .col_expr(
+            client::Column::VisitCount,
+            Expr::col(client::Column::VisitCount).add(1),
+        )
+        .col_expr(client::Column::LastVisitAt, Expr::value(now))
+        .filter(client::Column::Id.eq(request.client_id))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    let result = outcome(&txn, user, entry).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(result)
+}
+
+/// Modifies a transaction without rewriting history: a reversal cancels it and a correction
+/// carries the new values. An entry can be reversed only once.
+pub async fn modify_transaction(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    request: &ModifyRequest,
+) -> Result<RecordOutcome, AppError> {
+    let values = request.form.validate()?;
+    let key = request.idempotency_key.to_string();
+    if let Some(existing) = find_by_key(db, user.shop_id, &key).await? {
+        return replay(
+            db,
+            user,
+            existing,
+            EntryKind::Correction,
+            request.transaction_id,
+            values,
+        )
+        .await;
+    }
+    let txn = begin_write(db).await?;
+    let original = ledger_entry::Entity::find_by_id(request.transaction_id)
+        .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
+        .one(&txn)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    if original.kind == EntryKind::Reversal.code() {
+        return Err(AppError::AlreadyModified);
+    }
+    let already_reversed = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ReversesEntryId.eq(original.id))
+        .count(&txn)
+        .await
+        .map_err(db_error)?;
+    if already_reversed > 0 {
+        return Err(AppError::AlreadyModified);
+    }
+    let now = Utc::now();
+    let reversal = ledger_entry::ActiveModel {
+        shop_id: Set(user.shop_id),
+        client_id: Set(original.client_id),
+        kind: Set(EntryKind::Reversal.code().to_owned()),
+        points: Set(-original.points),
+        amount_cents: Set(original.amount_cents.map(|cents| -cents)),
+        reverses_entry_id: Set(Some(original.id)),
+        corrects_entry_id: Set(None),
+        idempotency_key: Set(None),
+        author_user_id: Set(user.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match reversal {
+        Ok(_) => {}
+        // Another till reversed it between our check and our insert.
+        Err(error) if is_unique_violation(&error) => return Err(AppError::AlreadyModified),
+        Err(error) => return Err(db_error(error)),
+    }
+    let correction = ledger_entry::ActiveModel {
+        shop_id: Set(user.shop_id),
+        client_id: Set(original.client_id),
+        kind: Set(EntryKind::Correction.code().to_owned()),
+        points: Set(values.points),
+        amount_cents: Set(values.amount_cents),
+        reverses_entry_id: Set(None),
+        corrects_entry_id: Set(Some(original.id)),
+        idempotency_key: Set(Some(key.clone())),
+        author_user_id: Set(user.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let correction = match correction {
+        Ok(entry) => entry,
+        Err(error) if is_unique_violation(&error) => {
+            drop(txn);
+            let existing = find_by_key(db, user.shop_id, &key)
+                .await?
+                .ok_or(AppError::Internal)?;
+            return replay(
+                db,
+                user,
+                existing,
+                EntryKind::Correction,
+                request.transaction_id,
+                values,
+            )
+            .await;
+        }
+        Err(error) => return Err(db_error(error)),
+    };
+    let delta = values.points - original.points;
+    // Conditional: the points may already be spent, and the balance never goes below zero.
+    let updated = client::Entity::update_many()
+        .col_expr(
+            client::Column::PointsBalance,
+            Expr::col(client::Column::PointsBalance).add(delta),
+        )
+        .filter(client::Column::Id.eq(original.client_id))
+        .filter(Expr::col(client::Column::PointsBalance).add(delta).gte(0))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::InsufficientBalance);
+    }
+    let result = outcome(&txn, user, correction).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(result)
+}
+
+/// Turns entries into what the pages show: client and author names, who reversed what.
+async fn views(
+    db: &impl ConnectionTrait,
+    zone: Tz,
+    entries: Vec<ledger_entry::Model>,
+) -> Result<Vec<TransactionView>, AppError> {
+    let entry_ids: Vec<i64> = entries.iter().map(|entry| entry.id).collect();
+    let reversals: HashMap<i64, i64> = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ReversesEntryId.is_in(entry_ids))
+        .all(db)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .filter_map(|reversal| {
+            reversal
+                .reverses_entry_id
+                .map(|original| (original, reversal.id))
+        })
+        .collect();
+    let author_ids: Vec<i64> = entries.iter().map(|entry| entry.author_user_id).collect();
+    let authors: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(author_ids))
+        .all(db)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|author| (author.id, author.display_name))
+        .collect();
+    let client_ids: Vec<i64> = entries.iter().map(|entry| entry.client_id).collect();
+    let clients: HashMap<i64, String> = client::Entity::find()
+        .filter(client::Column::Id.is_in(client_ids))
+        .all(db)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|client| {
+            (
+                client.id,
+                format!("{} {}", client.first_name, client.last_name),
+            )
+        })
+        .collect();
+    Ok(entries
+        .into_iter()
+        .map(|entry| TransactionView {
+            id: entry.id,
+            client_id: entry.client_id,
+            client_name: clients.get(&entry.client_id).cloned().unwrap_or_default(),
+            kind: EntryKind::from_code(&entry.kind).unwrap_or(EntryKind::Earn),
+            points: entry.points,
+            amount_cents: entry.amount_cents,
+            author_name: authors
+                .get(&entry.author_user_id)
+                .cloned()
+                .unwrap_or_default(),
+            recorded_at: format_date_time(entry.created_at, zone),
+            refers_to: entry.reverses_entry_id.or(entry.corrects_entry_id),
+            reversed_by: reversals.get(&entry.id).copied(),
+        })
+        .collect())
+}
+
+/// A client's whole history, newest first.
+pub async fn client_history(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    client_id: i64,
+) -> Result<Vec<TransactionView>, AppError> {
+    find_in_shop(db, user.shop_id, client_id).await?;
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ClientId.eq(client_id))
+        .order_by_desc(ledger_entry::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    views(db, shop_zone(&user.time_zone), entries).await
+}
+
+fn parse_day(field: &str, text: &str) -> Result<Option<NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, FieldProblem::InvalidDate)),
+    }
+}
+
+/// The shop's journal: every entry, newest first, filtered by days (inclusive, in the shop's
+/// time zone) and client.
+pub async fn journal(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    filter: &JournalFilter,
+) -> Result<JournalPage, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let mut condition = Condition::all().add(ledger_entry::Column::ShopId.eq(user.shop_id));
+    if let Some(from) = parse_day("from", &filter.from)? {
+        condition = condition.add(ledger_entry::Column::CreatedAt.gte(start_of_day(from, zone)));
+    }
+    if let Some(to) = parse_day("to", &filter.to)? {
+        condition = condition
+            .add(ledger_entry::Column::CreatedAt.lt(start_of_day(to + Duration::days(1), zone)));
+    }
+    if let Some(client_id) = filter.client_id {
+        find_in_shop(db, user.shop_id, client_id).await?;
+        condition = condition.add(ledger_entry::Column::ClientId.eq(client_id));
+    }
+    let query = ledger_entry::Entity::find()
+        .filter(condition)
+        .order_by_desc(ledger_entry::Column::Id);
+    let total = query.clone().count(db).await.map_err(db_error)?;
+    let entries = query
+        .offset(filter.page * JOURNAL_PAGE_SIZE)
+        .limit(JOURNAL_PAGE_SIZE)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    Ok(JournalPage {
+        entries: views(db, zone, entries).await?,
+        total,
+        page: filter.page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::model::ledger::TransactionForm;
+    use crate::services::clients::create_client;
+    use crate::services::test_support::{TestShop, client_form};
+
+    fn earn(client_id: i64, points: &str, amount: &str) -> RecordRequest {
+        RecordRequest {
+            client_id,
+            form: TransactionForm {
+                points: points.into(),
+                amount: amount.into(),
+            },
+            idempotency_key: Uuid::new_v4(),
+        }
+    }
+
+    fn change(transaction_id: i64, points: &str) -> ModifyRequest {
+        ModifyRequest {
+            transaction_id,
+            form: TransactionForm {
+                points: points.into(),
+                amount: String::new(),
+            },
+            idempotency_key: Uuid::new_v4(),
+        }
+    }
+
+    async fn ledger_sum(shop: &TestShop, client_id: i64) -> i64 {
+        ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ClientId.eq(client_id))
+            .all(&shop.db)
+            .await
+            .expect("entries")
+            .iter()
+            .map(|entry| entry.points)
+            .sum()
+    }
+
+    #[tokio::test]
+    async fn recording_points_updates_balance_and_last_visit_at_once() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let outcome = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", "12,50"))
+            .await
+            .expect("recorded");
+        assert_eq!(outcome.client.points_balance, 12);
+        assert!(outcome.client.last_visit.is_some());
+        assert_eq!(outcome.transaction.amount_cents, Some(1250));
+        assert_eq!(outcome.transaction.author_name, shop.owner.display_name);
+        assert_eq!(ledger_sum(&shop, client.id).await, 12);
+    }
+
+    #[tokio::test]
+    async fn a_replayed_request_is_recorded_once() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let request = earn(client.id, "5", "");
+        let first = record_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("first");
+        let second = record_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("replay");
+        assert_eq!(first.transaction.id, second.transaction.id);
+        assert_eq!(second.client.points_balance, 5);
+        assert_eq!(ledger_sum(&shop, client.id).await, 5);
+    }
+
+    #[tokio::test]
+    async fn a_key_reused_with_other_points_is_refused() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let request = earn(client.id, "5", "");
+        record_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("first");
+        let tampered = RecordRequest {
+            form: TransactionForm {
+                points: "50".into(),
+                amount: String::new(),
+            },
+            ..request
+        };
+        assert_eq!(
+            record_transaction(&shop.db, &shop.owner, &tampered).await,
+            Err(AppError::IdempotencyConflict)
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 5);
+    }
+
+    #[tokio::test]
+    async fn a_modification_is_a_reversal_plus_a_correction() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
+            .await
+            .expect("recorded");
+        let corrected = modify_transaction(
+            &shop.db,
+            &shop.owner,
+            &change(recorded.transaction.id, "21"),
+        )
+        .await
+        .expect("modified");
+        assert_eq!(corrected.client.points_balance, 21);
+        assert_eq!(corrected.transaction.kind, EntryKind::Correction);
+        assert_eq!(
+            corrected.transaction.refers_to,
+            Some(recorded.transaction.id)
+        );
+        let history = client_history(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("history");
+        let kinds: Vec<(EntryKind, i64)> = history
+            .iter()
+            .map(|entry| (entry.kind, entry.points))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (EntryKind::Correction, 21),
+                (EntryKind::Reversal, -12),
+                (EntryKind::Earn, 12)
+            ]
+        );
+        assert!(!history[2].can_be_modified());
+        assert!(history[0].can_be_modified());
+        assert_eq!(ledger_sum(&shop, client.id).await, 21);
+    }
+
+    #[tokio::test]
+    async fn a_transaction_is_reversed_only_once() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
+            .await
+            .expect("recorded");
+        modify_transaction(
+            &shop.db,
+            &shop.owner,
+            &change(recorded.transaction.id, "10"),
+        )
+        .await
+        .expect("first change");
+        assert_eq!(
+            modify_transaction(&shop.db, &shop.owner, &change(recorded.transaction.id, "8")).await,
+            Err(AppError::AlreadyModified)
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 10);
+    }
+
+    #[tokio::test]
+    async fn a_replayed_modification_is_applied_once() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
+            .await
+            .expect("recorded");
+        let request = change(recorded.transaction.id, "3");
+        let first = modify_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("first");
+        let again = modify_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("replay");
+        assert_eq!(first.transaction.id, again.transaction.id);
+        assert_eq!(ledger_sum(&shop, client.id).await, 3);
+    }
+
+    #[tokio::test]
+    async fn a_correction_never_takes_the_balance_below_zero() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("recorded");
+        // Spent elsewhere: simulate a balance already lowered by a redemption.
+        client::Entity::update_many()
+            .col_expr(client::Column::PointsBalance, Expr::value(4))
+            .filter(client::Column::Id.eq(client.id))
+            .exec(&shop.db)
+            .await
+            .expect("lower balance");
+        assert_eq!(
+            modify_transaction(&shop.db, &shop.owner, &change(recorded.transaction.id, "0")).await,
+            Err(AppError::InsufficientBalance)
+        );
+        let history = client_history(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("history");
+        assert_eq!(
+            history.len(),
+            1,
+            "nothing written when the change is refused"
+        );
+    }
+
+    #[tokio::test]
+    async fn another_shop_cannot_touch_the_ledger() {
+        let shop = TestShop::new().await;
+        let other = shop.other_shop().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("recorded");
+        assert_eq!(
+            record_transaction(&shop.db, &other, &earn(client.id, "10", "")).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            modify_transaction(&shop.db, &other, &change(recorded.transaction.id, "1")).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            client_history(&shop.db, &other, client.id).await,
+            Err(AppError::NotFound)
+        );
+        let journal_of_other = journal(&shop.db, &other, &JournalFilter::default())
+            .await
+            .expect("journal");
+        assert_eq!(journal_of_other.total, 0);
+        let filtered = JournalFilter {
+            client_id: Some(client.id),
+            ..Default::default()
+        };
+        assert_eq!(
+            journal(&shop.db, &other, &filtered).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 10);
+    }
+
+    #[tokio::test]
+    async fn the_journal_lists_newest_first_and_filters() {
+        let shop = TestShop::new().await;
+        let lea = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let paul = create_client(&shop.db, &shop.owner, &client_form("Paul", "Roux"))
+            .await
+            .expect("client");
+        record_transaction(&shop.db, &shop.owner, &earn(lea.id, "1", ""))
+            .await
+            .expect("recorded");
+        record_transaction(&shop.db, &shop.owner, &earn(paul.id, "2", ""))
+            .await
+            .expect("recorded");
+        let all = journal(&shop.db, &shop.owner, &JournalFilter::default())
+            .await
+            .expect("journal");
+        assert_eq!(
+            all.entries
+                .iter()
+                .map(|entry| entry.points)
+                .collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+        let only_lea = journal(
+            &shop.db,
+            &shop.owner,
+            &JournalFilter {
+                client_id: Some(lea.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("journal");
+        assert_eq!(only_lea.total, 1);
+        let today = crate::services::time::today(shop_zone(&shop.owner.time_zone))
+            .format("%Y-%m-%d")
+            .to_string();
+        let tomorrow = (crate::services::time::today(shop_zone(&shop.owner.time_zone))
+            + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+        let today_only = JournalFilter {
+            from: today.clone(),
+            to: today,
+            ..Default::default()
+        };
+        assert_eq!(
+            journal(&shop.db, &shop.owner, &today_only)
+                .await
+                .expect("journal")
+                .total,
+            2
+        );
+        let future = JournalFilter {
+            from: tomorrow,
+            ..Default::default()
+        };
+        assert_eq!(
+            journal(&shop.db, &shop.owner, &future)
+                .await
+                .expect("journal")
+                .total,
+            0
+        );
+        let bad = JournalFilter {
+            from: "23/11".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            journal(&shop.db, &shop.owner, &bad).await,
+            Err(AppError::invalid("from", FieldProblem::InvalidDate))
+        );
+    }
+}

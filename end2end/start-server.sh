@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Starts the built server for the browser tests on a database of its own, with the demo shop and
+# one shop per viewport whose owner's password the reset test changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=$(mktemp -d)
+export DATABASE_URL="sqlite://$data/e2e.db?mode=rwc"
+export MAIL_OUTBOX_DIR="$data/outbox"
+export PUBLIC_URL=http://127.0.0.1:3000
+export LEPTOS_SITE_ADDR=127.0.0.1:3000
+# The listener of end2end/global-setup.ts receives the e-mails.
+export SMTP_HOST=127.0.0.1 SMTP_PORT=2525 SMTP_SECURITY=none
+export COMPTOIR_OWNER_PASSWORD='Fleur-Rouge-2026'
+server=target/debug/server
+"$server" demo
+for viewport in desktop phone; do
+  "$server" create-shop --name "Fleuriste $viewport" --owner-name "Flora $viewport" --owner-email "reset-$viewport@e2e.localhost"
+done
+exec "$server"

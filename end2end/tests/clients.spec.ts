@@ -1,0 +1,120 @@
+import { expect, test } from "@playwright/test";
+import { clientCard, createClient, login, search, uniqueName } from "./helpers";
+
+test.beforeEach(async ({ page }) => {
+  await login(page);
+});
+
+test("a new client needs civility, names and e-mail, then appears in the list", async ({ page }) => {
+  await page.getByRole("button", { name: "Nouveau" }).click();
+  const dialog = page.getByRole("dialog", { name: "Nouveau client" });
+  await dialog.getByLabel("Téléphone").fill("12");
+  await dialog.getByLabel("Code postal").fill("7500");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog.getByText("Ce champ est obligatoire.")).toHaveCount(4);
+  await expect(dialog.getByText("Numéro invalide")).toBeVisible();
+  await expect(dialog.getByText("Le code postal compte 5 chiffres")).toBeVisible();
+  await expect(dialog.getByLabel("Téléphone")).toHaveValue("12");
+
+  const lastName = uniqueName();
+  await dialog.getByLabel("Civilité").selectOption({ label: "Madame" });
+  await dialog.getByLabel("Prénom").fill("Hélène");
+  await dialog.getByLabel("Nom", { exact: true }).fill(lastName);
+  await dialog.getByLabel("E-mail").fill(`${lastName.toLowerCase()}@exemple.fr`);
+  await dialog.getByLabel("Téléphone").fill("06 12 34 56 78");
+  await dialog.getByLabel("Code postal").fill("01000");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(clientCard(page, `Hélène ${lastName}`)).toBeVisible();
+});
+
+test("search matches as you type, ignoring case and accents, phone in any format", async ({ page }) => {
+  const lastName = uniqueName();
+  await createClient(page, { firstName: "Hélène", lastName, phone: "06 98 76 54 32", city: "Saint-Étienne", postalCode: "42000" });
+  const card = clientCard(page, `Hélène ${lastName}`);
+  for (const query of [`helene ${lastName.toLowerCase()}`, lastName.toUpperCase().slice(0, 5), `${lastName} saint etienne`]) {
+    await search(page, query);
+    await expect(card).toBeVisible();
+    await expect(page.getByRole("status")).toHaveText("1 client(s)");
+  }
+  for (const query of ["06 98 76 54", "+33 6 98 76 54 32", "06.98.76.54.32", "0698765432"]) {
+    await search(page, `${query}`);
+    await expect(card).toBeVisible();
+  }
+  await search(page, `${lastName}zz`);
+  await expect(page.getByText("Aucun client ne correspond à cette recherche.")).toBeVisible();
+});
+
+test("an older, slower answer never replaces a newer one", async ({ page }) => {
+  const slow = uniqueName();
+  const fast = uniqueName();
+  await createClient(page, { firstName: "Lent", lastName: slow });
+  await createClient(page, { firstName: "Rapide", lastName: fast });
+  await page.route("**/api/clients-search", async (route) => {
+    if ((route.request().postData() ?? "").includes(slow.toLowerCase()) || (route.request().postData() ?? "").includes(slow)) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    await route.continue();
+  });
+  await search(page, slow);
+  await page.waitForTimeout(400);
+  await search(page, fast);
+  await expect(clientCard(page, `Rapide ${fast}`)).toBeVisible();
+  await page.waitForTimeout(2000);
+  await expect(clientCard(page, `Rapide ${fast}`)).toBeVisible();
+  await expect(clientCard(page, `Lent ${slow}`)).toHaveCount(0);
+});
+
+test("a client is edited from the edit icon with the same rules", async ({ page }) => {
+  const lastName = uniqueName();
+  await createClient(page, { firstName: "Marie", lastName });
+  await search(page, lastName);
+  await page.getByRole("button", { name: `Modifier la fiche de Marie ${lastName}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Modifier la fiche client" });
+  await expect(dialog.getByLabel("Prénom")).toHaveValue("Marie");
+  await dialog.getByLabel("E-mail").fill("pas-une-adresse");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog.getByText("Adresse e-mail invalide")).toBeVisible();
+  await dialog.getByLabel("E-mail").fill(`marie.${lastName.toLowerCase()}@exemple.fr`);
+  await dialog.getByLabel("Ville").fill("Lyon");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(clientCard(page, `Marie ${lastName}`)).toContainText("Lyon");
+});
+
+test("a transaction is recorded from the keyboard and the row changes at once", async ({ page }) => {
+  const lastName = uniqueName();
+  await createClient(page, { firstName: "Léa", lastName });
+  await search(page, lastName);
+  const card = clientCard(page, `Léa ${lastName}`);
+  await expect(card).toContainText("0 pts");
+  await expect(card).toContainText("jamais");
+  await card.getByRole("button", { name: `Ajouter une transaction pour Léa ${lastName}` }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: `Ajout d'une transaction à Léa ${lastName}` });
+  await expect(dialog.getByLabel("Points gagnés")).toBeFocused();
+  await page.keyboard.type("12");
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("12 pts");
+  const today = new Date().toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
+  await expect(card).toContainText(today);
+});
+
+test("a double tap on Enregistrer records the transaction once", async ({ page }) => {
+  const lastName = uniqueName();
+  await createClient(page, { firstName: "Paul", lastName });
+  await search(page, lastName);
+  const card = clientCard(page, `Paul ${lastName}`);
+  await card.getByRole("button", { name: `Ajouter une transaction pour Paul ${lastName}` }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Points gagnés").fill("5");
+  await dialog.getByLabel("Montant dépensé").fill("12,50");
+  await dialog.getByRole("button", { name: "Enregistrer" }).dblclick();
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("5 pts");
+  await card.getByRole("link", { name: `Paul ${lastName}` }).click();
+  await expect(page.getByRole("heading", { name: `Paul ${lastName}` })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await expect(page.getByRole("row").nth(1)).toContainText("12,50");
+});

@@ -1,0 +1,78 @@
+import { expect, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const DEMO_EMAIL = "demo@comptoir.localhost";
+export const DEMO_PASSWORD = "Baguette-2026";
+
+/** Letters only, so the name is one search term: "Qzkvbw". */
+export function uniqueName(): string {
+  const letters = "bcdfghjklmnpqrstvwxz";
+  let name = "";
+  for (let index = 0; index < 7; index++) name += letters[Math.floor(Math.random() * letters.length)];
+  return "Q" + name;
+}
+
+export async function hydrated(page: Page) {
+  await page.locator("body[data-hydrated=true]").waitFor();
+}
+
+export async function login(page: Page, email = DEMO_EMAIL, password = DEMO_PASSWORD, remember = false) {
+  await page.goto("/connexion");
+  await hydrated(page);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(password);
+  if (remember) await page.getByLabel("Se souvenir de moi").check();
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/clients$/);
+  await hydrated(page);
+}
+
+export async function createClient(
+  page: Page,
+  client: { firstName: string; lastName: string; email?: string; phone?: string; city?: string; postalCode?: string },
+) {
+  await page.getByRole("button", { name: "Nouveau" }).click();
+  const dialog = page.getByRole("dialog", { name: "Nouveau client" });
+  await dialog.getByLabel("Civilité").selectOption({ label: "Non précisé" });
+  await dialog.getByLabel("Prénom").fill(client.firstName);
+  await dialog.getByLabel("Nom", { exact: true }).fill(client.lastName);
+  await dialog.getByLabel("E-mail").fill(client.email ?? `${client.lastName.toLowerCase()}@exemple.fr`);
+  if (client.phone) await dialog.getByLabel("Téléphone").fill(client.phone);
+  if (client.postalCode) await dialog.getByLabel("Code postal").fill(client.postalCode);
+  if (client.city) await dialog.getByLabel("Ville").fill(client.city);
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+export async function search(page: Page, text: string) {
+  await page.getByLabel("Rechercher un client").fill(text);
+}
+
+/** The list entry of a client, found by its full name. */
+export function clientCard(page: Page, fullName: string) {
+  return page.getByRole("listitem").filter({ has: page.getByRole("link", { name: fullName }) });
+}
+
+/** Waits for the e-mail the app sent to `recipient` through the test SMTP listener. */
+export async function receivedMail(recipient: string): Promise<string> {
+  const file = path.join(__dirname, "..", "test-results", "mail", `${recipient}.eml`);
+  await expect.poll(() => fs.existsSync(file), { timeout: 15_000 }).toBe(true);
+  return fs.readFileSync(file, "utf8");
+}
+
+/** Undoes quoted-printable: soft line breaks and =XX escapes. */
+export function decodeQuotedPrintable(text: string): string {
+  const joined = text.replace(/=\n/g, "");
+  const bytes: number[] = [];
+  for (let index = 0; index < joined.length; index++) {
+    const match = /^=([0-9A-F]{2})/.exec(joined.slice(index, index + 3));
+    if (match) {
+      bytes.push(parseInt(match[1], 16));
+      index += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[index], "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}

@@ -1,0 +1,22 @@
+//! The database schema, one migration per change, run on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_shops_and_users;
+mod m20261123_000002_create_sessions_and_reset_tokens;
+mod m20261123_000003_create_clients;
+mod m20261123_000004_create_ledger_entries;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_shops_and_users::Migration),
+            Box::new(m20261123_000002_create_sessions_and_reset_tokens::Migration),
+            Box::new(m20261123_000003_create_clients::Migration),
+            Box::new(m20261123_000004_create_ledger_entries::Migration),
+        ]
+    }
+}

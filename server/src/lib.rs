@@ -1,0 +1,4 @@
+//! The Comptoir server: the axum router around the Leptos app, shared by the binary and the tests.
+#![recursion_limit = "512"]
+
+pub mod router;

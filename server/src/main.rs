@@ -1,0 +1,145 @@
+//! `comptoir`: serve the app, migrate the database, create shops, load the demo.
+#![recursion_limit = "512"]
+
+use std::process::ExitCode;
+
+use app::services::config::AppConfig;
+use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
+use app::services::passwords::PasswordHasher;
+use app::services::{auth, db};
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "comptoir",
+    about = "Client and loyalty platform for local shops"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (the default). Migrates the database first and, on an empty
+    /// database, loads the demo shop.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a shop and its owner account.
+    CreateShop {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        owner_name: String,
+        #[arg(long)]
+        owner_email: String,
+        /// Read from COMPTOIR_OWNER_PASSWORD when not given, to keep it out of shell history.
+        #[arg(long, env = "COMPTOIR_OWNER_PASSWORD", hide_env_values = true)]
+        owner_password: String,
+    },
+    /// Load the demo shop (skipped if it exists).
+    Demo,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("configuration: {0}")]
+    Config(#[from] app::services::config::ConfigError),
+    #[error("Leptos configuration: {0}")]
+    Leptos(String),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    App(#[from] app::model::error::AppError),
+    #[error("{0}")]
+    Start(#[from] server::router::StartError),
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn print_demo_login() {
+    println!("Demo shop: log in with {DEMO_EMAIL} / {DEMO_PASSWORD}");
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let config = AppConfig::from_env()?;
+    let connection = db::connect(&config.database_url).await?;
+    db::migrate(&connection).await?;
+    let hasher = PasswordHasher::default();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => println!("Database migrated."),
+        Command::CreateShop {
+            name,
+            owner_name,
+            owner_email,
+            owner_password,
+        } => {
+            let owner = auth::create_shop_with_owner(
+                &connection,
+                &hasher,
+                &name,
+                &owner_name,
+                &owner_email,
+                &owner_password,
+            )
+            .await?;
+            println!(
+                "Shop \"{}\" created (id {}); its owner logs in as {}.",
+                owner.shop_name, owner.shop_id, owner.email
+            );
+        }
+        Command::Demo => {
+            if load_demo(&connection, &hasher).await? {
+                println!("Demo shop loaded.");
+            }
+            print_demo_login();
+        }
+        Command::Serve => {
+            use app::entities::{shop, user};
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            if shop::Entity::find().count(&connection).await? == 0 {
+                load_demo(&connection, &hasher).await?;
+            }
+            let demo_exists = user::Entity::find()
+                .filter(user::Column::Email.eq(DEMO_EMAIL))
+                .count(&connection)
+                .await?
+                > 0;
+            let leptos =
+                get_configuration(None).map_err(|error| CliError::Leptos(error.to_string()))?;
+            let address = leptos.leptos_options.site_addr;
+            let state =
+                server::router::build_state(config, connection.clone(), leptos.leptos_options)?;
+            let listener = tokio::net::TcpListener::bind(address).await?;
+            println!("Comptoir is listening on http://{address}");
+            if demo_exists {
+                print_demo_login();
+            }
+            axum::serve(listener, server::router::router(state))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("comptoir: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The HTTP router: Leptos pages and server functions, static files, and the shared state.
+
+use std::sync::Arc;
+
+use app::model::error::AppError;
+use app::services::config::AppConfig;
+use app::services::mail::Mailer;
+use app::services::passwords::PasswordHasher;
+use app::services::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("mail settings: {0}")]
+    Mail(#[from] app::services::mail::MailError),
+}
+
+pub fn build_state(
+    config: AppConfig,
+    db: DatabaseConnection,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
+    let mailer = Mailer::from_config(&config)?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+        hasher: PasswordHasher::default(),
+        mailer,
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::map_response(status_from_app_error))
+        .with_state(state)
+}
+
+/// Largest error body read back; an `AppError` with every field problem stays far below.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Server functions answer every error with 500; this gives each `AppError` its own status
+/// (401, 404, 409, 422…), so bad input is never reported as a server fault.
+async fn status_from_app_error(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

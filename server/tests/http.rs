@@ -1,0 +1,480 @@
+//! The server through its axum router, as the browser calls it: accounts, sessions, clients,
+#![recursion_limit = "512"]
+//! transactions, shop isolation and the password reset e-mail.
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use serde_json::json;
+use support::{PASSWORD, TestApp, body_json, body_text, form, session_cookie, set_cookie_header};
+
+fn client_json(first_name: &str, last_name: &str) -> serde_json::Value {
+    json!({
+        "civility": "mme",
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": format!("{}@exemple.fr", first_name.to_lowercase()),
+        "phone": "06 12 34 56 78",
+        "address": "",
+        "postal_code": "69003",
+        "city": "Lyon",
+        "birth_date": "",
+        "note": ""
+    })
+}
+
+async fn create_client(app: &TestApp, cookie: &str, first_name: &str) -> i64 {
+    let response = app
+        .post_json(
+            "client-create",
+            Some(cookie),
+            json!({ "form": client_json(first_name, "Dupont") }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body_json(response).await["id"].as_i64().expect("client id")
+}
+
+async fn record(
+    app: &TestApp,
+    cookie: &str,
+    client_id: i64,
+    points: &str,
+    key: &str,
+) -> axum::http::Response<axum::body::Body> {
+    let request = json!({ "request": {
+        "client_id": client_id,
+        "form": { "points": points, "amount": "" },
+        "idempotency_key": key,
+    }});
+    app.post_json("transaction-record", Some(cookie), request)
+        .await
+}
+
+#[tokio::test]
+async fn login_opens_an_http_only_lax_session_that_ends_with_the_browser() {
+    println!("database: {}", support::database_kind());
+    let app = TestApp::new().await;
+    app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let response = app
+        .post_form(
+            "login",
+            None,
+            &form(&[("email", "A@Exemple.fr"), ("password", PASSWORD)]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = set_cookie_header(&response).expect("cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Max-Age"),
+        "a session cookie unless remembered: {cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+    let user = body_json(response).await;
+    assert_eq!(user["shop_name"], "Boulangerie A");
+}
+
+#[tokio::test]
+async fn remember_me_keeps_the_session_thirty_days_and_https_makes_it_secure() {
+    let app =
+        TestApp::with_config(|config| config.public_url = "https://comptoir.example".into()).await;
+    app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let response = app
+        .post_form(
+            "login",
+            None,
+            &form(&[
+                ("email", "a@exemple.fr"),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ]),
+        )
+        .await;
+    let cookie = set_cookie_header(&response).expect("cookie");
+    assert!(
+        cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)),
+        "{cookie}"
+    );
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
+    let app = TestApp::new().await;
+    app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let wrong_password = app
+        .post_form(
+            "login",
+            None,
+            &form(&[("email", "a@exemple.fr"), ("password", "Wrong-2026")]),
+        )
+        .await;
+    let unknown = app
+        .post_form(
+            "login",
+            None,
+            &form(&[("email", "nobody@exemple.fr"), ("password", PASSWORD)]),
+        )
+        .await;
+    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&wrong_password).is_none());
+    assert_eq!(body_text(wrong_password).await, body_text(unknown).await);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    assert_eq!(
+        app.post_form("clients-search", Some(&cookie), "query=")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let response = app.post_form("logout", Some(&cookie), "").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // The old cookie, replayed, no longer opens anything.
+    let after = app
+        .post_form("clients-search", Some(&cookie), "query=")
+        .await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_json(after).await, json!("Unauthenticated"));
+}
+
+#[tokio::test]
+async fn a_new_login_renews_the_session_id() {
+    let app = TestApp::new().await;
+    let first = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let response = app
+        .post_form(
+            "login",
+            Some(&first),
+            &form(&[("email", "a@exemple.fr"), ("password", PASSWORD)]),
+        )
+        .await;
+    let second = session_cookie(&response).expect("new cookie");
+    assert_ne!(first, second);
+    assert_eq!(
+        app.post_form("clients-search", Some(&first), "query=")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post_form("clients-search", Some(&second), "query=")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn every_call_needs_a_session() {
+    let app = TestApp::new().await;
+    for (endpoint, body) in [
+        ("clients-search", "query=du"),
+        ("client", "client_id=1"),
+        ("client-history", "client_id=1"),
+    ] {
+        assert_eq!(
+            app.post_form(endpoint, None, body).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
+    }
+    let response = app
+        .post_json(
+            "client-create",
+            None,
+            json!({ "form": client_json("Léa", "Morel") }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_transaction() {
+    let app = TestApp::new().await;
+    let shop_a = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let shop_b = app.shop_with_owner("Fleuriste B", "b@exemple.fr").await;
+    let client_id = create_client(&app, &shop_a, "Hélène").await;
+    let recorded = record(
+        &app,
+        &shop_a,
+        client_id,
+        "10",
+        "7f1c3a52-5a7c-4b7e-9a55-2f5d6c1e8b01",
+    )
+    .await;
+    assert_eq!(recorded.status(), StatusCode::OK);
+    let transaction_id = body_json(recorded).await["transaction"]["id"]
+        .as_i64()
+        .expect("transaction id");
+
+    let calls = vec![
+        ("client", app.post_form("client", Some(&shop_b), &format!("client_id={client_id}")).await),
+        ("client-history", app.post_form("client-history", Some(&shop_b), &format!("client_id={client_id}")).await),
+        (
+            "client-update",
+            app.post_json("client-update", Some(&shop_b), json!({ "client_id": client_id, "form": client_json("Pirate", "B") }))
+                .await,
+        ),
+        ("transaction-record", record(&app, &shop_b, client_id, "99", "0b5e8a8e-0f38-4a39-8f0e-5d4b7b8a7c11").await),
+        (
+            "transaction-modify",
+            app.post_json(
+                "transaction-modify",
+                Some(&shop_b),
+                json!({ "request": { "transaction_id": transaction_id, "form": { "points": "0", "amount": "" }, "idempotency_key": "3c0f2f59-71b4-4c35-a1c6-0c55f0e1d7a2" } }),
+            )
+            .await,
+        ),
+        (
+            "journal",
+            app.post_json("journal", Some(&shop_b), json!({ "filter": { "from": "", "to": "", "client_id": client_id, "page": 0 } }))
+                .await,
+        ),
+    ];
+    for (endpoint, response) in calls {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint}");
+        assert_eq!(body_json(response).await, json!("NotFound"), "{endpoint}");
+    }
+    // Shop B's search and journal show nothing of shop A.
+    let search = body_json(
+        app.post_form("clients-search", Some(&shop_b), "query=helene")
+            .await,
+    )
+    .await;
+    assert_eq!(search["total"], 0);
+    // And shop A's data is untouched.
+    let detail = body_json(
+        app.post_form("client", Some(&shop_a), &format!("client_id={client_id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(detail["row"]["first_name"], "Hélène");
+    assert_eq!(detail["row"]["points_balance"], 10);
+}
+
+#[tokio::test]
+async fn a_replayed_transaction_is_recorded_once() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let client_id = create_client(&app, &cookie, "Léa").await;
+    let key = "5a8f1d0e-6c1b-4f5e-8a3e-2b9d7c6e5f40";
+    let first = body_json(record(&app, &cookie, client_id, "7", key).await).await;
+    let replay = body_json(record(&app, &cookie, client_id, "7", key).await).await;
+    assert_eq!(first["transaction"]["id"], replay["transaction"]["id"]);
+    assert_eq!(replay["client"]["points_balance"], 7);
+    let conflicting = record(&app, &cookie, client_id, "70", key).await;
+    assert_eq!(conflicting.status(), StatusCode::CONFLICT);
+    let history = body_json(
+        app.post_form(
+            "client-history",
+            Some(&cookie),
+            &format!("client_id={client_id}"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(history.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn bad_input_gets_field_messages_never_a_server_error() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let mut bad = client_json("", "Dupont");
+    bad["email"] = json!("pas-une-adresse");
+    bad["phone"] = json!("12");
+    bad["postal_code"] = json!("7500");
+    bad["note"] = json!("x".repeat(5000));
+    let response = app
+        .post_json("client-create", Some(&cookie), json!({ "form": bad }))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = body_json(response).await["Invalid"].clone();
+    let fields: Vec<&str> = problems
+        .as_array()
+        .expect("field list")
+        .iter()
+        .filter_map(|pair| pair[0].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["first_name", "email", "phone", "postal_code", "note"]
+    );
+
+    let client_id = create_client(&app, &cookie, "Léa").await;
+    for points in ["-5", "1000000", "abc", ""] {
+        let response = record(
+            &app,
+            &cookie,
+            client_id,
+            points,
+            &uuid::Uuid::new_v4().to_string(),
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{points}"
+        );
+    }
+    // Wrong types and missing fields are refused as bad requests, not crashes.
+    let response = app
+        .post_json(
+            "transaction-record",
+            Some(&cookie),
+            json!({ "request": { "client_id": "x" } }),
+        )
+        .await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    let response = app
+        .post_form("client", Some(&cookie), "client_id=abc")
+        .await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+}
+
+#[tokio::test]
+async fn the_password_reset_email_arrives_by_smtp_and_its_link_works_once() {
+    let (port, mut inbox) = support::smtp::start().await;
+    let app = TestApp::with_config(|config| {
+        config.smtp = Some(app::services::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: app::services::config::SmtpSecurity::None,
+            username: None,
+            password: None,
+        });
+    })
+    .await;
+    app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+
+    // An unknown address gets the same answer and no e-mail.
+    let unknown = app
+        .post_form("password-reset-request", None, "email=inconnu%40exemple.fr")
+        .await;
+    let known = app
+        .post_form("password-reset-request", None, "email=a%40exemple.fr")
+        .await;
+    assert_eq!(unknown.status(), StatusCode::OK);
+    assert_eq!(known.status(), StatusCode::OK);
+    assert_eq!(body_text(unknown).await, body_text(known).await);
+
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("e-mail within 10 s")
+        .expect("e-mail");
+    assert_eq!(mail.recipients, vec!["a@exemple.fr".to_owned()]);
+    assert!(mail.data.contains("Subject: "), "{}", mail.data);
+    let body = support::smtp::decoded_body(&mail.data);
+    let link = body
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:3000/reinitialiser-mot-de-passe?jeton="))
+        .unwrap_or_else(|| panic!("reset link in: {body}"));
+    let token = link
+        .rsplit_once("jeton=")
+        .map(|(_, token)| token)
+        .expect("token");
+    assert!(
+        inbox.try_recv().is_err(),
+        "only the known address got an e-mail"
+    );
+
+    let page = app
+        .get(link.trim_start_matches("http://127.0.0.1:3000"), None)
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+
+    let new_password = "Pain-Complet-42";
+    let weak = app
+        .post_form(
+            "password-reset",
+            None,
+            &form(&[
+                ("token", token),
+                ("password", "faible"),
+                ("confirmation", "faible"),
+            ]),
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reset = app
+        .post_form(
+            "password-reset",
+            None,
+            &form(&[
+                ("token", token),
+                ("password", new_password),
+                ("confirmation", new_password),
+            ]),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    app.login("a@exemple.fr", new_password).await;
+    let old = app
+        .post_form(
+            "login",
+            None,
+            &form(&[("email", "a@exemple.fr"), ("password", PASSWORD)]),
+        )
+        .await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let again = app
+        .post_form(
+            "password-reset",
+            None,
+            &form(&[
+                ("token", token),
+                ("password", "Autre-Pain-43"),
+                ("confirmation", "Autre-Pain-43"),
+            ]),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(again).await, json!("ResetLinkInvalid"));
+}
+
+#[tokio::test]
+async fn signed_in_pages_send_strangers_to_the_login_page() {
+    let app = TestApp::new().await;
+    let response = app.get("/clients", None).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/connexion")
+    );
+    let login = app.get("/connexion", None).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let html = body_text(login).await;
+    assert!(
+        html.contains("Connexion") && html.contains("Mot de passe oublié ?"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_clients_page_renders_for_a_signed_in_user_in_english_too() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let french = body_text(app.get("/clients", Some(&cookie)).await).await;
+    assert!(
+        french.contains("Rechercher un client") && french.contains("Boulangerie A"),
+        "{french}"
+    );
+    let english = body_text(
+        app.get("/clients", Some(&format!("{cookie}; i18n_pref_locale=en")))
+            .await,
+    )
+    .await;
+    assert!(english.contains("Search for a client"), "{english}");
+}

@@ -1,0 +1,214 @@
+//! A Comptoir router on a fresh database (PostgreSQL when `TEST_DATABASE_URL` is set, else
+//! in-memory SQLite), and helpers to call it as a browser would.
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use app::services::config::AppConfig;
+use app::services::db;
+use app::services::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub outbox: std::path::PathBuf,
+}
+
+/// A database of its own for one test.
+pub async fn fresh_database() -> DatabaseConnection {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        Some(url) => {
+            let admin = Database::connect(&url)
+                .await
+                .expect("TEST_DATABASE_URL reachable");
+            let name = format!("comptoir_test_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+            let connection = db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect to test database");
+            db::migrate(&connection).await.expect("migrate");
+            connection
+        }
+        None => db::connect_for_tests().await.expect("in-memory database"),
+    }
+}
+
+pub fn database_kind() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL")
+        .map(|url| !url.is_empty())
+        .unwrap_or(false)
+    {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut AppConfig)) -> Self {
+        let connection = fresh_database().await;
+        let outbox =
+            std::env::temp_dir().join(format!("comptoir-outbox-{}", uuid::Uuid::new_v4().simple()));
+        let mut config = AppConfig::for_tests("unused", outbox.clone());
+        adjust(&mut config);
+        let options = leptos::config::get_configuration(None)
+            .expect("leptos options")
+            .leptos_options;
+        let state = server::router::build_state(config, connection, options).expect("state");
+        Self {
+            router: server::router::router(state.clone()),
+            state,
+            outbox,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers")
+    }
+
+    /// A server function with url-encoded arguments, as `ActionForm` sends them.
+    pub async fn post_form(
+        &self,
+        endpoint: &str,
+        cookie: Option<&str>,
+        body: &str,
+    ) -> Response<Body> {
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_owned())).expect("request"))
+            .await
+    }
+
+    /// A server function with JSON arguments.
+    pub async fn post_json(
+        &self,
+        endpoint: &str,
+        cookie: Option<&str>,
+        body: serde_json::Value,
+    ) -> Response<Body> {
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
+    /// A page, as a browser asks for it.
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut request =
+            Request::get(path).header(header::ACCEPT, "text/html,application/xhtml+xml");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// Creates a shop and its owner; returns the owner's session cookie (`name=value`).
+    pub async fn shop_with_owner(&self, shop: &str, email: &str) -> String {
+        app::services::auth::create_shop_with_owner(
+            &self.state.db,
+            &self.state.hasher,
+            shop,
+            "Owner",
+            email,
+            PASSWORD,
+        )
+        .await
+        .expect("shop");
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .post_form(
+                "login",
+                None,
+                &form(&[("email", email), ("password", password)]),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        session_cookie(&response).expect("session cookie")
+    }
+}
+
+pub const PASSWORD: &str = "Croissant-2026";
+
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", urlencode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The `Set-Cookie` header of the session cookie, whole.
+pub fn set_cookie_header(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("comptoir_session="))
+        .map(str::to_owned)
+}
+
+/// `comptoir_session=…`, ready for a `Cookie` header.
+pub fn session_cookie(response: &Response<Body>) -> Option<String> {
+    set_cookie_header(response).and_then(|header| header.split(';').next().map(str::to_owned))
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub async fn body_json(response: Response<Body>) -> serde_json::Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("JSON expected ({error}): {text}"))
+}
