@@ -1,7 +1,7 @@
 // Comptoir's service worker: the app opens even when the shop's Wi-Fi drops.
 // Network first, so a till never runs yesterday's code while online; the cache answers offline.
 const CACHE = "comptoir-v1";
-const SHELL = ["/pkg/comptoir.css", "/pkg/comptoir.js", "/pkg/comptoir_bg.wasm", "/manifest.webmanifest", "/icons/icon-192.png"];
+const SHELL = ["/pkg/comptoir.css", "/pkg/comptoir.js", "/pkg/comptoir.wasm", "/manifest.webmanifest", "/icons/icon-192.png"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

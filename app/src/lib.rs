@@ -15,8 +15,7 @@ pub mod entities;
 pub mod services;
 
 use leptos::prelude::*;
-use leptos_i18n::context::CookieOptions;
-use leptos_meta::{Stylesheet, Title};
+use leptos_i18n::context::{CookieOptions, UseLocalesOptions};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -43,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" type="image/png" href="/icons/icon-192.png" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <link rel="stylesheet" id="leptos" href="/pkg/comptoir.css" />
+                <title>"Comptoir"</title>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <leptos_meta::MetaTags />
@@ -57,15 +58,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// One year, in milliseconds as leptos-use counts them.
 const LANGUAGE_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 3600 * 1000;
 
+/// French shops get French, whatever the device's language; English is a choice kept in a cookie.
+fn french_unless_chosen() -> UseLocalesOptions {
+    UseLocalesOptions::default().ssr_lang_header_getter(|| None)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
     view! {
-        <I18nContextProvider cookie_options=CookieOptions::default()
-            .path("/")
-            .max_age(LANGUAGE_COOKIE_MAX_AGE_MS)>
-            <Stylesheet id="leptos" href="/pkg/comptoir.css" />
-            <Title text="Comptoir" />
+        <I18nContextProvider
+            cookie_options=CookieOptions::default().path("/").max_age(LANGUAGE_COOKIE_MAX_AGE_MS)
+            ssr_lang_header_getter=french_unless_chosen()
+        >
             <crate::components::pwa::RegisterServiceWorker />
             <Router>
                 <Routes fallback=NotFoundPage>

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_EMAIL, DEMO_PASSWORD, decodeQuotedPrintable, hydrated, login, receivedMail } from "./helpers";
+import { DEMO_EMAIL, DEMO_PASSWORD, decodeQuotedPrintable, decodedSubject, hydrated, login, receivedMail } from "./helpers";
 
 test("the password rules are shown met or unmet as the user types", async ({ page }) => {
   await page.goto("/connexion");
@@ -62,10 +62,7 @@ test("a forgotten password is reset through the e-mailed link", async ({ page },
 
   const mail = await receivedMail(email);
   expect(mail).toMatch(/^Subject: /m);
-  const subjectLine = mail.split("\n").find((line) => line.startsWith("Subject: ")) ?? "";
-  const encoded = [...subjectLine.matchAll(/=\?utf-8\?b\?([^?]+)\?=/gi)].map((match) => Buffer.from(match[1], "base64").toString("utf8"));
-  const subject = encoded.length > 0 ? encoded.join("") : subjectLine.slice("Subject: ".length);
-  expect(subject).toBe("Demande de réinitialisation de votre mot de passe Comptoir");
+  expect(decodedSubject(mail)).toBe("Demande de réinitialisation de votre mot de passe Comptoir");
   const body = decodeQuotedPrintable(mail.split("\n\n").slice(1).join("\n\n"));
   const link = body.match(/http:\/\/127\.0\.0\.1:3000\/reinitialiser-mot-de-passe\?jeton=[A-Za-z0-9_-]+/)?.[0];
   expect(link).toBeTruthy();

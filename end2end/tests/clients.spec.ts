@@ -19,7 +19,7 @@ test("a new client needs civility, names and e-mail, then appears in the list", 
   const lastName = uniqueName();
   await dialog.getByLabel("Civilité").selectOption({ label: "Madame" });
   await dialog.getByLabel("Prénom").fill("Hélène");
-  await dialog.getByLabel("Nom", { exact: true }).fill(lastName);
+  await dialog.getByRole("textbox", { name: "Nom", exact: true }).fill(lastName);
   await dialog.getByLabel("E-mail").fill(`${lastName.toLowerCase()}@exemple.fr`);
   await dialog.getByLabel("Téléphone").fill("06 12 34 56 78");
   await dialog.getByLabel("Code postal").fill("01000");

@@ -36,7 +36,7 @@ export async function createClient(
   const dialog = page.getByRole("dialog", { name: "Nouveau client" });
   await dialog.getByLabel("Civilité").selectOption({ label: "Non précisé" });
   await dialog.getByLabel("Prénom").fill(client.firstName);
-  await dialog.getByLabel("Nom", { exact: true }).fill(client.lastName);
+  await dialog.getByRole("textbox", { name: "Nom", exact: true }).fill(client.lastName);
   await dialog.getByLabel("E-mail").fill(client.email ?? `${client.lastName.toLowerCase()}@exemple.fr`);
   if (client.phone) await dialog.getByLabel("Téléphone").fill(client.phone);
   if (client.postalCode) await dialog.getByLabel("Code postal").fill(client.postalCode);
@@ -75,4 +75,17 @@ export function decodeQuotedPrintable(text: string): string {
     }
   }
   return Buffer.from(bytes).toString("utf8");
+}
+
+/** The Subject header, unfolded, with its RFC 2047 encoded words decoded. */
+export function decodedSubject(mail: string): string {
+  const headers = mail.split("\n\n")[0].replace(/\n[ \t]+/g, " ");
+  const raw = headers.split("\n").find((line) => line.startsWith("Subject: "))?.slice("Subject: ".length) ?? "";
+  return raw
+    .replace(/(\?=)\s+(=\?)/g, "$1$2")
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toLowerCase() === "b"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : decodeQuotedPrintable(text.replace(/_/g, " ")),
+    );
 }

@@ -31,8 +31,8 @@ fn CivilitySelect(value: RwSignal<String>, error: Signal<Option<AppError>>) -> i
     view! {
         <div class="field">
             <label for="civility">
-                {t!(i18n, client_form.civility)} " "
-                <abbr title=move || t_string!(i18n, client_form.required)>"*"</abbr>
+                {t!(i18n, client_form.civility)}
+                <abbr aria-hidden="true" title=move || t_string!(i18n, client_form.required)>" *"</abbr>
             </label>
             <select
                 id="civility"

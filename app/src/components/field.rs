@@ -76,7 +76,8 @@ pub fn Field(
         <div class="field">
             <label for=id>
                 {move || label.run()}
-                {required.then(|| view! { " " <abbr title=move || t_string!(i18n, client_form.required)>"*"</abbr> })}
+                // The input says "required" to assistive technology; the star is for the eye.
+                {required.then(|| view! { <abbr aria-hidden="true" title=move || t_string!(i18n, client_form.required)>" *"</abbr> })}
             </label>
             {input}
             {move || problem.get().map(|problem| view! { <p class="field-error" id=error_id.clone()>{problem_text(i18n, &problem)}</p> })}

@@ -53,7 +53,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 <A href="/journal">{t!(i18n, nav.journal)}</A>
             </nav>
             <div class="account">
-                <span>{user.display_name.clone()}</span>
+                <span class="user-name">{user.display_name.clone()}</span>
                 <LanguageSwitch />
                 <button type="button" on:click=sign_out>
                     {t!(i18n, nav.logout)}

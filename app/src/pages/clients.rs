@@ -189,7 +189,7 @@ fn ClientCard(
     let for_dialog = row.clone();
     view! {
         <li class="client-card" data-client-id=client_id>
-            <div>
+            <div class="identity">
                 <div class="name">
                     <A href=format!("/clients/{client_id}")>{name.clone()}</A>
                 </div>
@@ -223,7 +223,7 @@ fn ClientCard(
                     title=transaction_label
                     on:click=move |_| dialog.set(OpenDialog::Transaction(for_dialog.clone()))
                 >
-                    "＋"
+                    "+"
                 </button>
             </div>
         </li>

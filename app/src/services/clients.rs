@@ -52,7 +52,7 @@ pub(crate) async fn find_in_shop(
 }
 
 /// Every word a search may start with for this client.
-fn search_terms(client: &ValidClient) -> BTreeSet<String> {
+pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
     let mut terms = BTreeSet::new();
     for text in [
         Some(&client.first_name),
@@ -212,11 +212,7 @@ struct Count {
 
 /// The SQL that finds the ids of clients having, for each searched prefix, a term starting with
 /// it; the first prefix drives an index range scan, the others are checked per candidate.
-pub(crate) fn matching_ids_sql(
-    shop_id: i64,
-    prefixes: &[String],
-    limit: u64,
-) -> (String, Vec<Value>) {
+pub fn matching_ids_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (String, Vec<Value>) {
     let mut values: Vec<Value> = vec![shop_id.into()];
     let mut sql =
         String::from("SELECT DISTINCT t.client_id FROM client_search_terms t WHERE t.shop_id = $1");
@@ -240,7 +236,7 @@ pub(crate) fn matching_ids_sql(
 
 /// What the search box's text asks for: one phone/postal-code prefix, or word prefixes with the
 /// longest (most selective) first.
-pub(crate) fn search_prefixes(query: &str) -> Vec<String> {
+pub fn search_prefixes(query: &str) -> Vec<String> {
     if let Some(digits) = phone_query_digits(query) {
         return vec![digits];
     }

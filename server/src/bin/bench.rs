@@ -1,0 +1,295 @@
+//! `bench`: fills one shop with 100,000 generated French clients and another with 900,000, then
+//! prints search latency percentiles for type-ahead queries beside the same SQL run directly, and
+//! the rate of recording points.
+//!
+//! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
+
+use std::time::{Duration, Instant};
+
+use app::entities::{client, client_search_term};
+use app::model::auth::CurrentUser;
+use app::model::client::{SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE};
+use app::model::ledger::{RecordRequest, TransactionForm};
+use app::services::clients::{matching_ids_sql, search_clients, search_prefixes, search_terms};
+use app::services::demo::generated_client;
+use app::services::passwords::PasswordHasher;
+use app::services::{auth, db, ledger};
+use chrono::Utc;
+use clap::Parser;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait, Value,
+};
+
+#[derive(Parser)]
+struct Options {
+    /// Database to fill; by default a new SQLite file in a temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+    #[arg(long, default_value_t = 100_000)]
+    small: u64,
+    #[arg(long, default_value_t = 900_000)]
+    large: u64,
+    /// Timed runs of each query.
+    #[arg(long, default_value_t = 300)]
+    runs: usize,
+    /// Transactions recorded for the rate figure.
+    #[arg(long, default_value_t = 3000)]
+    transactions: u64,
+}
+
+const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
+const BATCH: u64 = 1000;
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+async fn fill(
+    db: &DatabaseConnection,
+    owner: &CurrentUser,
+    first_id: i64,
+    count: u64,
+) -> BenchResult<()> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
+    let now = Utc::now();
+    let started = Instant::now();
+    let mut done = 0;
+    while done < count {
+        let batch = BATCH.min(count - done);
+        let txn = db.begin().await?;
+        let mut clients = Vec::with_capacity(batch as usize);
+        let mut terms = Vec::new();
+        for offset in 0..batch {
+            let index = first_id as u64 + done + offset;
+            let id = first_id + (done + offset) as i64;
+            let valid = generated_client(index)
+                .validate(today)
+                .map_err(|error| format!("{error:?}"))?;
+            for term in search_terms(&valid) {
+                terms.push(client_search_term::ActiveModel {
+                    shop_id: Set(owner.shop_id),
+                    term: Set(term),
+                    client_id: Set(id),
+                });
+            }
+            clients.push(client::ActiveModel {
+                id: Set(id),
+                shop_id: Set(owner.shop_id),
+                civility: Set(valid.civility.code().to_owned()),
+                first_name: Set(valid.first_name),
+                last_name: Set(valid.last_name),
+                email: Set(valid.email),
+                phone: Set(valid.phone),
+                address: Set(valid.address),
+                postal_code: Set(valid.postal_code),
+                city: Set(valid.city),
+                birth_date: Set(None),
+                note: Set(None),
+                points_balance: Set(0),
+                visit_count: Set(0),
+                last_visit_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+        }
+        client::Entity::insert_many(clients)
+            .exec_without_returning(&txn)
+            .await?;
+        for chunk in terms.chunks(2000) {
+            client_search_term::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        done += batch;
+    }
+    println!(
+        "  filled {} clients for shop {} in {:.1} s",
+        count,
+        owner.shop_name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
+    samples.sort();
+    (
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.95),
+        percentile(&samples, 0.99),
+    )
+}
+
+/// The statements the service runs, executed directly: ids, their rows, the capped count.
+async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> BenchResult<usize> {
+    let backend = db.get_database_backend();
+    let prefixes = search_prefixes(query);
+    let (sql, values) = matching_ids_sql(shop_id, &prefixes, SEARCH_PAGE_SIZE);
+    let ids: Vec<i64> = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?;
+    if !ids.is_empty() {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let rows_sql = format!(
+            "SELECT * FROM clients WHERE id IN ({}) ORDER BY last_name, first_name",
+            placeholders.join(", ")
+        );
+        let values: Vec<Value> = ids.iter().map(|id| Value::from(*id)).collect();
+        db.query_all_raw(Statement::from_sql_and_values(backend, rows_sql, values))
+            .await?;
+    }
+    let (sql, values) = matching_ids_sql(shop_id, &prefixes, SEARCH_COUNT_CAP + 1);
+    db.query_one_raw(Statement::from_sql_and_values(
+        backend,
+        format!("SELECT COUNT(*) FROM ({sql}) AS capped"),
+        values,
+    ))
+    .await?;
+    Ok(ids.len())
+}
+
+async fn measure_search(
+    db: &DatabaseConnection,
+    owner: &CurrentUser,
+    runs: usize,
+) -> BenchResult<()> {
+    println!(
+        "\n  {:<10} {:>7} {:>9} {:>9} {:>9}   {:>9} {:>9} {:>9}   {:>6}",
+        "query", "found", "p50 ms", "p95 ms", "p99 ms", "sql p50", "sql p95", "sql p99", "ratio"
+    );
+    for query in QUERIES {
+        // Warm the caches once, as a till that has been open a while.
+        let page = search_clients(db, owner, query).await?;
+        let mut service = Vec::with_capacity(runs);
+        let mut direct = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            search_clients(db, owner, query).await?;
+            service.push(started.elapsed());
+            let started = Instant::now();
+            direct_sql(db, owner.shop_id, query).await?;
+            direct.push(started.elapsed());
+        }
+        let (p50, p95, p99) = summary(service);
+        let (d50, d95, d99) = summary(direct);
+        let found = if page.capped {
+            format!("{}+", page.total)
+        } else {
+            page.total.to_string()
+        };
+        println!(
+            "  {:<10} {:>7} {:>9.3} {:>9.3} {:>9.3}   {:>9.3} {:>9.3} {:>9.3}   {:>5.2}x",
+            format!("\"{query}\""),
+            found,
+            p50,
+            p95,
+            p99,
+            d50,
+            d95,
+            d99,
+            p99 / d99
+        );
+    }
+    Ok(())
+}
+
+/// Records points for the first thousand clients of `owner`'s shop, starting at `first_client_id`.
+async fn measure_recording(
+    db: &DatabaseConnection,
+    owner: &CurrentUser,
+    first_client_id: i64,
+    count: u64,
+) -> BenchResult<()> {
+    let started = Instant::now();
+    for index in 0..count {
+        let request = RecordRequest {
+            client_id: first_client_id + (index as i64 * 7919) % 1000,
+            form: TransactionForm {
+                points: "5".into(),
+                amount: "12,50".into(),
+            },
+            idempotency_key: uuid::Uuid::new_v4(),
+        };
+        ledger::record_transaction(db, owner, &request).await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "\n  recorded {count} transactions one after another: {:.0} transactions/s",
+        count as f64 / elapsed
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> BenchResult<()> {
+    let options = Options::parse();
+    let folder = std::env::temp_dir().join(format!("comptoir-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&folder)?;
+    let url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", folder.join("bench.db").display()));
+    println!("Comptoir search benchmark on {url}");
+    let connection = db::connect(&url).await?;
+    db::migrate(&connection).await?;
+    let hasher = PasswordHasher::default();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let small = auth::create_shop_with_owner(
+        &connection,
+        &hasher,
+        "Petite boutique",
+        "Bench",
+        &format!("small-{suffix}@bench.localhost"),
+        "Bench-Mark-2026",
+    )
+    .await?;
+    let large = auth::create_shop_with_owner(
+        &connection,
+        &hasher,
+        "Grande enseigne",
+        "Bench",
+        &format!("large-{suffix}@bench.localhost"),
+        "Bench-Mark-2026",
+    )
+    .await?;
+    let first_id = 1 + connection
+        .query_one_raw(Statement::from_string(
+            connection.get_database_backend(),
+            "SELECT COALESCE(MAX(id), 0) FROM clients",
+        ))
+        .await?
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    fill(&connection, &small, first_id, options.small).await?;
+    fill(
+        &connection,
+        &large,
+        first_id + options.small as i64,
+        options.large,
+    )
+    .await?;
+    if connection.get_database_backend() == sea_orm::DbBackend::Postgres {
+        connection
+            .execute_unprepared("SELECT setval(pg_get_serial_sequence('clients', 'id'), (SELECT MAX(id) FROM clients)); ANALYZE")
+            .await?;
+    } else {
+        connection.execute_unprepared("ANALYZE").await?;
+    }
+    for (owner, count) in [(&small, options.small), (&large, options.large)] {
+        println!(
+            "\nShop \"{}\" ({count} clients), {} runs per query:",
+            owner.shop_name, options.runs
+        );
+        measure_search(&connection, owner, options.runs).await?;
+    }
+    measure_recording(&connection, &small, first_id, options.transactions).await?;
+    Ok(())
+}
