@@ -16,7 +16,10 @@ use crate::model::error::AppError;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientFormMode {
     New,
-    Edit { client_id: i64, current: ClientForm },
+    Edit {
+        client_id: i64,
+        current: Box<ClientForm>,
+    },
 }
 
 #[component]
@@ -69,7 +72,7 @@ pub fn ClientFormDialog(
     let i18n = use_i18n();
     let initial = match &mode {
         ClientFormMode::New => ClientForm::default(),
-        ClientFormMode::Edit { current, .. } => current.clone(),
+        ClientFormMode::Edit { current, .. } => (**current).clone(),
     };
     let civility = RwSignal::new(initial.civility);
     let first_name = RwSignal::new(initial.first_name);

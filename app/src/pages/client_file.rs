@@ -20,7 +20,7 @@ use crate::model::ledger::{RecordOutcome, TransactionView};
 #[derive(Clone, Debug, PartialEq)]
 enum OpenDialog {
     None,
-    Edit(ClientDetail),
+    Edit(Box<ClientDetail>),
     Record(ClientRow),
     Modify(TransactionView),
 }
@@ -92,7 +92,7 @@ pub fn ClientFilePage() -> impl IntoView {
         {move || match dialog.get() {
             OpenDialog::None => None,
             OpenDialog::Edit(client) => {
-                let mode = ClientFormMode::Edit { client_id: client.row.id, current: client.form };
+                let mode = ClientFormMode::Edit { client_id: client.row.id, current: Box::new(client.form) };
                 Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any())
             }
             OpenDialog::Record(client) => Some(view! { <TransactionDialog client on_close=close on_recorded=changed /> }.into_any()),
@@ -133,7 +133,7 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             <button type="button" on:click=move |_| dialog.set(OpenDialog::Record(for_record.clone()))>
                 {t!(i18n, client_file.add_transaction)}
             </button>
-            <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Edit(for_edit.clone()))>
+            <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Edit(Box::new(for_edit.clone())))>
                 {t!(i18n, client_file.edit)}
             </button>
             <A href=format!("/journal?client={}", row.id) attr:class="button secondary">

@@ -96,7 +96,7 @@ pub fn ClientsPage() -> impl IntoView {
             match get_client(client_id).await {
                 Ok(detail) => dialog.set(OpenDialog::Client(ClientFormMode::Edit {
                     client_id,
-                    current: detail.form,
+                    current: Box::new(detail.form),
                 })),
                 Err(failure) => error.set(Some(failure)),
             }

@@ -132,7 +132,7 @@ pub fn generated_client(index: u64) -> ClientForm {
     let first_name = FIRST_NAMES[pick(FIRST_NAMES.len(), 1)];
     let last_name = LAST_NAMES[pick(LAST_NAMES.len(), 2)];
     let (city, postal_code) = CITIES[pick(CITIES.len(), 3)];
-    let mobile_prefix = if mix % 3 == 0 { "07" } else { "06" };
+    let mobile_prefix = if mix.is_multiple_of(3) { "07" } else { "06" };
     let subscriber = (mix >> 8) % 100_000_000;
     let ascii = |text: &str| {
         deunicode::deunicode(text)

@@ -79,12 +79,13 @@ pub fn decoded_body(data: &str) -> String {
     let bytes = joined.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
-        if bytes[index] == b'=' && index + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&joined[index + 1..index + 3], 16) {
-                decoded.push(byte);
-                index += 3;
-                continue;
-            }
+        if bytes[index] == b'='
+            && index + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[index + 1..index + 3], 16)
+        {
+            decoded.push(byte);
+            index += 3;
+            continue;
         }
         decoded.push(bytes[index]);
         index += 1;
