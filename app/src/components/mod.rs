@@ -8,6 +8,7 @@ pub mod layout;
 pub mod modal;
 pub mod modify_dialog;
 pub mod password_rules;
+pub mod points_form;
 pub mod pwa;
 pub mod session;
 pub mod transaction_dialog;

@@ -206,7 +206,7 @@ fn ClientCard(
                 {move || t_string!(i18n, clients.points, points).to_string()}
             </div>
             <div class="meta">
-                <span>{t!(i18n, clients.last_visit)} " : "</span>
+                <span>{t!(i18n, clients.last_visit)}</span>
                 {match last_visit {
                     Some(date) => view! { <span>{date}</span> }.into_any(),
                     None => view! { <span>{t!(i18n, clients.never)}</span> }.into_any(),

@@ -109,7 +109,7 @@ pub fn JournalPage() -> impl IntoView {
                 {move || match client.get() {
                     Some((_, name)) => {
                         view! {
-                            <span class="label">{t!(i18n, journal.client)} " : "</span>
+                            <span class="label">{t!(i18n, journal.client_label)}</span>
                             <strong>{name}</strong>
                             " "
                             <button

@@ -51,6 +51,39 @@ async fn find_by_key(
         .map_err(db_error)
 }
 
+/// One ledger row to append.
+struct NewEntry {
+    client_id: i64,
+    kind: EntryKind,
+    values: TransactionValues,
+    reverses_entry_id: Option<i64>,
+    corrects_entry_id: Option<i64>,
+    idempotency_key: Option<String>,
+}
+
+async fn append(
+    txn: &DatabaseTransaction,
+    user: &CurrentUser,
+    entry: NewEntry,
+    now: chrono::DateTime<Utc>,
+) -> Result<ledger_entry::Model, DbErr> {
+    ledger_entry::ActiveModel {
+        shop_id: Set(user.shop_id),
+        client_id: Set(entry.client_id),
+        kind: Set(entry.kind.code().to_owned()),
+        points: Set(entry.values.points),
+        amount_cents: Set(entry.values.amount_cents),
+        reverses_entry_id: Set(entry.reverses_entry_id),
+        corrects_entry_id: Set(entry.corrects_entry_id),
+        idempotency_key: Set(entry.idempotency_key),
+        author_user_id: Set(user.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+}
+
 /// A replayed request gets the first answer; the same key with other content is refused.
 async fn replay(
     db: &DatabaseConnection,
@@ -72,6 +105,23 @@ async fn replay(
         return Err(AppError::IdempotencyConflict);
     }
     outcome(db, user, existing).await
+}
+
+/// The answer already given to a request with `key`, if there was one.
+async fn earlier_answer(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    key: &str,
+    kind: EntryKind,
+    target: i64,
+    values: TransactionValues,
+) -> Result<Option<RecordOutcome>, AppError> {
+    match find_by_key(db, user.shop_id, key).await? {
+        Some(existing) => replay(db, user, existing, kind, target, values)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
 }
 
 async fn outcome(
@@ -100,52 +150,31 @@ pub async fn record_transaction(
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
     let key = request.idempotency_key.to_string();
-    if let Some(existing) = find_by_key(db, user.shop_id, &key).await? {
-        return replay(
-            db,
-            user,
-            existing,
-            EntryKind::Earn,
-            request.client_id,
-            values,
-        )
-        .await;
+    if let Some(answer) =
+        earlier_answer(db, user, &key, EntryKind::Earn, request.client_id, values).await?
+    {
+        return Ok(answer);
     }
     let txn = begin_write(db).await?;
     find_in_shop(&txn, user.shop_id, request.client_id).await?;
     let now = Utc::now();
-    let inserted = ledger_entry::ActiveModel {
-        shop_id: Set(user.shop_id),
-        client_id: Set(request.client_id),
-        kind: Set(EntryKind::Earn.code().to_owned()),
-        points: Set(values.points),
-        amount_cents: Set(values.amount_cents),
-        reverses_entry_id: Set(None),
-        corrects_entry_id: Set(None),
-        idempotency_key: Set(Some(key.clone())),
-        author_user_id: Set(user.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let earned = NewEntry {
+        client_id: request.client_id,
+        kind: EntryKind::Earn,
+        values,
+        reverses_entry_id: None,
+        corrects_entry_id: None,
+        idempotency_key: Some(key.clone()),
+    };
+    let inserted = append(&txn, user, earned, now).await;
     let entry = match inserted {
         Ok(entry) => entry,
         Err(error) if is_unique_violation(&error) => {
             // A concurrent retry of the same request won the race: answer as it did.
             drop(txn);
-            let existing = find_by_key(db, user.shop_id, &key)
+            return earlier_answer(db, user, &key, EntryKind::Earn, request.client_id, values)
                 .await?
-                .ok_or(AppError::Internal)?;
-            return replay(
-                db,
-                user,
-                existing,
-                EntryKind::Earn,
-                request.client_id,
-                values,
-            )
-            .await;
+                .ok_or(AppError::Internal);
         }
         Err(error) => return Err(db_error(error)),
     };
@@ -177,16 +206,17 @@ pub async fn modify_transaction(
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
     let key = request.idempotency_key.to_string();
-    if let Some(existing) = find_by_key(db, user.shop_id, &key).await? {
-        return replay(
-            db,
-            user,
-            existing,
-            EntryKind::Correction,
-            request.transaction_id,
-            values,
-        )
-        .await;
+    if let Some(answer) = earlier_answer(
+        db,
+        user,
+        &key,
+        EntryKind::Correction,
+        request.transaction_id,
+        values,
+    )
+    .await?
+    {
+        return Ok(answer);
     }
     let txn = begin_write(db).await?;
     let original = ledger_entry::Entity::find_by_id(request.transaction_id)
@@ -207,58 +237,47 @@ pub async fn modify_transaction(
         return Err(AppError::AlreadyModified);
     }
     let now = Utc::now();
-    let reversal = ledger_entry::ActiveModel {
-        shop_id: Set(user.shop_id),
-        client_id: Set(original.client_id),
-        kind: Set(EntryKind::Reversal.code().to_owned()),
-        points: Set(-original.points),
-        amount_cents: Set(original.amount_cents.map(|cents| -cents)),
-        reverses_entry_id: Set(Some(original.id)),
-        corrects_entry_id: Set(None),
-        idempotency_key: Set(None),
-        author_user_id: Set(user.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let reversal = NewEntry {
+        client_id: original.client_id,
+        kind: EntryKind::Reversal,
+        values: TransactionValues {
+            points: -original.points,
+            amount_cents: original.amount_cents.map(|cents| -cents),
+        },
+        reverses_entry_id: Some(original.id),
+        corrects_entry_id: None,
+        idempotency_key: None,
+    };
+    let reversal = append(&txn, user, reversal, now).await;
     match reversal {
         Ok(_) => {}
         // Another till reversed it between our check and our insert.
         Err(error) if is_unique_violation(&error) => return Err(AppError::AlreadyModified),
         Err(error) => return Err(db_error(error)),
     }
-    let correction = ledger_entry::ActiveModel {
-        shop_id: Set(user.shop_id),
-        client_id: Set(original.client_id),
-        kind: Set(EntryKind::Correction.code().to_owned()),
-        points: Set(values.points),
-        amount_cents: Set(values.amount_cents),
-        reverses_entry_id: Set(None),
-        corrects_entry_id: Set(Some(original.id)),
-        idempotency_key: Set(Some(key.clone())),
-        author_user_id: Set(user.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let correction = NewEntry {
+        client_id: original.client_id,
+        kind: EntryKind::Correction,
+        values,
+        reverses_entry_id: None,
+        corrects_entry_id: Some(original.id),
+        idempotency_key: Some(key.clone()),
+    };
+    let correction = append(&txn, user, correction, now).await;
     let correction = match correction {
         Ok(entry) => entry,
         Err(error) if is_unique_violation(&error) => {
             drop(txn);
-            let existing = find_by_key(db, user.shop_id, &key)
-                .await?
-                .ok_or(AppError::Internal)?;
-            return replay(
+            return earlier_answer(
                 db,
                 user,
-                existing,
+                &key,
                 EntryKind::Correction,
                 request.transaction_id,
                 values,
             )
-            .await;
+            .await?
+            .ok_or(AppError::Internal);
         }
         Err(error) => return Err(db_error(error)),
     };

@@ -1,0 +1,100 @@
+//! The points and amount form shared by the till's dialog and the modification dialog: checked
+//! in the browser first, sent once per idempotency key, errors next to each field.
+
+use std::future::Future;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::errors::FormError;
+use super::field::{Field, field_problem};
+use crate::i18n::*;
+use crate::model::error::AppError;
+use crate::model::ledger::{RecordOutcome, TransactionForm};
+
+#[component]
+pub fn PointsForm<Submit, Answer>(
+    #[prop(optional)] initial_points: String,
+    #[prop(optional)] initial_amount: String,
+    /// Sends the form with its idempotency key to the server.
+    send: Submit,
+    on_close: Callback<()>,
+    on_saved: Callback<RecordOutcome>,
+) -> impl IntoView
+where
+    Submit: Fn(TransactionForm, Uuid) -> Answer + Copy + 'static,
+    Answer: Future<Output = Result<RecordOutcome, AppError>> + 'static,
+{
+    let i18n = use_i18n();
+    let points = RwSignal::new(initial_points);
+    let amount = RwSignal::new(initial_amount);
+    let error = RwSignal::new(None::<AppError>);
+    let saving = RwSignal::new(false);
+    // Made when the dialog opens: a double tap or a retried request is recorded once.
+    let key = StoredValue::new(Uuid::new_v4());
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let form = TransactionForm {
+            points: points.get_untracked(),
+            amount: amount.get_untracked(),
+        };
+        if let Err(invalid) = form.validate() {
+            error.set(Some(invalid));
+            return;
+        }
+        saving.set(true);
+        error.set(None);
+        let answer = send(form, key.get_value());
+        spawn_local(async move {
+            let answer = answer.await;
+            saving.set(false);
+            match answer {
+                Ok(outcome) => on_saved.run(outcome),
+                Err(failure) => {
+                    // After a network failure the same key is kept: the request may have been
+                    // recorded. Any other answer means nothing was, so the next try is new.
+                    if !matches!(failure, AppError::Communication(_)) {
+                        key.set_value(Uuid::new_v4());
+                    }
+                    error.set(Some(failure));
+                }
+            }
+        });
+    };
+    let error_signal: Signal<Option<AppError>> = error.into();
+    view! {
+        <form on:submit=submit novalidate>
+            <Field
+                id="points"
+                label=move || t!(i18n, transaction.points)
+                value=points
+                problem=field_problem(error_signal, "points")
+                input_type="number"
+                inputmode="numeric"
+                required=true
+                autofocus=true
+            />
+            <Field
+                id="amount"
+                label=move || t!(i18n, transaction.amount)
+                value=amount
+                problem=field_problem(error_signal, "amount")
+                inputmode="decimal"
+            />
+            <FormError error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| on_close.run(())>
+                    {t!(i18n, common.cancel)}
+                </button>
+                <button type="submit" disabled=move || saving.get()>
+                    {t!(i18n, common.save)}
+                </button>
+            </div>
+        </form>
+    }
+}
