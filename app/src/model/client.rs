@@ -273,7 +273,7 @@ pub struct ClientSearchPage {
     pub rows: Vec<ClientRow>,
     /// Matching clients, counted up to `SEARCH_COUNT_CAP`.
     pub total: u64,
-    /// More than `SEARCH_COUNT_CAP` clients matched.
+    /// More clients matched than `total` says: counting stopped there.
     pub capped: bool,
 }
 

@@ -12,7 +12,7 @@ use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::errors::FormError;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
-use crate::model::client::{ClientRow, ClientSearchPage, SEARCH_COUNT_CAP};
+use crate::model::client::{ClientRow, ClientSearchPage};
 use crate::model::error::AppError;
 
 /// Long enough to skip the requests of a fast typist, short enough to feel instant.
@@ -106,7 +106,7 @@ pub fn ClientsPage() -> impl IntoView {
     let count_text = move || {
         page.get().map(|found| {
             if found.capped {
-                let count = SEARCH_COUNT_CAP;
+                let count = found.total;
                 t_string!(i18n, clients.count_capped, count).to_string()
             } else {
                 let count = found.total;

@@ -210,12 +210,23 @@ struct Count {
     total: i64,
 }
 
-/// The SQL that finds the ids of clients having, for each searched prefix, a term starting with
-/// it; the first prefix drives an index range scan, the others are checked per candidate.
-pub fn matching_ids_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (String, Vec<Value>) {
+#[derive(Debug, FromQueryResult)]
+struct MatchCount {
+    total: i64,
+    scanned: i64,
+}
+
+/// A client may have several terms starting with the same prefix. Term rows are fetched with a
+/// margin and de-duplicated here: `SELECT DISTINCT … LIMIT` would make PostgreSQL visit every
+/// match of a short prefix before stopping.
+const TERM_ROWS_PER_CLIENT: u64 = 4;
+
+/// The SQL that finds term rows of clients having, for each searched prefix, a term starting
+/// with it; the first prefix drives an index range scan, the others are checked per candidate.
+fn matching_terms_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (String, Vec<Value>) {
     let mut values: Vec<Value> = vec![shop_id.into()];
     let mut sql =
-        String::from("SELECT DISTINCT t.client_id FROM client_search_terms t WHERE t.shop_id = $1");
+        String::from("SELECT t.client_id FROM client_search_terms t WHERE t.shop_id = $1");
     for (index, prefix) in prefixes.iter().enumerate() {
         let lower = values.len() + 1;
         let upper = lower + 1;
@@ -232,6 +243,48 @@ pub fn matching_ids_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (Strin
     }
     sql.push_str(&format!(" LIMIT {limit}"));
     (sql, values)
+}
+
+/// The two statements behind a search: the term rows of the first page, and the capped count.
+pub struct SearchStatements {
+    pub page_terms: Statement,
+    pub count: Statement,
+    /// Term rows the count looks at; reaching it means "more than we counted".
+    pub count_limit: u64,
+}
+
+pub fn search_statements(
+    backend: DbBackend,
+    shop_id: i64,
+    prefixes: &[String],
+) -> SearchStatements {
+    let (sql, values) =
+        matching_terms_sql(shop_id, prefixes, SEARCH_PAGE_SIZE * TERM_ROWS_PER_CLIENT);
+    let page_terms = Statement::from_sql_and_values(backend, sql, values);
+    let count_limit = (SEARCH_COUNT_CAP + 1) * TERM_ROWS_PER_CLIENT;
+    let (sql, values) = matching_terms_sql(shop_id, prefixes, count_limit);
+    let count = Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT COUNT(DISTINCT client_id) AS total, COUNT(*) AS scanned FROM ({sql}) AS matches"
+        ),
+        values,
+    );
+    SearchStatements {
+        page_terms,
+        count,
+        count_limit,
+    }
+}
+
+/// The first page of distinct client ids, in the order the terms were found.
+pub fn first_page_ids(term_rows: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    term_rows
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .take(SEARCH_PAGE_SIZE as usize)
+        .collect()
 }
 
 /// What the search box's text asks for: one phone/postal-code prefix, or word prefixes with the
@@ -253,66 +306,67 @@ pub async fn search_clients(
     let zone = shop_zone(&user.time_zone);
     let backend = db.get_database_backend();
     let prefixes = search_prefixes(query);
-    let (rows, total) = if prefixes.is_empty() {
-        let rows = client::Entity::find()
-            .filter(client::Column::ShopId.eq(user.shop_id))
-            .order_by_asc(client::Column::LastName)
+    let by_name = |find: sea_orm::Select<client::Entity>| {
+        find.order_by_asc(client::Column::LastName)
             .order_by_asc(client::Column::FirstName)
+    };
+    let (rows, total, capped) = if prefixes.is_empty() {
+        let rows = by_name(client::Entity::find().filter(client::Column::ShopId.eq(user.shop_id)))
             .limit(SEARCH_PAGE_SIZE)
             .all(db)
             .await
             .map_err(db_error)?;
-        let (sql, values) = (
+        let count = Statement::from_sql_and_values(
+            backend,
             format!(
                 "SELECT COUNT(*) AS total FROM (SELECT 1 FROM clients WHERE shop_id = $1 LIMIT {}) AS capped",
                 SEARCH_COUNT_CAP + 1
             ),
-            vec![Value::from(user.shop_id)],
+            [Value::from(user.shop_id)],
         );
-        (rows, count(db, backend, sql, values).await?)
+        let total = Count::find_by_statement(count)
+            .one(db)
+            .await
+            .map_err(db_error)?
+            .map_or(0, |count| count.total);
+        let total = u64::try_from(total).unwrap_or(0);
+        (rows, total, total > SEARCH_COUNT_CAP)
     } else {
-        let (sql, values) = matching_ids_sql(user.shop_id, &prefixes, SEARCH_PAGE_SIZE);
-        let ids: Vec<i64> =
-            MatchedId::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-                .all(db)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(|matched| matched.client_id)
-                .collect();
+        let statements = search_statements(backend, user.shop_id, &prefixes);
+        let term_rows = MatchedId::find_by_statement(statements.page_terms)
+            .all(db)
+            .await
+            .map_err(db_error)?;
+        let ids = first_page_ids(term_rows.into_iter().map(|matched| matched.client_id));
         let rows = if ids.is_empty() {
             Vec::new()
         } else {
-            client::Entity::find()
-                .filter(client::Column::Id.is_in(ids))
-                .order_by_asc(client::Column::LastName)
-                .order_by_asc(client::Column::FirstName)
+            by_name(client::Entity::find().filter(client::Column::Id.is_in(ids)))
                 .all(db)
                 .await
                 .map_err(db_error)?
         };
-        let (sql, values) = matching_ids_sql(user.shop_id, &prefixes, SEARCH_COUNT_CAP + 1);
-        let sql = format!("SELECT COUNT(*) AS total FROM ({sql}) AS capped");
-        (rows, count(db, backend, sql, values).await?)
+        let counted = MatchCount::find_by_statement(statements.count)
+            .one(db)
+            .await
+            .map_err(db_error)?;
+        let (total, scanned) = counted.map_or((0, 0), |counted| {
+            (
+                u64::try_from(counted.total).unwrap_or(0),
+                u64::try_from(counted.scanned).unwrap_or(0),
+            )
+        });
+        (
+            rows,
+            total,
+            total > SEARCH_COUNT_CAP || scanned >= statements.count_limit,
+        )
     };
     Ok(ClientSearchPage {
         rows: rows.iter().map(|model| to_row(model, zone)).collect(),
         total: total.min(SEARCH_COUNT_CAP),
-        capped: total > SEARCH_COUNT_CAP,
+        capped,
     })
-}
-
-async fn count(
-    db: &DatabaseConnection,
-    backend: DbBackend,
-    sql: String,
-    values: Vec<Value>,
-) -> Result<u64, AppError> {
-    let counted = Count::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .one(db)
-        .await
-        .map_err(db_error)?;
-    Ok(counted.map_or(0, |count| u64::try_from(count.total).unwrap_or(0)))
 }
 
 #[cfg(test)]
@@ -530,6 +584,30 @@ mod tests {
                 .total,
             0
         );
+    }
+
+    #[tokio::test]
+    async fn a_client_matching_through_several_words_is_listed_once() {
+        let shop = TestShop::new().await;
+        let mut form = client_form("Marie", "Martin");
+        form.city = "Marseille".into();
+        form.email = "marie.martin@marseille.fr".into();
+        create_client(&shop.db, &shop.owner, &form).await.expect("created");
+        create_client(&shop.db, &shop.owner, &client_form("Marc", "Petit")).await.expect("created");
+        let page = search_clients(&shop.db, &shop.owner, "mar").await.expect("search");
+        assert_eq!(page.total, 2);
+        assert!(!page.capped);
+        assert_eq!(
+            page.rows.iter().map(ClientRow::full_name).collect::<Vec<_>>(),
+            vec!["Marie Martin".to_owned(), "Marc Petit".to_owned()]
+        );
+    }
+
+    #[test]
+    fn the_first_page_keeps_each_client_once_in_order() {
+        assert_eq!(first_page_ids([7, 3, 7, 9, 3]), vec![7, 3, 9]);
+        let many = first_page_ids((0..500).flat_map(|id| [id, id]));
+        assert_eq!(many.len() as u64, SEARCH_PAGE_SIZE);
     }
 
     #[tokio::test]

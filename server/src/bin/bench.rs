@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use app::entities::{client, client_search_term};
 use app::model::auth::CurrentUser;
-use app::model::client::{SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE};
 use app::model::ledger::{RecordRequest, TransactionForm};
-use app::services::clients::{matching_ids_sql, search_clients, search_prefixes, search_terms};
+use app::services::clients::{
+    first_page_ids, search_clients, search_prefixes, search_statements, search_terms,
+};
 use app::services::demo::generated_client;
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db, ledger};
@@ -124,17 +125,17 @@ fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
     )
 }
 
-/// The statements the service runs, executed directly: ids, their rows, the capped count.
+/// The statements the service runs, executed directly: term rows, their clients, the count.
 async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> BenchResult<usize> {
     let backend = db.get_database_backend();
-    let prefixes = search_prefixes(query);
-    let (sql, values) = matching_ids_sql(shop_id, &prefixes, SEARCH_PAGE_SIZE);
-    let ids: Vec<i64> = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+    let statements = search_statements(backend, shop_id, &search_prefixes(query));
+    let term_rows: Vec<i64> = db
+        .query_all_raw(statements.page_terms)
         .await?
         .iter()
         .map(|row| row.try_get_by_index::<i64>(0))
         .collect::<Result<_, _>>()?;
+    let ids = first_page_ids(term_rows);
     if !ids.is_empty() {
         let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let rows_sql = format!(
@@ -145,13 +146,7 @@ async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> Bench
         db.query_all_raw(Statement::from_sql_and_values(backend, rows_sql, values))
             .await?;
     }
-    let (sql, values) = matching_ids_sql(shop_id, &prefixes, SEARCH_COUNT_CAP + 1);
-    db.query_one_raw(Statement::from_sql_and_values(
-        backend,
-        format!("SELECT COUNT(*) FROM ({sql}) AS capped"),
-        values,
-    ))
-    .await?;
+    db.query_one_raw(statements.count).await?;
     Ok(ids.len())
 }
 
