@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use super::errors::{FormError, problem_text};
 use super::field::{Field, field_problem};
-use super::modal::Modal;
+use super::modal::{DialogActions, Modal};
 use crate::api::clients::{create_client, update_client};
 use crate::i18n::*;
 use crate::model::client::{Civility, ClientForm, ClientRow};
@@ -150,14 +150,7 @@ pub fn ClientFormDialog(
                 <Field id="birth_date" label=move || t!(i18n, client_form.birth_date) value=birth_date problem=problem("birth_date") input_type="date" />
                 <Field id="note" label=move || t!(i18n, client_form.note) value=note problem=problem("note") multiline=true />
                 <FormError error=error_signal />
-                <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>
-                        {t!(i18n, common.cancel)}
-                    </button>
-                    <button type="submit" disabled=move || saving.get()>
-                        {t!(i18n, common.save)}
-                    </button>
-                </div>
+                <DialogActions on_close saving />
             </form>
         </Modal>
     }

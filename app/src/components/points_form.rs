@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::errors::FormError;
 use super::field::{Field, field_problem};
+use super::modal::DialogActions;
 use crate::i18n::*;
 use crate::model::error::AppError;
 use crate::model::ledger::{RecordOutcome, TransactionForm};
@@ -87,14 +88,7 @@ where
                 inputmode="decimal"
             />
             <FormError error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
-            <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| on_close.run(())>
-                    {t!(i18n, common.cancel)}
-                </button>
-                <button type="submit" disabled=move || saving.get()>
-                    {t!(i18n, common.save)}
-                </button>
-            </div>
+            <DialogActions on_close saving />
         </form>
     }
 }
