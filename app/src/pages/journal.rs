@@ -23,7 +23,6 @@ pub fn JournalPage() -> impl IntoView {
     let to = RwSignal::new(String::new());
     // (id, name) of the client filtered on; starts from `?client=` when coming from a client page.
     let client = RwSignal::new(None::<(i64, String)>);
-    let page_number = RwSignal::new(0u64);
     let applied = RwSignal::new(JournalFilter::default());
     let version = RwSignal::new(0u32);
     let modifying = RwSignal::new(None::<TransactionView>);
@@ -51,7 +50,6 @@ pub fn JournalPage() -> impl IntoView {
         |(filter, _)| journal(filter),
     );
     let apply = move || {
-        page_number.set(0);
         applied.set(JournalFilter {
             from: from.get_untracked(),
             to: to.get_untracked(),
@@ -60,7 +58,6 @@ pub fn JournalPage() -> impl IntoView {
         });
     };
     let go_to_page = move |page: u64| {
-        page_number.set(page);
         applied.update(|filter| filter.page = page);
     };
     let find_clients = move |event| {
