@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the built server for the browser tests on a database of its own, with the demo shop and
-# one shop per viewport whose owner's password the reset test changes.
+# per viewport one shop whose owner's password the reset test changes and one for the account page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d)
@@ -15,5 +15,6 @@ server=target/debug/server
 "$server" demo
 for viewport in desktop phone; do
   "$server" create-shop --name "Fleuriste $viewport" --owner-name "Flora $viewport" --owner-email "reset-$viewport@e2e.localhost"
+  "$server" create-shop --name "Caviste $viewport" --owner-name "Victor $viewport" --owner-email "account-$viewport@e2e.localhost"
 done
 exec "$server"

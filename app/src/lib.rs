@@ -27,6 +27,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::SignedInLayout;
 use crate::components::session::provide_session;
 use crate::i18n::*;
+use crate::pages::account::AccountPage;
+use crate::pages::audit::AuditPage;
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("clients") view=ClientsPage ssr=SsrMode::Async />
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
                         <Route path=path!("journal") view=JournalPage ssr=SsrMode::Async />
+                        <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

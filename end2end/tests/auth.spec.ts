@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DEMO_EMAIL, DEMO_PASSWORD, decodeQuotedPrintable, decodedSubject, hydrated, login, receivedMail } from "./helpers";
 
 test("the password rules are shown met or unmet as the user types", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { clientCard, createClient, login, search, uniqueName } from "./helpers";
 
 test.beforeEach(async ({ page }) => {

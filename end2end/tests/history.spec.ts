@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
 
 async function clientWithTransaction(page: import("@playwright/test").Page, points: string) {
@@ -46,7 +46,7 @@ test("a transaction is modified from the client's history: reversal plus correct
 
 test("a transaction is modified from the shop's journal, filtered by client", async ({ page }) => {
   const { lastName } = await clientWithTransaction(page, "7");
-  await page.getByRole("link", { name: "Journal" }).click();
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Journal des transactions" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Filtrer par client").fill(lastName);

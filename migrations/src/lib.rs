@@ -6,6 +6,7 @@ mod m20261123_000001_create_shops_and_users;
 mod m20261123_000002_create_sessions_and_reset_tokens;
 mod m20261123_000003_create_clients;
 mod m20261123_000004_create_ledger_entries;
+mod m20261123_000005_create_login_failures_and_audit_events;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_sessions_and_reset_tokens::Migration),
             Box::new(m20261123_000003_create_clients::Migration),
             Box::new(m20261123_000004_create_ledger_entries::Migration),
+            Box::new(m20261123_000005_create_login_failures_and_audit_events::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ use app::services::config::AppConfig;
 use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db};
+use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
@@ -113,12 +114,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let address = leptos.leptos_options.site_addr;
             let state =
                 server::router::build_state(config, connection.clone(), leptos.leptos_options)?;
-            let listener = tokio::net::TcpListener::bind(address).await?;
+            // Answers go out at once: a till waits on every one of them.
+            let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             println!("Comptoir is listening on http://{address}");
             if demo_exists {
                 print_demo_login();
             }
-            axum::serve(listener, server::router::router(state))
+            let app = server::router::router(state)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -17,6 +17,8 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 
+use crate::security::{SecuritySettings, protect, provide_request_nonce};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("mail settings: {0}")]
@@ -41,10 +43,17 @@ pub fn build_state(
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let security = Arc::new(SecuritySettings::from_public_url(&state.config.public_url));
     Router::new()
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_request_nonce, shell))
         .layer(middleware::map_response(status_from_app_error))
+        .layer(middleware::from_fn_with_state(security, protect))
         .with_state(state)
 }
 

@@ -417,6 +417,12 @@ async fn the_password_reset_email_arrives_by_smtp_and_its_link_works_once() {
         )
         .await;
     assert_eq!(reset.status(), StatusCode::OK);
+    let notice = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("a password-changed notice within 10 s")
+        .expect("e-mail");
+    assert_eq!(notice.recipients, vec!["a@exemple.fr".to_owned()]);
+    assert!(support::smtp::decoded_body(&notice.data).contains("vient d'être modifié"));
     app.login("a@exemple.fr", new_password).await;
     let old = app
         .post_form(

@@ -19,20 +19,19 @@ pub async fn login(
     password: String,
     remember: Option<String>,
 ) -> Result<CurrentUser, AppError> {
-    use super::support::{session_token, set_session_cookie, state};
+    use super::support::{client_address, session_token, set_session_cookie, state};
     use crate::services::auth;
     let state = state()?;
-    let session = auth::login(
-        &state.db,
-        &state.hasher,
-        &email,
-        &password,
-        remember.is_some(),
-    )
-    .await?;
+    let source = client_address(&state).await;
+    let credentials = auth::Credentials {
+        email: &email,
+        password: &password,
+        remember: remember.is_some(),
+    };
+    let session = auth::login(&state.db, &state.hasher, credentials, &source).await?;
     // A new id at each login: a session fixed before it is worth nothing after.
     if let Some(previous) = session_token().await {
-        auth::logout(&state.db, &previous).await?;
+        auth::logout(&state.db, &previous, &source).await?;
     }
     set_session_cookie(
         &session.token,
@@ -44,10 +43,11 @@ pub async fn login(
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::support::{session_token, set_session_cookie, state};
+    use super::support::{client_address, session_token, set_session_cookie, state};
     let state = state()?;
     if let Some(token) = session_token().await {
-        crate::services::auth::logout(&state.db, &token).await?;
+        let source = client_address(&state).await;
+        crate::services::auth::logout(&state.db, &token, &source).await?;
     }
     set_session_cookie("", Some(0), state.config.secure_cookies());
     Ok(())
@@ -57,8 +57,9 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "password-reset-request")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use super::support::state;
+    use super::support::{client_address, state};
     let state = state()?;
+    let source = client_address(&state).await;
     let email = email.trim().to_owned();
     if !crate::model::client::is_valid_email(&email) {
         return Err(AppError::invalid(
@@ -66,6 +67,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             crate::model::error::FieldProblem::InvalidEmail,
         ));
     }
+    crate::services::auth::check_reset_rate(&state.db, &email, &source).await?;
     // Sent in the background: how long the answer takes says nothing about the address.
     tokio::spawn(async move {
         if let Err(error) = crate::services::auth::request_password_reset(
@@ -73,6 +75,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             &state.mailer,
             &state.config.public_url,
             &email,
+            &source,
         )
         .await
         {
@@ -89,14 +92,55 @@ pub async fn reset_password(
     password: String,
     confirmation: String,
 ) -> Result<(), AppError> {
-    use super::support::state;
+    use super::support::{client_address, state};
+    use crate::services::auth::{ResetContext, reset_password};
     let state = state()?;
-    crate::services::auth::reset_password(
+    let source = client_address(&state).await;
+    let context = ResetContext {
+        mailer: &state.mailer,
+        public_url: &state.config.public_url,
+        source: &source,
+    };
+    reset_password(
         &state.db,
         &state.hasher,
+        context,
         &token,
         &password,
         &confirmation,
+    )
+    .await
+}
+
+/// The signed-in user's own password; every other session of the account ends.
+#[server(endpoint = "password-change")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn change_password(
+    current: String,
+    password: String,
+    confirmation: String,
+) -> Result<(), AppError> {
+    use super::support::{require_actor, session_token};
+    use crate::services::auth::{PasswordChange, ResetContext};
+    let (state, actor) = require_actor().await?;
+    let token = session_token().await.ok_or(AppError::Unauthenticated)?;
+    let context = ResetContext {
+        mailer: &state.mailer,
+        public_url: &state.config.public_url,
+        source: &actor.source,
+    };
+    let change = PasswordChange {
+        current: &current,
+        password: &password,
+        confirmation: &confirmation,
+    };
+    crate::services::auth::change_password(
+        &state.db,
+        &state.hasher,
+        context,
+        &actor,
+        &token,
+        change,
     )
     .await
 }

@@ -20,15 +20,15 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 #[server(endpoint = "client-create", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_client(form: ClientForm) -> Result<ClientRow, AppError> {
-    use super::support::require_user;
-    let (state, user) = require_user().await?;
-    crate::services::clients::create_client(&state.db, &user, &form).await
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::clients::create_client(&state.db, &actor, &form).await
 }
 
 #[server(endpoint = "client-update", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn update_client(client_id: i64, form: ClientForm) -> Result<ClientRow, AppError> {
-    use super::support::require_user;
-    let (state, user) = require_user().await?;
-    crate::services::clients::update_client(&state.db, &user, client_id, &form).await
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::clients::update_client(&state.db, &actor, client_id, &form).await
 }

@@ -8,17 +8,17 @@ use crate::model::ledger::{
 #[server(endpoint = "transaction-record", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn record_transaction(request: RecordRequest) -> Result<RecordOutcome, AppError> {
-    use super::support::require_user;
-    let (state, user) = require_user().await?;
-    crate::services::ledger::record_transaction(&state.db, &user, &request).await
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::ledger::record_transaction(&state.db, &actor, &request).await
 }
 
 #[server(endpoint = "transaction-modify", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn modify_transaction(request: ModifyRequest) -> Result<RecordOutcome, AppError> {
-    use super::support::require_user;
-    let (state, user) = require_user().await?;
-    crate::services::ledger::modify_transaction(&state.db, &user, &request).await
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::ledger::modify_transaction(&state.db, &actor, &request).await
 }
 
 #[server(endpoint = "client-history")]

@@ -1,6 +1,7 @@
 //! Server functions: thin wrappers that authenticate, call a service and map its error.
 //! Every endpoint has a stable name so URLs survive rebuilds.
 
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod ledger;
@@ -14,6 +15,7 @@ pub(crate) mod support {
 
     use crate::model::auth::CurrentUser;
     use crate::model::error::AppError;
+    use crate::services::audit::Actor;
     use crate::services::state::AppState;
 
     pub const SESSION_COOKIE: &str = "comptoir_session";
@@ -44,6 +46,36 @@ pub(crate) mod support {
         match optional_user(&state).await? {
             Some(user) => Ok((state, user)),
             None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// The signed-in user with where the request comes from, for changes and their audit trail.
+    pub async fn require_actor() -> Result<(AppState, Actor), AppError> {
+        let (state, user) = require_user().await?;
+        let source = client_address(&state).await;
+        Ok((state, Actor::new(user, source)))
+    }
+
+    /// The client's address: the TCP peer, or behind a trusted reverse proxy the address it
+    /// appended last to `X-Forwarded-For` (earlier entries are whatever the client claimed).
+    pub async fn client_address(state: &AppState) -> String {
+        use axum::extract::ConnectInfo;
+        use std::net::SocketAddr;
+        if state.config.trust_forwarded_for
+            && let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await
+            && let Some(forwarded) = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .map(str::trim)
+                .rfind(|address| !address.is_empty())
+        {
+            return forwarded.to_owned();
+        }
+        match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+            Ok(ConnectInfo(peer)) => peer.ip().to_string(),
+            Err(_) => "unknown".to_owned(),
         }
     }
 

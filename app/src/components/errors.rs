@@ -54,6 +54,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             text
         }
         FieldProblem::PasswordsDiffer => t_string!(i18n, field.passwords_differ).to_string(),
+        FieldProblem::WrongPassword => t_string!(i18n, field.wrong_password).to_string(),
         FieldProblem::PointsOutOfRange { max } => {
             let max = *max;
             t_string!(i18n, field.points_out_of_range, max).to_string()

@@ -7,7 +7,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 use super::session::use_session;
 use crate::api::auth::logout;
 use crate::i18n::*;
-use crate::model::auth::CurrentUser;
+use crate::model::auth::{CurrentUser, Role};
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -51,9 +51,12 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             <nav aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/clients">{t!(i18n, nav.clients)}</A>
                 <A href="/journal">{t!(i18n, nav.journal)}</A>
+                {(user.role == Role::Owner).then(|| view! { <A href="/audit">{t!(i18n, nav.audit)}</A> })}
             </nav>
             <div class="account">
-                <span class="user-name">{user.display_name.clone()}</span>
+                <A href="/compte" attr:class="user-name" attr:title=move || t_string!(i18n, nav.account)>
+                    {user.display_name.clone()}
+                </A>
                 <LanguageSwitch />
                 <button type="button" on:click=sign_out>
                     {t!(i18n, nav.logout)}

@@ -1,12 +1,14 @@
 //! Reusable pieces of the pages.
 
 pub mod client_form;
+pub mod day_range;
 pub mod errors;
 pub mod field;
 pub mod history_table;
 pub mod layout;
 pub mod modal;
 pub mod modify_dialog;
+pub mod pager;
 pub mod password_rules;
 pub mod points_form;
 pub mod pwa;

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use super::errors::rule_text;
+use super::field::{Field, field_problem};
 use crate::i18n::*;
+use crate::model::error::AppError;
 use crate::model::password::password_rules;
 
 #[component]
@@ -33,5 +35,42 @@ pub fn PasswordRules(#[prop(into)] password: Signal<String>, id: &'static str) -
                 }}
             </ul>
         </div>
+    }
+}
+
+/// A new password, its rules met or unmet as it is typed, and its confirmation: the reset page
+/// and the account page ask for it the same way.
+#[component]
+pub fn NewPasswordFields(
+    password: RwSignal<String>,
+    confirmation: RwSignal<String>,
+    error: Signal<Option<AppError>>,
+    #[prop(into)] password_label: ViewFn,
+    #[prop(into)] confirmation_label: ViewFn,
+    /// The id of the rules list, unique on the page.
+    rules_id: &'static str,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    view! {
+        <Field
+            id="password"
+            label=password_label
+            value=password
+            problem=field_problem(error, "password")
+            input_type="password"
+            autocomplete="new-password"
+            required=true
+            autofocus
+        />
+        <PasswordRules password id=rules_id />
+        <Field
+            id="confirmation"
+            label=confirmation_label
+            value=confirmation
+            problem=field_problem(error, "confirmation")
+            input_type="password"
+            autocomplete="new-password"
+            required=true
+        />
     }
 }

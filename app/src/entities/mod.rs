@@ -1,8 +1,10 @@
 //! SeaORM entities, one per table; the rules live in `services`, not here.
 
+pub mod audit_event;
 pub mod client;
 pub mod client_search_term;
 pub mod ledger_entry;
+pub mod login_failure;
 pub mod password_reset_token;
 pub mod session;
 pub mod shop;

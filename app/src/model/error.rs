@@ -23,6 +23,8 @@ pub enum FieldProblem {
     InvalidChoice,
     PasswordRules(Vec<PasswordRule>),
     PasswordsDiffer,
+    /// The current password, asked again before changing it, is not the right one.
+    WrongPassword,
     PointsOutOfRange {
         max: i64,
     },

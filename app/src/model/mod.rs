@@ -1,5 +1,6 @@
 //! Types and rules shared by the server and the browser.
 
+pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod error;

@@ -129,7 +129,7 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
                 <dd>{client.created_at.clone()}</dd>
             </div>
         </dl>
-        <div class="actions" style="justify-content:flex-start">
+        <div class="actions actions-start">
             <button type="button" on:click=move |_| dialog.set(OpenDialog::Record(for_record.clone()))>
                 {t!(i18n, client_file.add_transaction)}
             </button>
@@ -157,7 +157,7 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             <dt>{t!(i18n, client_form.birth_date)}</dt>
             <dd>{form.birth_date.clone()}</dd>
             <dt>{t!(i18n, client_form.note)}</dt>
-            <dd style="white-space:pre-wrap">{form.note.clone()}</dd>
+            <dd class="note-text">{form.note.clone()}</dd>
         </dl>
     }
 }

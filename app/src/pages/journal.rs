@@ -7,9 +7,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::clients::{get_client, search_clients};
 use crate::api::ledger::journal;
+use crate::components::day_range::DayRangeFields;
 use crate::components::errors::{FormError, error_text};
 use crate::components::history_table::HistoryTable;
 use crate::components::modify_dialog::ModifyDialog;
+use crate::components::pager::Pager;
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::error::AppError;
@@ -57,9 +59,7 @@ pub fn JournalPage() -> impl IntoView {
             page: 0,
         });
     };
-    let go_to_page = move |page: u64| {
-        applied.update(|filter| filter.page = page);
-    };
+    let go_to_page = Callback::new(move |page: u64| applied.update(|filter| filter.page = page));
     let find_clients = move |event| {
         let text = event_target_value(&event);
         client_query.set(text.clone());
@@ -94,14 +94,7 @@ pub fn JournalPage() -> impl IntoView {
                 apply();
             }
         >
-            <div class="field">
-                <label for="journal-from">{t!(i18n, journal.from)}</label>
-                <input id="journal-from" type="date" prop:value=move || from.get() on:input=move |event| from.set(event_target_value(&event)) />
-            </div>
-            <div class="field">
-                <label for="journal-to">{t!(i18n, journal.to)}</label>
-                <input id="journal-to" type="date" prop:value=move || to.get() on:input=move |event| to.set(event_target_value(&event)) />
-            </div>
+            <DayRangeFields id_prefix="journal" from to />
             <div class="field">
                 {move || match client.get() {
                     Some((_, name)) => {
@@ -181,25 +174,11 @@ pub fn JournalPage() -> impl IntoView {
                         Ok(found) if found.entries.is_empty() => view! { <p>{t!(i18n, journal.empty)}</p> }.into_any(),
                         Ok(found) => {
                             let count = found.total;
-                            let pages = found.total.div_ceil(JOURNAL_PAGE_SIZE).max(1);
                             let page = found.page;
                             view! {
                                 <p class="result-count" role="status">{move || t_string!(i18n, journal.total, count).to_string()}</p>
                                 <HistoryTable entries=found.entries show_client=true on_modify />
-                                <nav class="pager">
-                                    <button type="button" class="secondary" disabled=page == 0 on:click=move |_| go_to_page(page.saturating_sub(1))>
-                                        {t!(i18n, common.previous)}
-                                    </button>
-                                    <span>
-                                        {move || {
-                                            let (page, pages) = (page + 1, pages);
-                                            t_string!(i18n, common.page, page, pages).to_string()
-                                        }}
-                                    </span>
-                                    <button type="button" class="secondary" disabled=page + 1 >= pages on:click=move |_| go_to_page(page + 1)>
-                                        {t!(i18n, common.next)}
-                                    </button>
-                                </nav>
+                                <Pager page total=count page_size=JOURNAL_PAGE_SIZE on_page=go_to_page />
                             }
                                 .into_any()
                         }

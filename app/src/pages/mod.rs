@@ -1,5 +1,7 @@
 //! One page per file.
 
+pub mod account;
+pub mod audit;
 pub mod client_file;
 pub mod clients;
 pub mod forgot_password;

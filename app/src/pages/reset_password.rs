@@ -8,8 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::auth::reset_password;
 use crate::components::errors::FormError;
-use crate::components::field::{Field, field_problem};
-use crate::components::password_rules::PasswordRules;
+use crate::components::password_rules::NewPasswordFields;
 use crate::i18n::*;
 use crate::model::error::AppError;
 
@@ -54,25 +53,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 fallback=move || view! { <p class="form-error" role="alert">{t!(i18n, reset.missing_token)}</p> }
             >
                 <form on:submit=submit.clone() novalidate>
-                    <Field
-                        id="password"
-                        label=move || t!(i18n, reset.password)
-                        value=password
-                        problem=field_problem(error_signal, "password")
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
+                    <NewPasswordFields
+                        password
+                        confirmation
+                        error=error_signal
+                        password_label=move || t!(i18n, reset.password)
+                        confirmation_label=move || t!(i18n, reset.confirmation)
+                        rules_id="reset-password-rules"
                         autofocus=true
-                    />
-                    <PasswordRules password id="reset-password-rules" />
-                    <Field
-                        id="confirmation"
-                        label=move || t!(i18n, reset.confirmation)
-                        value=confirmation
-                        problem=field_problem(error_signal, "confirmation")
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
                     />
                     <FormError error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
                     <button type="submit" disabled=move || saving.get()>

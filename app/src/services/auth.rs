@@ -2,15 +2,18 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
+use super::audit::{self, Actor, AuditRecord};
 use super::db_error;
 use super::mail::{Mailer, OutgoingMail};
 use super::passwords::PasswordHasher;
+use super::throttle;
 use super::tokens::{hash_secret, new_secret};
 use crate::entities::{password_reset_token, session, shop, user};
+use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::unmet_password_rules;
@@ -21,6 +24,7 @@ pub const REMEMBERED_SESSION: Duration = Duration::days(30);
 pub const BROWSER_SESSION: Duration = Duration::hours(12);
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 pub const RESET_MAIL_SUBJECT: &str = "Demande de réinitialisation de votre mot de passe Comptoir";
+pub const PASSWORD_CHANGED_SUBJECT: &str = "Votre mot de passe Comptoir a été modifié";
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -54,31 +58,125 @@ async fn current_user(
     })
 }
 
-/// Checks the credentials and opens a session. A wrong e-mail and a wrong password give the same
-/// error, after the same work.
-pub async fn login(
-    db: &DatabaseConnection,
-    hasher: &PasswordHasher,
-    email: &str,
-    password: &str,
-    remember: bool,
-) -> Result<NewSession, AppError> {
-    let email = normalize_email(email);
-    if email.is_empty() {
-        return Err(AppError::invalid("email", FieldProblem::Required));
-    }
-    if password.is_empty() {
-        return Err(AppError::invalid("password", FieldProblem::Required));
-    }
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
+/// What the login form sends.
+pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub remember: bool,
+}
+
+async fn active_account(
+    db: &impl ConnectionTrait,
+    normalized_email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(normalized_email))
         .filter(user::Column::IsActive.eq(true))
         .one(db)
         .await
+        .map_err(db_error)
+}
+
+/// An authentication event; `account` is `None` when the e-mail matches no account.
+fn auth_event<'a>(
+    kind: AuditKind,
+    account: Option<&user::Model>,
+    source: &'a str,
+    email: &str,
+) -> AuditRecord<'a> {
+    AuditRecord {
+        kind,
+        shop_id: account.map(|account| account.shop_id),
+        user_id: account.map(|account| account.id),
+        source,
+        client_id: None,
+        entry_id: None,
+        // What was typed is kept only when it names an account: a password typed into the
+        // e-mail field must not stay in an append-only table.
+        detail: if account.is_some() {
+            email.to_owned()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// A throttled login of a known account is written down once per window, so a flood of
+/// refused tries cannot fill the shop's audit log; unknown accounts belong to no shop's log.
+async fn note_throttled(
+    db: &DatabaseConnection,
+    account: Option<&user::Model>,
+    source: &str,
+) -> Result<(), AppError> {
+    use sea_orm::PaginatorTrait;
+    let Some(account) = account else {
+        return Ok(());
+    };
+    let since = Utc::now() - throttle::PER_ACCOUNT.window;
+    let already = crate::entities::audit_event::Entity::find()
+        .filter(crate::entities::audit_event::Column::UserId.eq(account.id))
+        .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::LoginThrottled.code()))
+        .filter(crate::entities::audit_event::Column::OccurredAt.gt(since))
+        .count(db)
+        .await
         .map_err(db_error)?;
+    if already > 0 {
+        return Ok(());
+    }
+    audit::write(
+        db,
+        auth_event(
+            AuditKind::LoginThrottled,
+            Some(account),
+            source,
+            &account.email,
+        ),
+    )
+    .await
+}
+
+/// Checks the credentials and opens a session. A wrong e-mail and a wrong password give the same
+/// error, after the same work. Too many failures for the account or from `source` (the client's
+/// address) make the next try wait, without any hashing.
+pub async fn login(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    credentials: Credentials<'_>,
+    source: &str,
+) -> Result<NewSession, AppError> {
+    let email = normalize_email(credentials.email);
+    if email.is_empty() {
+        return Err(AppError::invalid("email", FieldProblem::Required));
+    }
+    if credentials.password.is_empty() {
+        return Err(AppError::invalid("password", FieldProblem::Required));
+    }
+    // No account has control characters in its address (and PostgreSQL refuses NUL in a query).
+    let account = if email.chars().any(char::is_control) {
+        None
+    } else {
+        active_account(db, &email).await?
+    };
+    let account_key = throttle::account_key(&email);
+    let address_key = throttle::address_key(source);
+    let now = Utc::now();
+    let checks = [
+        (account_key.as_str(), throttle::PER_ACCOUNT),
+        (address_key.as_str(), throttle::PER_ADDRESS),
+    ];
+    // Turned away before any check, the attempt does not count: waiting is enough to get in.
+    let attempt = match throttle::admit(db, &checks, now).await {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            if matches!(refusal, AppError::TooManyAttempts { .. }) {
+                note_throttled(db, account.as_ref(), source).await?;
+            }
+            return Err(refusal);
+        }
+    };
     let verified = hasher
         .verify(
-            password,
+            credentials.password,
             account
                 .as_ref()
                 .map(|account| account.password_hash.as_str()),
@@ -86,9 +184,24 @@ pub async fn login(
         .await?;
     let account = match account {
         Some(account) if verified => account,
-        _ => return Err(AppError::InvalidCredentials),
+        account => {
+            // The attempt stays counted as a failure.
+            audit::write(
+                db,
+                auth_event(AuditKind::LoginFailed, account.as_ref(), source, &email),
+            )
+            .await?;
+            return Err(AppError::InvalidCredentials);
+        }
     };
-    open_session(db, account, remember).await
+    throttle::forget_failures(db, &account_key).await?;
+    throttle::withdraw(db, attempt).await?;
+    audit::write(
+        db,
+        auth_event(AuditKind::LoginSucceeded, Some(&account), source, &email),
+    )
+    .await?;
+    open_session(db, account, credentials.remember).await
 }
 
 async fn open_session(
@@ -121,41 +234,94 @@ async fn open_session(
     })
 }
 
-/// The signed-in user behind a session cookie, if the session is still valid.
+/// The signed-in user behind a session cookie, if the session is still valid: one query for the
+/// session, its account and its shop, since every server call starts here.
 pub async fn user_for_session(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(found) = session::Entity::find_by_id(hash_secret(token))
-        .one(db)
+    use sea_orm::{Statement, Value};
+    let token_hash = hash_secret(token);
+    let found = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT s.expires_at, u.id, u.shop_id, u.display_name, u.email, u.role, \
+                    sh.name, sh.time_zone \
+             FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             JOIN shops sh ON sh.id = u.shop_id \
+             WHERE s.token_hash = $1 AND u.is_active = $2",
+            [Value::from(token_hash.clone()), Value::from(true)],
+        ))
         .await
-        .map_err(db_error)?
-    else {
+        .map_err(db_error)?;
+    let Some(row) = found else {
         return Ok(None);
     };
-    if found.expires_at <= Utc::now() {
-        session::Entity::delete_by_id(found.token_hash)
+    let read = |error: sea_orm::DbErr| db_error(error);
+    let expires_at: chrono::DateTime<Utc> = row.try_get_by_index(0).map_err(read)?;
+    if expires_at <= Utc::now() {
+        session::Entity::delete_by_id(token_hash)
             .exec(db)
             .await
             .map_err(db_error)?;
         return Ok(None);
     }
-    let account = user::Entity::find_by_id(found.user_id)
-        .filter(user::Column::IsActive.eq(true))
-        .one(db)
-        .await
-        .map_err(db_error)?;
-    match account {
-        Some(account) => current_user(db, account).await.map(Some),
-        None => Ok(None),
-    }
+    let role: String = row.try_get_by_index(5).map_err(read)?;
+    Ok(Some(CurrentUser {
+        user_id: row.try_get_by_index(1).map_err(read)?,
+        shop_id: row.try_get_by_index(2).map_err(read)?,
+        display_name: row.try_get_by_index(3).map_err(read)?,
+        email: row.try_get_by_index(4).map_err(read)?,
+        role: Role::from_code(&role).unwrap_or(Role::Staff),
+        shop_name: row.try_get_by_index(6).map_err(read)?,
+        time_zone: row.try_get_by_index(7).map_err(read)?,
+    }))
 }
 
-pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
-    session::Entity::delete_by_id(hash_secret(token))
+/// Ends the session on the server; the cookie alone is worth nothing afterwards.
+pub async fn logout(db: &DatabaseConnection, token: &str, source: &str) -> Result<(), AppError> {
+    let hash = hash_secret(token);
+    let Some(found) = session::Entity::find_by_id(hash.clone())
+        .one(db)
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(());
+    };
+    session::Entity::delete_by_id(hash)
         .exec(db)
         .await
         .map_err(db_error)?;
+    let account = user::Entity::find_by_id(found.user_id)
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    if let Some(account) = account {
+        audit::write(
+            db,
+            auth_event(AuditKind::Logout, Some(&account), source, &account.email),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Counts a reset-link request for `email` from `source`; too many in ten minutes wait, known
+/// and unknown addresses alike, so the answer still tells nothing about which exist.
+pub async fn check_reset_rate(
+    db: &DatabaseConnection,
+    email: &str,
+    source: &str,
+) -> Result<(), AppError> {
+    let account_key = format!("reset-{}", throttle::account_key(&normalize_email(email)));
+    let address_key = format!("reset-{}", throttle::address_key(source));
+    let now = Utc::now();
+    let checks = [
+        (account_key.as_str(), throttle::RESET_PER_ACCOUNT),
+        (address_key.as_str(), throttle::RESET_PER_ADDRESS),
+    ];
+    throttle::admit(db, &checks, now).await?;
     Ok(())
 }
 
@@ -166,18 +332,23 @@ pub async fn request_password_reset(
     mailer: &Mailer,
     public_url: &str,
     email: &str,
+    source: &str,
 ) -> Result<(), AppError> {
     let email = normalize_email(email);
-    let Some(account) = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .filter(user::Column::IsActive.eq(true))
-        .one(db)
-        .await
-        .map_err(db_error)?
-    else {
+    let Some(account) = active_account(db, &email).await? else {
         tracing::info!("password reset asked for an unknown address");
         return Ok(());
     };
+    audit::write(
+        db,
+        auth_event(
+            AuditKind::PasswordResetRequested,
+            Some(&account),
+            source,
+            &email,
+        ),
+    )
+    .await?;
     let token = new_secret();
     let now = Utc::now();
     password_reset_token::ActiveModel {
@@ -214,15 +385,7 @@ pub async fn request_password_reset(
         })
 }
 
-/// Sets a new password from a reset link. The link works once; every open session of the account
-/// ends, since whoever held the old password may hold one of them.
-pub async fn reset_password(
-    db: &DatabaseConnection,
-    hasher: &PasswordHasher,
-    token: &str,
-    password: &str,
-    confirmation: &str,
-) -> Result<(), AppError> {
+fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppError> {
     let unmet = unmet_password_rules(password);
     if !unmet.is_empty() {
         return Err(AppError::invalid(
@@ -236,6 +399,90 @@ pub async fn reset_password(
             FieldProblem::PasswordsDiffer,
         ));
     }
+    Ok(())
+}
+
+/// Replaces the password and ends the account's sessions but `keep_session` (the one that made
+/// the change, if any), in one transaction with its audit event.
+async fn replace_password(
+    txn: &DatabaseTransaction,
+    account: &user::Model,
+    password_hash: String,
+    keep_session: Option<String>,
+    source: &str,
+    how: &str,
+) -> Result<(), AppError> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(password_hash),
+        )
+        .filter(user::Column::Id.eq(account.id))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    let mut other_sessions =
+        session::Entity::delete_many().filter(session::Column::UserId.eq(account.id));
+    if let Some(kept) = keep_session {
+        other_sessions = other_sessions.filter(session::Column::TokenHash.ne(kept));
+    }
+    other_sessions.exec(txn).await.map_err(db_error)?;
+    let mut event = auth_event(
+        AuditKind::PasswordChanged,
+        Some(account),
+        source,
+        &account.email,
+    );
+    event.detail = how.to_owned();
+    audit::write(txn, event).await
+}
+
+/// Tells the account's owner their password changed, so a change they did not make is noticed.
+/// Sent after the change is saved; a mail failure is logged, it does not undo the change.
+async fn send_password_changed_notice(mailer: &Mailer, public_url: &str, account: &user::Model) {
+    let body = format!(
+        "Bonjour {name},\n\n\
+         Le mot de passe de votre compte Comptoir ({email}) vient d'être modifié, le {when} (UTC).\n\
+         Par sécurité, toutes vos autres sessions ont été fermées : reconnectez-vous sur vos autres appareils.\n\n\
+         Si vous n'êtes pas à l'origine de ce changement, choisissez tout de suite un nouveau mot de passe :\n\
+         {public_url}/mot-de-passe-oublie\n\
+         et prévenez le responsable de votre boutique.\n\n\
+         --\nHello {name}, your Comptoir password was just changed and your other sessions were ended. \
+         If this was not you, reset it at the link above.\n",
+        name = account.display_name,
+        email = account.email,
+        when = Utc::now().format("%d/%m/%Y %H:%M"),
+    );
+    let sent = mailer
+        .send(OutgoingMail {
+            to: &account.email,
+            subject: PASSWORD_CHANGED_SUBJECT,
+            body,
+        })
+        .await;
+    if let Err(error) = sent {
+        tracing::error!(%error, "could not send the password-changed notice");
+    }
+}
+
+/// What a password reset needs besides the form.
+pub struct ResetContext<'a> {
+    pub mailer: &'a Mailer,
+    pub public_url: &'a str,
+    pub source: &'a str,
+}
+
+/// Sets a new password from a reset link. The link works once; every open session of the account
+/// ends, since whoever held the old password may hold one of them, and the owner is told by e-mail.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    context: ResetContext<'_>,
+    token: &str,
+    password: &str,
+    confirmation: &str,
+) -> Result<(), AppError> {
+    check_new_password(password, confirmation)?;
     let now = Utc::now();
     let Some(reset) = password_reset_token::Entity::find()
         .filter(password_reset_token::Column::TokenHash.eq(hash_secret(token)))
@@ -248,6 +495,11 @@ pub async fn reset_password(
     if reset.used_at.is_some() || reset.expires_at <= now {
         return Err(AppError::ResetLinkInvalid);
     }
+    let account = user::Entity::find_by_id(reset.user_id)
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::ResetLinkInvalid)?;
     let password_hash = hasher.hash(password).await?;
     let txn = db.begin().await.map_err(db_error)?;
     // Conditional on `used_at IS NULL`: two clicks on the same link cannot both succeed.
@@ -264,21 +516,71 @@ pub async fn reset_password(
     if claimed.rows_affected != 1 {
         return Err(AppError::ResetLinkInvalid);
     }
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::PasswordHash,
-            sea_orm::sea_query::Expr::value(password_hash),
-        )
-        .filter(user::Column::Id.eq(reset.user_id))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(reset.user_id))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
+    replace_password(
+        &txn,
+        &account,
+        password_hash,
+        None,
+        context.source,
+        "reset link",
+    )
+    .await?;
     txn.commit().await.map_err(db_error)?;
+    send_password_changed_notice(context.mailer, context.public_url, &account).await;
+    Ok(())
+}
+
+/// The signed-in user's new password, confirmed with the current one.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub password: &'a str,
+    pub confirmation: &'a str,
+}
+
+/// Changes the signed-in user's password. The session that asked stays open; every other one
+/// ends and the owner of the account gets an e-mail. Wrong current passwords count as failed
+/// logins, so this form is no side door for guessing.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    context: ResetContext<'_>,
+    actor: &Actor,
+    session_token: &str,
+    change: PasswordChange<'_>,
+) -> Result<(), AppError> {
+    if change.current.is_empty() {
+        return Err(AppError::invalid("current", FieldProblem::Required));
+    }
+    check_new_password(change.password, change.confirmation)?;
+    let account = user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::Unauthenticated)?;
+    let account_key = throttle::account_key(&account.email);
+    let now = Utc::now();
+    let attempt = throttle::admit(db, &[(&account_key, throttle::PER_ACCOUNT)], now).await?;
+    if !hasher
+        .verify(change.current, Some(&account.password_hash))
+        .await?
+    {
+        // The attempt stays counted: this form is no side door for guessing.
+        return Err(AppError::invalid("current", FieldProblem::WrongPassword));
+    }
+    throttle::withdraw(db, attempt).await?;
+    let password_hash = hasher.hash(change.password).await?;
+    let txn = db.begin().await.map_err(db_error)?;
+    replace_password(
+        &txn,
+        &account,
+        password_hash,
+        Some(hash_secret(session_token)),
+        context.source,
+        "changed while signed in",
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)?;
+    send_password_changed_notice(context.mailer, context.public_url, &account).await;
     Ok(())
 }
 

@@ -9,10 +9,12 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, Value,
 };
 
+use super::audit::{self, Actor, AuditRecord};
 use super::db_error;
 use super::text::{normalize, prefix_upper_bound, words};
 use super::time::{format_date, format_date_time, shop_zone, today};
 use crate::entities::{client, client_search_term};
+use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::client::{
     Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, SEARCH_COUNT_CAP,
@@ -126,9 +128,29 @@ fn apply(model: &mut client::ActiveModel, client: &ValidClient) {
     model.updated_at = Set(Utc::now());
 }
 
+/// The names of the fields an edit changes: the audit log says what changed, not to what.
+fn changed_fields(before: &client::Model, after: &ValidClient) -> Vec<&'static str> {
+    let checks = [
+        ("civility", before.civility != after.civility.code()),
+        ("first_name", before.first_name != after.first_name),
+        ("last_name", before.last_name != after.last_name),
+        ("email", before.email != after.email),
+        ("phone", before.phone != after.phone),
+        ("address", before.address != after.address),
+        ("postal_code", before.postal_code != after.postal_code),
+        ("city", before.city != after.city),
+        ("birth_date", before.birth_date != after.birth_date),
+        ("note", before.note != after.note),
+    ];
+    checks
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+}
+
 pub async fn create_client(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    user: &Actor,
     form: &ClientForm,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
@@ -145,13 +167,18 @@ pub async fn create_client(
     apply(&mut model, &valid);
     let created = model.insert(&txn).await.map_err(db_error)?;
     replace_search_terms(&txn, user.shop_id, created.id, &valid).await?;
+    audit::write(
+        &txn,
+        AuditRecord::by(user, AuditKind::ClientCreated).client(created.id),
+    )
+    .await?;
     txn.commit().await.map_err(db_error)?;
     Ok(to_row(&created, zone))
 }
 
 pub async fn update_client(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    user: &Actor,
     client_id: i64,
     form: &ClientForm,
 ) -> Result<ClientRow, AppError> {
@@ -159,10 +186,18 @@ pub async fn update_client(
     let valid = form.validate(today(zone))?;
     let txn = db.begin().await.map_err(db_error)?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
+    let changed = changed_fields(&existing, &valid).join(", ");
     let mut model: client::ActiveModel = existing.into();
     apply(&mut model, &valid);
     let updated = model.update(&txn).await.map_err(db_error)?;
     replace_search_terms(&txn, user.shop_id, client_id, &valid).await?;
+    audit::write(
+        &txn,
+        AuditRecord::by(user, AuditKind::ClientUpdated)
+            .client(client_id)
+            .detail(changed),
+    )
+    .await?;
     txn.commit().await.map_err(db_error)?;
     Ok(to_row(&updated, zone))
 }

@@ -28,6 +28,9 @@ pub struct AppConfig {
     /// `None`: e-mails are written to `outbox_dir` and logged.
     pub smtp: Option<SmtpConfig>,
     pub outbox_dir: PathBuf,
+    /// Behind a reverse proxy, the client's address is the last `X-Forwarded-For` entry;
+    /// otherwise that header is ignored, since any client can send it.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +96,16 @@ impl AppConfig {
             smtp,
             outbox_dir: var("MAIL_OUTBOX_DIR")
                 .map_or_else(|| PathBuf::from("outbox"), PathBuf::from),
+            trust_forwarded_for: match var("TRUST_X_FORWARDED_FOR").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => {
+                    return Err(ConfigError {
+                        variable: "TRUST_X_FORWARDED_FOR",
+                        problem: format!("expected true or false, got {other}"),
+                    });
+                }
+            },
         })
     }
 
@@ -109,6 +122,7 @@ impl AppConfig {
             mail_from: "Comptoir <no-reply@comptoir.localhost>".into(),
             smtp: None,
             outbox_dir,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use super::audit::Actor;
 use super::auth::create_shop_with_owner;
 use super::clients::create_client;
 use super::db_error;
@@ -170,15 +171,17 @@ pub async fn load_demo(db: &DatabaseConnection, hasher: &PasswordHasher) -> Resu
     if exists.is_some() {
         return Ok(false);
     }
-    let owner = create_shop_with_owner(
-        db,
-        hasher,
-        DEMO_SHOP,
-        "Camille Boulanger",
-        DEMO_EMAIL,
-        DEMO_PASSWORD,
-    )
-    .await?;
+    let owner = Actor::cli(
+        create_shop_with_owner(
+            db,
+            hasher,
+            DEMO_SHOP,
+            "Camille Boulanger",
+            DEMO_EMAIL,
+            DEMO_PASSWORD,
+        )
+        .await?,
+    );
     for index in 0..40 {
         let client = create_client(db, &owner, &generated_client(index)).await?;
         for visit in 0..(index % 4) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,26 +12,47 @@ use sea_orm::{
     QuerySelect, Set, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+use super::audit::{self, Actor, AuditRecord};
 use super::clients::{find_in_shop, to_row};
-use super::db_error;
-use super::time::{format_date_time, shop_zone, start_of_day};
+use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
+use super::{db_error, page_offset};
 use crate::entities::{client, ledger_entry, user};
+use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
-use crate::model::error::{AppError, FieldProblem};
+use crate::model::error::AppError;
 use crate::model::ledger::{
     EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, ModifyRequest, RecordOutcome,
     RecordRequest, TransactionValues, TransactionView,
 };
 
 /// SQLite takes the write lock at `BEGIN`: a deferred transaction that upgrades later fails at
-/// once with SQLITE_BUSY instead of waiting. PostgreSQL ignores the option.
-async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
-    .map_err(db_error)
+/// once with SQLITE_BUSY instead of waiting. PostgreSQL ignores the option. On SQLite, writers
+/// of this process also queue for their turn here (FIFO, no sleeping), since SQLite's own busy
+/// handler polls with growing sleeps and collapses under many tills at once. The turn is held
+/// until it is dropped, after the commit.
+async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<
+    (
+        DatabaseTransaction,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
+    AppError,
+> {
+    static SQLITE_WRITER: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+        std::sync::LazyLock::new(Default::default);
+    let turn = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Some(SQLITE_WRITER.clone().lock_owned().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .map_err(db_error)?;
+    Ok((txn, turn))
 }
 
 fn is_unique_violation(error: &DbErr) -> bool {
@@ -145,7 +166,7 @@ async fn outcome(
 /// device retries.
 pub async fn record_transaction(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    user: &Actor,
     request: &RecordRequest,
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
@@ -155,9 +176,27 @@ pub async fn record_transaction(
     {
         return Ok(answer);
     }
-    let txn = begin_write(db).await?;
-    find_in_shop(&txn, user.shop_id, request.client_id).await?;
+    let (txn, turn) = begin_write(db).await?;
     let now = Utc::now();
+    // Conditional on the shop: another shop's client id changes nothing and is "not found".
+    let counted = client::Entity::update_many()
+        .col_expr(
+            client::Column::PointsBalance,
+            Expr::col(client::Column::PointsBalance).add(values.points),
+        )
+        .col_expr(
+            client::Column::VisitCount,
+            Expr::col(client::Column::VisitCount).add(1),
+        )
+        .col_expr(client::Column::LastVisitAt, Expr::value(now))
+        .filter(client::Column::Id.eq(request.client_id))
+        .filter(client::Column::ShopId.eq(user.shop_id))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    if counted.rows_affected != 1 {
+        return Err(AppError::NotFound);
+    }
     let earned = NewEntry {
         client_id: request.client_id,
         kind: EntryKind::Earn,
@@ -171,37 +210,31 @@ pub async fn record_transaction(
         Ok(entry) => entry,
         Err(error) if is_unique_violation(&error) => {
             // A concurrent retry of the same request won the race: answer as it did.
-            drop(txn);
+            drop((txn, turn));
             return earlier_answer(db, user, &key, EntryKind::Earn, request.client_id, values)
                 .await?
                 .ok_or(AppError::Internal);
         }
         Err(error) => return Err(db_error(error)),
     };
-    client::Entity::update_many()
-        .col_expr(
-            client::Column::PointsBalance,
-            Expr::col(client::Column::PointsBalance).add(values.points),
-        )
-        .col_expr(
-            client::Column::VisitCount,
-            Expr::col(client::Column::VisitCount).add(1),
-        )
-        .col_expr(client::Column::LastVisitAt, Expr::value(now))
-        .filter(client::Column::Id.eq(request.client_id))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    let result = outcome(&txn, user, entry).await?;
+    audit::write(
+        &txn,
+        AuditRecord::by(user, AuditKind::TransactionRecorded)
+            .client(request.client_id)
+            .entry(entry.id)
+            .detail(format!("{} points", values.points)),
+    )
+    .await?;
     txn.commit().await.map_err(db_error)?;
-    Ok(result)
+    drop(turn);
+    fresh_outcome(db, user, entry).await
 }
 
 /// Modifies a transaction without rewriting history: a reversal cancels it and a correction
 /// carries the new values. An entry can be reversed only once.
 pub async fn modify_transaction(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    user: &Actor,
     request: &ModifyRequest,
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
@@ -218,7 +251,7 @@ pub async fn modify_transaction(
     {
         return Ok(answer);
     }
-    let txn = begin_write(db).await?;
+    let (txn, turn) = begin_write(db).await?;
     let original = ledger_entry::Entity::find_by_id(request.transaction_id)
         .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
         .one(&txn)
@@ -267,7 +300,7 @@ pub async fn modify_transaction(
     let correction = match correction {
         Ok(entry) => entry,
         Err(error) if is_unique_violation(&error) => {
-            drop(txn);
+            drop((txn, turn));
             return earlier_answer(
                 db,
                 user,
@@ -296,9 +329,54 @@ pub async fn modify_transaction(
     if updated.rows_affected != 1 {
         return Err(AppError::InsufficientBalance);
     }
-    let result = outcome(&txn, user, correction).await?;
+    audit::write(
+        &txn,
+        AuditRecord::by(user, AuditKind::TransactionModified)
+            .client(original.client_id)
+            .entry(original.id)
+            .detail(format!("{} → {} points", original.points, values.points)),
+    )
+    .await?;
     txn.commit().await.map_err(db_error)?;
-    Ok(result)
+    drop(turn);
+    fresh_outcome(db, user, correction).await
+}
+
+fn to_view(
+    entry: ledger_entry::Model,
+    client_name: String,
+    author_name: String,
+    reversed_by: Option<i64>,
+    zone: Tz,
+) -> TransactionView {
+    TransactionView {
+        id: entry.id,
+        client_id: entry.client_id,
+        client_name,
+        kind: EntryKind::from_code(&entry.kind).unwrap_or(EntryKind::Earn),
+        points: entry.points,
+        amount_cents: entry.amount_cents,
+        author_name,
+        recorded_at: format_date_time(entry.created_at, zone),
+        refers_to: entry.reverses_entry_id.or(entry.corrects_entry_id),
+        reversed_by,
+    }
+}
+
+/// The answer to a request that just wrote `entry`: nobody reversed it yet and its author is the
+/// user, so only the client is read.
+async fn fresh_outcome(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    entry: ledger_entry::Model,
+) -> Result<RecordOutcome, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let client = find_in_shop(db, user.shop_id, entry.client_id).await?;
+    let client_name = format!("{} {}", client.first_name, client.last_name);
+    Ok(RecordOutcome {
+        transaction: to_view(entry, client_name, user.display_name.clone(), None, zone),
+        client: to_row(&client, zone),
+    })
 }
 
 /// Turns entries into what the pages show: client and author names, who reversed what.
@@ -345,20 +423,14 @@ async fn views(
         .collect();
     Ok(entries
         .into_iter()
-        .map(|entry| TransactionView {
-            id: entry.id,
-            client_id: entry.client_id,
-            client_name: clients.get(&entry.client_id).cloned().unwrap_or_default(),
-            kind: EntryKind::from_code(&entry.kind).unwrap_or(EntryKind::Earn),
-            points: entry.points,
-            amount_cents: entry.amount_cents,
-            author_name: authors
+        .map(|entry| {
+            let client_name = clients.get(&entry.client_id).cloned().unwrap_or_default();
+            let author_name = authors
                 .get(&entry.author_user_id)
                 .cloned()
-                .unwrap_or_default(),
-            recorded_at: format_date_time(entry.created_at, zone),
-            refers_to: entry.reverses_entry_id.or(entry.corrects_entry_id),
-            reversed_by: reversals.get(&entry.id).copied(),
+                .unwrap_or_default();
+            let reversed_by = reversals.get(&entry.id).copied();
+            to_view(entry, client_name, author_name, reversed_by, zone)
         })
         .collect())
 }
@@ -377,15 +449,6 @@ pub async fn client_history(
         .await
         .map_err(db_error)?;
     views(db, shop_zone(&user.time_zone), entries).await
-}
-
-fn parse_day(field: &str, text: &str) -> Result<Option<NaiveDate>, AppError> {
-    match text.trim() {
-        "" => Ok(None),
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, FieldProblem::InvalidDate)),
-    }
 }
 
 /// The shop's journal: every entry, newest first, filtered by days (inclusive, in the shop's
@@ -413,7 +476,7 @@ pub async fn journal(
         .order_by_desc(ledger_entry::Column::Id);
     let total = query.clone().count(db).await.map_err(db_error)?;
     let entries = query
-        .offset(filter.page * JOURNAL_PAGE_SIZE)
+        .offset(page_offset(filter.page, JOURNAL_PAGE_SIZE)?)
         .limit(JOURNAL_PAGE_SIZE)
         .all(db)
         .await
@@ -749,7 +812,10 @@ mod tests {
         };
         assert_eq!(
             journal(&shop.db, &shop.owner, &bad).await,
-            Err(AppError::invalid("from", FieldProblem::InvalidDate))
+            Err(AppError::invalid(
+                "from",
+                crate::model::error::FieldProblem::InvalidDate
+            ))
         );
     }
 }

@@ -21,9 +21,11 @@ pub struct PasswordHasher {
 }
 
 impl Default for PasswordHasher {
+    /// One core is always left to the rest of the server: a flood of logins slows logins, not
+    /// the till's searches and transactions.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::with_concurrency(cores)
+        Self::with_concurrency(cores.saturating_sub(1).max(1))
     }
 }
 

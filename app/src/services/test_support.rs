@@ -2,23 +2,41 @@
 
 use sea_orm::DatabaseConnection;
 
+use super::audit::Actor;
 use super::auth::create_shop_with_owner;
 use super::db::connect_for_tests;
 use super::passwords::PasswordHasher;
-use crate::model::auth::CurrentUser;
 use crate::model::client::ClientForm;
 
 pub const OWNER_PASSWORD: &str = "Croissant-2026";
 
+#[derive(Clone)]
 pub struct TestShop {
     pub db: DatabaseConnection,
     pub hasher: PasswordHasher,
-    pub owner: CurrentUser,
+    pub owner: Actor,
 }
 
 impl TestShop {
     pub async fn new() -> Self {
-        let db = connect_for_tests().await.expect("in-memory database");
+        Self::on(connect_for_tests().await.expect("in-memory database")).await
+    }
+
+    /// A shop on a fresh SQLite file with the server's pool, where tasks really run at once
+    /// (the in-memory database has a single connection).
+    pub async fn on_file() -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "comptoir-test-{}.db",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let db = super::db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .expect("file database");
+        super::db::migrate(&db).await.expect("migrate");
+        Self::on(db).await
+    }
+
+    async fn on(db: DatabaseConnection) -> Self {
         let hasher = PasswordHasher::with_concurrency(2);
         let owner = create_shop_with_owner(
             &db,
@@ -30,12 +48,13 @@ impl TestShop {
         )
         .await
         .expect("shop");
+        let owner = Actor::new(owner, "203.0.113.7");
         Self { db, hasher, owner }
     }
 
     /// The owner of a second shop in the same database.
-    pub async fn other_shop(&self) -> CurrentUser {
-        create_shop_with_owner(
+    pub async fn other_shop(&self) -> Actor {
+        let owner = create_shop_with_owner(
             &self.db,
             &self.hasher,
             "Fleuriste Voisin",
@@ -44,7 +63,8 @@ impl TestShop {
             OWNER_PASSWORD,
         )
         .await
-        .expect("other shop")
+        .expect("other shop");
+        Actor::new(owner, "198.51.100.4")
     }
 }
 

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::model::error::{AppError, FieldProblem};
+
 pub fn shop_zone(time_zone: &str) -> Tz {
     time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
 }
@@ -31,6 +33,16 @@ pub fn start_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
         .earliest()
         .map(|local| local.with_timezone(&Utc))
         .unwrap_or_else(|| midnight.and_utc())
+}
+
+/// A day typed in a filter as `YYYY-MM-DD`; empty means no bound.
+pub fn parse_day(field: &str, text: &str) -> Result<Option<NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, FieldProblem::InvalidDate)),
+    }
 }
 
 #[cfg(test)]

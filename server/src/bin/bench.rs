@@ -4,22 +4,17 @@
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use app::entities::{client, client_search_term};
 use app::model::auth::CurrentUser;
 use app::model::ledger::{RecordRequest, TransactionForm};
-use app::services::clients::{
-    first_page_ids, search_clients, search_prefixes, search_statements, search_terms,
-};
-use app::services::demo::generated_client;
+use app::services::audit::Actor;
+use app::services::clients::{first_page_ids, search_clients, search_prefixes, search_statements};
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db, ledger};
-use chrono::Utc;
 use clap::Parser;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};
 
 #[derive(Parser)]
 struct Options {
@@ -39,91 +34,8 @@ struct Options {
 }
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
-const BATCH: u64 = 1000;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
-
-async fn fill(
-    db: &DatabaseConnection,
-    owner: &CurrentUser,
-    first_id: i64,
-    count: u64,
-) -> BenchResult<()> {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
-    let now = Utc::now();
-    let started = Instant::now();
-    let mut done = 0;
-    while done < count {
-        let batch = BATCH.min(count - done);
-        let txn = db.begin().await?;
-        let mut clients = Vec::with_capacity(batch as usize);
-        let mut terms = Vec::new();
-        for offset in 0..batch {
-            let index = first_id as u64 + done + offset;
-            let id = first_id + (done + offset) as i64;
-            let valid = generated_client(index)
-                .validate(today)
-                .map_err(|error| format!("{error:?}"))?;
-            for term in search_terms(&valid) {
-                terms.push(client_search_term::ActiveModel {
-                    shop_id: Set(owner.shop_id),
-                    term: Set(term),
-                    client_id: Set(id),
-                });
-            }
-            clients.push(client::ActiveModel {
-                id: Set(id),
-                shop_id: Set(owner.shop_id),
-                civility: Set(valid.civility.code().to_owned()),
-                first_name: Set(valid.first_name),
-                last_name: Set(valid.last_name),
-                email: Set(valid.email),
-                phone: Set(valid.phone),
-                address: Set(valid.address),
-                postal_code: Set(valid.postal_code),
-                city: Set(valid.city),
-                birth_date: Set(None),
-                note: Set(None),
-                points_balance: Set(0),
-                visit_count: Set(0),
-                last_visit_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
-        }
-        client::Entity::insert_many(clients)
-            .exec_without_returning(&txn)
-            .await?;
-        for chunk in terms.chunks(2000) {
-            client_search_term::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        done += batch;
-    }
-    println!(
-        "  filled {} clients for shop {} in {:.1} s",
-        count,
-        owner.shop_name,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
-fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
-    samples.sort();
-    (
-        percentile(&samples, 0.50),
-        percentile(&samples, 0.95),
-        percentile(&samples, 0.99),
-    )
-}
 
 /// The statements the service runs, executed directly: term rows, their clients, the count.
 async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> BenchResult<usize> {
@@ -202,6 +114,7 @@ async fn measure_recording(
     first_client_id: i64,
     count: u64,
 ) -> BenchResult<()> {
+    let actor = Actor::cli(owner.clone());
     let started = Instant::now();
     for index in 0..count {
         let request = RecordRequest {
@@ -212,7 +125,7 @@ async fn measure_recording(
             },
             idempotency_key: uuid::Uuid::new_v4(),
         };
-        ledger::record_transaction(db, owner, &request).await?;
+        ledger::record_transaction(db, &actor, &request).await?;
     }
     let elapsed = started.elapsed().as_secs_f64();
     println!(
@@ -254,32 +167,16 @@ async fn main() -> BenchResult<()> {
         "Bench-Mark-2026",
     )
     .await?;
-    let first_id = 1 + connection
-        .query_one_raw(Statement::from_string(
-            connection.get_database_backend(),
-            "SELECT COALESCE(MAX(id), 0) FROM clients",
-        ))
-        .await?
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0);
-    fill(&connection, &small, first_id, options.small).await?;
-    fill(
+    let first_id = next_client_id(&connection).await?;
+    fill_clients(&connection, &small, first_id, options.small).await?;
+    fill_clients(
         &connection,
         &large,
         first_id + options.small as i64,
         options.large,
     )
     .await?;
-    if connection.get_database_backend() == sea_orm::DbBackend::Postgres {
-        connection
-            .execute_unprepared("SELECT setval(pg_get_serial_sequence('clients', 'id'), (SELECT MAX(id) FROM clients))")
-            .await?;
-        // After a bulk load, index-only scans visit the heap until VACUUM sets the visibility map.
-        connection.execute_unprepared("VACUUM ANALYZE").await?;
-    } else {
-        connection.execute_unprepared("ANALYZE").await?;
-    }
+    after_bulk_load(&connection).await?;
     for (owner, count) in [(&small, options.small), (&large, options.large)] {
         println!(
             "\nShop \"{}\" ({count} clients), {} runs per query:",

@@ -20,8 +20,9 @@ pub struct TestApp {
     pub outbox: std::path::PathBuf,
 }
 
-/// A database of its own for one test.
-pub async fn fresh_database() -> DatabaseConnection {
+/// The URL of a new, empty database for one test: a PostgreSQL database created on
+/// `TEST_DATABASE_URL`'s server, or a SQLite file in the temporary directory.
+pub async fn fresh_database_url() -> String {
     match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|url| !url.is_empty())
@@ -36,14 +37,26 @@ pub async fn fresh_database() -> DatabaseConnection {
                 .await
                 .expect("create test database");
             let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
-            let connection = db::connect(&format!("{base}/{name}"))
-                .await
-                .expect("connect to test database");
-            db::migrate(&connection).await.expect("migrate");
-            connection
+            format!("{base}/{name}")
         }
-        None => db::connect_for_tests().await.expect("in-memory database"),
+        None => {
+            let path = std::env::temp_dir().join(format!(
+                "comptoir-test-{}.db",
+                uuid::Uuid::new_v4().simple()
+            ));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
     }
+}
+
+/// A database of its own for one test, migrated, with the server's pool: on SQLite a file, so
+/// concurrent requests really run at once.
+pub async fn fresh_database() -> DatabaseConnection {
+    let connection = db::connect(&fresh_database_url().await)
+        .await
+        .expect("connect to test database");
+    db::migrate(&connection).await.expect("migrate");
+    connection
 }
 
 pub fn database_kind() -> &'static str {
@@ -79,12 +92,16 @@ impl TestApp {
         }
     }
 
+    /// Sends one request; an answer that takes more than 20 s fails the test instead of hanging it.
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {
-        self.router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers")
+        let what = format!("{} {}", request.method(), request.uri());
+        tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("no answer to {what} within 20 s"))
+        .expect("router answers")
     }
 
     /// A server function with url-encoded arguments, as `ActionForm` sends them.
@@ -122,14 +139,32 @@ impl TestApp {
     }
 
     /// A page, as a browser asks for it.
+    ///
+    /// Rendered through `oneshot`, a page sometimes never answers in this harness (about one test
+    /// process in twenty, on the first renders); the running server does not (0 hangs in 120
+    /// first requests to fresh `server` processes). Until that is understood, a page GET that
+    /// gets no answer in 10 s is sent once more, and reported on stderr.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
-        let mut request =
-            Request::get(path).header(header::ACCEPT, "text/html,application/xhtml+xml");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
+        let request = || {
+            let mut request =
+                Request::get(path).header(header::ACCEPT, "text/html,application/xhtml+xml");
+            if let Some(cookie) = cookie {
+                request = request.header(header::COOKIE, cookie);
+            }
+            request.body(Body::empty()).expect("request")
+        };
+        let first = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            self.router.clone().oneshot(request()),
+        )
+        .await;
+        match first {
+            Ok(answer) => answer.expect("router answers"),
+            Err(_) => {
+                eprintln!("GET {path}: no answer in 10 s through oneshot, sent again");
+                self.send(request()).await
+            }
         }
-        self.send(request.body(Body::empty()).expect("request"))
-            .await
     }
 
     /// Creates a shop and its owner; returns the owner's session cookie (`name=value`).
@@ -163,23 +198,7 @@ impl TestApp {
 pub const PASSWORD: &str = "Croissant-2026";
 
 pub fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(key, value)| format!("{key}={}", urlencode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    server::http_client::form_body(pairs)
 }
 
 /// The `Set-Cookie` header of the session cookie, whole.

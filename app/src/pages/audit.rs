@@ -1,0 +1,143 @@
+//! The owner's audit log: sign-ins, password changes, client edits and transactions, newest
+//! first, filtered by event and days.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::audit::audit_log;
+use crate::components::day_range::DayRangeFields;
+use crate::components::errors::error_text;
+use crate::components::pager::Pager;
+use crate::i18n::*;
+use crate::model::audit::{AUDIT_PAGE_SIZE, AuditEntryView, AuditFilter, AuditKind};
+
+fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String {
+    match kind {
+        AuditKind::LoginSucceeded => t_string!(i18n, audit.kinds.login_succeeded),
+        AuditKind::LoginFailed => t_string!(i18n, audit.kinds.login_failed),
+        AuditKind::LoginThrottled => t_string!(i18n, audit.kinds.login_throttled),
+        AuditKind::Logout => t_string!(i18n, audit.kinds.logout),
+        AuditKind::PasswordResetRequested => t_string!(i18n, audit.kinds.password_reset_requested),
+        AuditKind::PasswordChanged => t_string!(i18n, audit.kinds.password_changed),
+        AuditKind::ClientCreated => t_string!(i18n, audit.kinds.client_created),
+        AuditKind::ClientUpdated => t_string!(i18n, audit.kinds.client_updated),
+        AuditKind::TransactionRecorded => t_string!(i18n, audit.kinds.transaction_recorded),
+        AuditKind::TransactionModified => t_string!(i18n, audit.kinds.transaction_modified),
+    }
+    .to_string()
+}
+
+#[component]
+fn AuditRow(entry: AuditEntryView) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = entry.kind;
+    let subject = entry.client_id.map(|client_id| {
+        view! { <A href=format!("/clients/{client_id}")>{t!(i18n, audit.client)}</A> }
+    });
+    let transaction = entry.entry_id.map(|id| {
+        view! { " " <small>{move || t_string!(i18n, audit.transaction, id).to_string()}</small> }
+    });
+    view! {
+        <tr>
+            <td>{entry.occurred_at}</td>
+            <td class="keep">{move || kind_label(i18n, kind)}</td>
+            <td class="keep">{entry.user_name}</td>
+            <td class="keep">{entry.source}</td>
+            <td>{entry.detail} " " {subject} {transaction}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let applied = RwSignal::new(AuditFilter::default());
+    let events = Resource::new(move || applied.get(), audit_log);
+    let apply = move || {
+        applied.set(AuditFilter {
+            kind: kind.get_untracked(),
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            page: 0,
+        });
+    };
+    let go_to_page = Callback::new(move |page: u64| applied.update(|filter| filter.page = page));
+    let kind_options = move || {
+        AuditKind::ALL
+            .into_iter()
+            .map(|option| {
+                view! {
+                    <option value=option.code() selected=move || kind.get() == option.code()>
+                        {move || kind_label(i18n, option)}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <h1>{t!(i18n, audit.title)}</h1>
+        <form
+            class="filters"
+            on:submit=move |event| {
+                event.prevent_default();
+                apply();
+            }
+        >
+            <div class="field">
+                <label for="audit-kind">{t!(i18n, audit.kind)}</label>
+                <select id="audit-kind" on:change=move |event| kind.set(event_target_value(&event))>
+                    <option value="" selected=move || kind.get().is_empty()>
+                        {t!(i18n, audit.all_kinds)}
+                    </option>
+                    {kind_options}
+                </select>
+            </div>
+            <DayRangeFields id_prefix="audit" from to />
+            <div class="field">
+                <button type="submit">{t!(i18n, audit.apply)}</button>
+            </div>
+        </form>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                events
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+                        Ok(found) if found.entries.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
+                        Ok(found) => {
+                            let count = found.total;
+                            let page = found.page;
+                            let rows = found
+                                .entries
+                                .into_iter()
+                                .map(|entry| view! { <AuditRow entry /> })
+                                .collect_view();
+                            view! {
+                                <p class="result-count" role="status">{move || t_string!(i18n, audit.total, count).to_string()}</p>
+                                <div class="table-wrap">
+                                    <table>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t!(i18n, audit.when)}</th>
+                                                <th scope="col">{t!(i18n, audit.kind)}</th>
+                                                <th scope="col">{t!(i18n, audit.who)}</th>
+                                                <th scope="col">{t!(i18n, audit.source)}</th>
+                                                <th scope="col">{t!(i18n, audit.detail)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                </div>
+                                <Pager page total=count page_size=AUDIT_PAGE_SIZE on_page=go_to_page />
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}

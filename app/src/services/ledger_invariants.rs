@@ -1,0 +1,298 @@
+//! The ledger's invariants under random use: records, modifications and replays, several at a
+//! time from concurrent tasks, on a SQLite file with the server's connection pool.
+//!
+//! Whatever happens, afterwards: each client's balance is the sum of its entries and never
+//! negative, its visit count is its number of earn entries, an idempotency key names at most
+//! one entry, an entry is reversed at most once, every correction has its reversal, and a
+//! replayed request gets the answer the first one got.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::clients::create_client;
+use super::ledger::{modify_transaction, record_transaction};
+use super::test_support::{TestShop, client_form};
+use crate::entities::{client, ledger_entry};
+use crate::model::error::AppError;
+use crate::model::ledger::{EntryKind, ModifyRequest, RecordRequest, TransactionForm};
+
+const CLIENTS: usize = 3;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Record {
+        client: usize,
+        points: i64,
+        key: u8,
+    },
+    /// Modify the `target`-th transaction known so far (modulo their number).
+    Modify {
+        target: usize,
+        points: i64,
+        key: u8,
+    },
+    /// Send again, unchanged, the `which`-th request that succeeded so far.
+    Replay {
+        which: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    // Few keys, so that keys collide: the same key with other content must be refused.
+    prop_oneof![
+        4 => (0..CLIENTS, 0..300i64, 0..40u8)
+            .prop_map(|(client, points, key)| Op::Record { client, points, key }),
+        3 => (0..64usize, 0..300i64, 0..40u8)
+            .prop_map(|(target, points, key)| Op::Modify { target, points, key }),
+        2 => (0..64usize).prop_map(|which| Op::Replay { which }),
+    ]
+}
+
+fn key(index: u8) -> Uuid {
+    Uuid::from_u128(0x00C0_FFEE_0000 + u128::from(index))
+}
+
+fn form(points: i64) -> TransactionForm {
+    TransactionForm {
+        points: points.to_string(),
+        amount: String::new(),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Request {
+    Record(RecordRequest),
+    Modify(ModifyRequest),
+}
+
+/// Sends one request; `Ok(Some(id))` is the transaction it answered with, `Ok(None)` a refusal
+/// the rules allow. Anything else fails the test.
+async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppError> {
+    let answer = match request {
+        Request::Record(record) => record_transaction(&shop.db, &shop.owner, record).await,
+        Request::Modify(modify) => modify_transaction(&shop.db, &shop.owner, modify).await,
+    };
+    match answer {
+        Ok(outcome) => Ok(Some(outcome.transaction.id)),
+        // Every entry adds points, so no balance can run short: `InsufficientBalance` here
+        // would be a wrong refusal and fails the test.
+        Err(AppError::IdempotencyConflict | AppError::AlreadyModified) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn run(batches: Vec<Vec<Op>>) -> Result<(), TestCaseError> {
+    let shop = TestShop::on_file().await;
+    let mut client_ids = Vec::new();
+    for index in 0..CLIENTS {
+        let name = format!("Client{}", (b'a' + index as u8) as char);
+        let row = create_client(&shop.db, &shop.owner, &client_form("Prop", &name))
+            .await
+            .map_err(|error| TestCaseError::fail(format!("client: {error}")))?;
+        client_ids.push(row.id);
+    }
+    let mut transactions: Vec<i64> = Vec::new();
+    let mut succeeded: Vec<(Request, i64)> = Vec::new();
+    for batch in batches {
+        let requests: Vec<(Request, Option<i64>)> = batch
+            .into_iter()
+            .filter_map(|op| match op {
+                Op::Record {
+                    client,
+                    points,
+                    key: k,
+                } => Some((
+                    Request::Record(RecordRequest {
+                        client_id: client_ids[client],
+                        form: form(points),
+                        idempotency_key: key(k),
+                    }),
+                    None,
+                )),
+                Op::Modify {
+                    target,
+                    points,
+                    key: k,
+                } => (!transactions.is_empty()).then(|| {
+                    (
+                        Request::Modify(ModifyRequest {
+                            transaction_id: transactions[target % transactions.len()],
+                            form: form(points),
+                            idempotency_key: key(k),
+                        }),
+                        None,
+                    )
+                }),
+                Op::Replay { which } => (!succeeded.is_empty()).then(|| {
+                    let (request, answered) = &succeeded[which % succeeded.len()];
+                    (request.clone(), Some(*answered))
+                }),
+            })
+            .collect();
+        // The batch runs at once, as from several tills.
+        let answers = run_at_once(&shop, &requests).await;
+        for ((request, first_answer), answer) in requests.into_iter().zip(answers) {
+            let answer = answer.map_err(|error| {
+                TestCaseError::fail(format!("{request:?} failed with {error:?}"))
+            })?;
+            if let Some(expected) = first_answer {
+                prop_assert_eq!(answer, Some(expected), "a replay gets the first answer");
+                continue;
+            }
+            if let Some(id) = answer {
+                if !transactions.contains(&id) {
+                    transactions.push(id);
+                }
+                succeeded.push((request, id));
+            }
+        }
+    }
+    check_invariants(&shop).await
+}
+
+async fn run_at_once(
+    shop: &TestShop,
+    requests: &[(Request, Option<i64>)],
+) -> Vec<Result<Option<i64>, AppError>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (request, _)) in requests.iter().enumerate() {
+        let shop = shop.clone();
+        let request = request.clone();
+        tasks.spawn(async move { (index, send(&shop, &request).await) });
+    }
+    let mut answers: Vec<Option<Result<Option<i64>, AppError>>> = vec![None; requests.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, answer)) => answers[index] = Some(answer),
+            Err(error) => panic!("task panicked: {error}"),
+        }
+    }
+    answers
+        .into_iter()
+        .map(|answer| answer.unwrap_or(Err(AppError::Internal)))
+        .collect()
+}
+
+async fn check_invariants(shop: &TestShop) -> Result<(), TestCaseError> {
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(shop.owner.shop_id))
+        .all(&shop.db)
+        .await
+        .map_err(|error| TestCaseError::fail(error.to_string()))?;
+    let clients = client::Entity::find()
+        .filter(client::Column::ShopId.eq(shop.owner.shop_id))
+        .all(&shop.db)
+        .await
+        .map_err(|error| TestCaseError::fail(error.to_string()))?;
+    for client in &clients {
+        let own = entries.iter().filter(|entry| entry.client_id == client.id);
+        let sum: i64 = own.clone().map(|entry| entry.points).sum();
+        let earns = own
+            .filter(|entry| entry.kind == EntryKind::Earn.code())
+            .count() as i64;
+        prop_assert_eq!(client.points_balance, sum, "balance = sum of entries");
+        prop_assert!(client.points_balance >= 0, "balance never below zero");
+        prop_assert_eq!(client.visit_count, earns, "one visit per earn entry");
+    }
+    let mut keys: HashMap<&str, usize> = HashMap::new();
+    let mut reversals: HashMap<i64, usize> = HashMap::new();
+    let mut corrections: HashMap<i64, usize> = HashMap::new();
+    for entry in &entries {
+        if let Some(key) = &entry.idempotency_key {
+            *keys.entry(key).or_default() += 1;
+        }
+        if let Some(original) = entry.reverses_entry_id {
+            *reversals.entry(original).or_default() += 1;
+        }
+        if let Some(original) = entry.corrects_entry_id {
+            *corrections.entry(original).or_default() += 1;
+        }
+    }
+    prop_assert!(keys.values().all(|count| *count == 1), "one entry per key");
+    prop_assert!(
+        reversals.values().all(|count| *count == 1),
+        "one reversal at most per transaction"
+    );
+    prop_assert_eq!(
+        reversals,
+        corrections,
+        "each correction comes with its reversal"
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_ledger_never_lies(batches in prop::collection::vec(prop::collection::vec(op(), 1..5), 1..14)) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(run(batches))?;
+    }
+}
+
+/// Two tills modify the same transaction at the same moment: exactly one wins, the other is told
+/// it was already modified, and the balance reflects the winner only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_simultaneous_modifications_exactly_one_wins() {
+    let shop = TestShop::on_file().await;
+    let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+        .await
+        .expect("client");
+    for round in 0..20 {
+        let recorded = record_transaction(
+            &shop.db,
+            &shop.owner,
+            &RecordRequest {
+                client_id: client.id,
+                form: form(10),
+                idempotency_key: Uuid::new_v4(),
+            },
+        )
+        .await
+        .expect("record");
+        let till = |points: i64| {
+            let shop = shop.clone();
+            let request = ModifyRequest {
+                transaction_id: recorded.transaction.id,
+                form: form(points),
+                idempotency_key: Uuid::new_v4(),
+            };
+            tokio::spawn(async move { modify_transaction(&shop.db, &shop.owner, &request).await })
+        };
+        let (first, second) = (till(20), till(30));
+        let answers = [
+            first.await.expect("first till"),
+            second.await.expect("second till"),
+        ];
+        let winners = answers.iter().filter(|answer| answer.is_ok()).count();
+        assert_eq!(winners, 1, "round {round}: {answers:?}");
+        assert!(
+            answers
+                .iter()
+                .any(|answer| matches!(answer, Err(AppError::AlreadyModified))),
+            "round {round}: {answers:?}"
+        );
+    }
+    let client = client::Entity::find_by_id(client.id)
+        .one(&shop.db)
+        .await
+        .expect("query")
+        .expect("client");
+    let sum: i64 = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ClientId.eq(client.id))
+        .all(&shop.db)
+        .await
+        .expect("entries")
+        .iter()
+        .map(|entry| entry.points)
+        .sum();
+    assert_eq!(client.points_balance, sum);
+}

@@ -1,0 +1,296 @@
+//! `load`: runs the server in this process and measures it over real HTTP connections, as tills
+//! use it: points recorded by many tills at once (transactions per second and latency), then
+//! client searches while a flood of wrong-password logins hits the login form.
+//!
+//! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use app::services::config::AppConfig;
+use app::services::passwords::PasswordHasher;
+use app::services::{auth, db};
+use axum::http::StatusCode;
+use axum::serve::ListenerExt;
+use clap::Parser;
+use serde_json::json;
+use server::http_client::HttpClient;
+use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};
+use tokio::sync::Barrier;
+
+#[derive(Parser)]
+struct Options {
+    /// Database to use; by default a new SQLite file in a temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Tills recording points at the same time, each on its own connection and session.
+    #[arg(long, default_value_t = 64)]
+    tills: usize,
+    /// Length of each phase.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Clients in the shop.
+    #[arg(long, default_value_t = 20_000)]
+    clients: u64,
+    /// Concurrent wrong-password logins during the search phase.
+    #[arg(long, default_value_t = 50)]
+    login_flood: usize,
+    /// Tills searching during the login flood.
+    #[arg(long, default_value_t = 4)]
+    searchers: usize,
+}
+
+const PASSWORD: &str = "Charge-Test-2026";
+const SEARCHES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003", "ma", "be"];
+
+type LoadResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+struct Phase {
+    latencies: Vec<Duration>,
+    errors: u64,
+}
+
+fn report(name: &str, phase: Phase, elapsed: Duration) {
+    let count = phase.latencies.len();
+    let (p50, p95, p99) = summary(phase.latencies);
+    println!(
+        "  {name}: {count} in {:.1} s = {:.0}/s; p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms; {} errors",
+        elapsed.as_secs_f64(),
+        count as f64 / elapsed.as_secs_f64(),
+        phase.errors
+    );
+}
+
+/// Every worker's samples together.
+async fn gather(workers: Vec<tokio::task::JoinHandle<Phase>>) -> LoadResult<Phase> {
+    let mut all = Phase {
+        latencies: Vec::new(),
+        errors: 0,
+    };
+    for worker in workers {
+        let phase = worker.await?;
+        all.latencies.extend(phase.latencies);
+        all.errors += phase.errors;
+    }
+    Ok(all)
+}
+
+async fn start_server(database_url: &str) -> LoadResult<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let mut config = AppConfig::for_tests(
+        database_url,
+        std::env::temp_dir().join("comptoir-load-outbox"),
+    );
+    config.public_url = format!("http://{address}");
+    // The flood plays many clients behind a proxy, so per-address throttling does not simply
+    // turn it away before any hashing: the hashing is what must not starve the rest.
+    config.trust_forwarded_for = true;
+    let connection = db::connect(database_url).await?;
+    let options = leptos::config::get_configuration(None)?.leptos_options;
+    let state = server::router::build_state(config, connection, options)?;
+    let app = server::router::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            eprintln!("server stopped: {error}");
+        }
+    });
+    Ok(address)
+}
+
+/// `tills` tills record points for random clients until the time is up.
+async fn record_points(
+    address: SocketAddr,
+    email: &str,
+    client_ids: Arc<Vec<i64>>,
+    tills: usize,
+    seconds: u64,
+) -> LoadResult<()> {
+    let mut sessions = Vec::with_capacity(tills);
+    for _ in 0..tills {
+        let mut till = HttpClient::connect(address).await?;
+        till.login(email, PASSWORD).await?;
+        sessions.push(till);
+    }
+    let barrier = Arc::new(Barrier::new(tills + 1));
+    let mut workers = Vec::with_capacity(tills);
+    for (index, mut till) in sessions.into_iter().enumerate() {
+        let barrier = barrier.clone();
+        let client_ids = client_ids.clone();
+        workers.push(tokio::spawn(async move {
+            let mut phase = Phase {
+                latencies: Vec::new(),
+                errors: 0,
+            };
+            barrier.wait().await;
+            let end = Instant::now() + Duration::from_secs(seconds);
+            let mut step = index;
+            while Instant::now() < end {
+                step = step.wrapping_mul(7919).wrapping_add(104_729);
+                let request = json!({ "request": {
+                    "client_id": client_ids[step % client_ids.len()],
+                    "form": { "points": (1 + step % 40).to_string(), "amount": "8,40" },
+                    "idempotency_key": uuid::Uuid::new_v4(),
+                }});
+                let started = Instant::now();
+                match till.call_json("transaction-record", &request).await {
+                    Ok(answer) if answer.status == StatusCode::OK => {
+                        phase.latencies.push(started.elapsed())
+                    }
+                    _ => phase.errors += 1,
+                }
+            }
+            phase
+        }));
+    }
+    barrier.wait().await;
+    let started = Instant::now();
+    let all = gather(workers).await?;
+    report(
+        &format!("points recorded by {tills} tills at once"),
+        all,
+        started.elapsed(),
+    );
+    Ok(())
+}
+
+/// Searches from `searchers` tills while `flood` connections send wrong passwords.
+async fn search_under_login_flood(
+    address: SocketAddr,
+    email: &str,
+    searchers: usize,
+    flood: usize,
+    seconds: u64,
+) -> LoadResult<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let refused = Arc::new(AtomicU64::new(0));
+    let mut attackers = Vec::with_capacity(flood);
+    for index in 0..flood {
+        let stop = stop.clone();
+        let refused = refused.clone();
+        let mut attacker = HttpClient::connect(address).await?;
+        attackers.push(tokio::spawn(async move {
+            let mut attempt = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                attempt += 1;
+                // Another address and account each time: no throttle kicks in, every try hashes.
+                attacker.forwarded_for = Some(format!(
+                    "10.{}.{}.{}",
+                    index,
+                    (attempt / 250) % 250,
+                    attempt % 250
+                ));
+                let guess = format!("intrus-{index}-{attempt}@exemple.fr");
+                match attacker
+                    .call_form("login", &[("email", &guess), ("password", "Devine-1234")])
+                    .await
+                {
+                    Ok(answer) if answer.status == StatusCode::UNAUTHORIZED => {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    let mut tills = Vec::with_capacity(searchers);
+    for _ in 0..searchers {
+        let mut till = HttpClient::connect(address).await?;
+        till.login(email, PASSWORD).await?;
+        tills.push(till);
+    }
+    // Let the flood fill the hashing queue first.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let flood_started = Instant::now();
+    let refused_before = refused.load(Ordering::Relaxed);
+    let mut workers = Vec::with_capacity(searchers);
+    for (index, mut till) in tills.into_iter().enumerate() {
+        workers.push(tokio::spawn(async move {
+            let mut phase = Phase {
+                latencies: Vec::new(),
+                errors: 0,
+            };
+            let end = Instant::now() + Duration::from_secs(seconds);
+            let mut step = index;
+            while Instant::now() < end {
+                step += 1;
+                let query = SEARCHES[step % SEARCHES.len()];
+                let started = Instant::now();
+                match till.call_form("clients-search", &[("query", query)]).await {
+                    Ok(answer) if answer.status == StatusCode::OK => {
+                        phase.latencies.push(started.elapsed())
+                    }
+                    _ => phase.errors += 1,
+                }
+                // A person types: a search every 50 ms per till at most.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            phase
+        }));
+    }
+    let all = gather(workers).await?;
+    let elapsed = flood_started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let logins = refused.load(Ordering::Relaxed) - refused_before;
+    report(
+        &format!("searches by {searchers} tills during a flood of {flood} wrong-password logins"),
+        all,
+        elapsed,
+    );
+    println!(
+        "  the flood meanwhile: {logins} wrong-password logins refused = {:.0}/s",
+        logins as f64 / elapsed.as_secs_f64()
+    );
+    for attacker in attackers {
+        attacker.abort();
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> LoadResult<()> {
+    let options = Options::parse();
+    let folder = std::env::temp_dir().join(format!("comptoir-load-{}", std::process::id()));
+    std::fs::create_dir_all(&folder)?;
+    let url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", folder.join("load.db").display()));
+    println!("Comptoir load test on {url}");
+    let connection = db::connect(&url).await?;
+    db::migrate(&connection).await?;
+    let email = format!("charge-{}@bench.localhost", uuid::Uuid::new_v4().simple());
+    let owner = auth::create_shop_with_owner(
+        &connection,
+        &PasswordHasher::default(),
+        "Boutique en charge",
+        "Charge",
+        &email,
+        PASSWORD,
+    )
+    .await?;
+    let first_id = next_client_id(&connection).await?;
+    fill_clients(&connection, &owner, first_id, options.clients).await?;
+    after_bulk_load(&connection).await?;
+    let client_ids: Arc<Vec<i64>> =
+        Arc::new((first_id..first_id + options.clients as i64).collect());
+
+    let address = start_server(&url).await?;
+    println!("  server on http://{address}, {} clients", options.clients);
+    record_points(address, &email, client_ids, options.tills, options.seconds).await?;
+    search_under_login_flood(
+        address,
+        &email,
+        options.searchers,
+        options.login_flood,
+        options.seconds,
+    )
+    .await?;
+    Ok(())
+}
