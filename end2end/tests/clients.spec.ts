@@ -115,6 +115,8 @@ test("a double tap on Enregistrer records the transaction once", async ({ page }
   await expect(card).toContainText("5 pts");
   await card.getByRole("link", { name: `Paul ${lastName}` }).click();
   await expect(page.getByRole("heading", { name: `Paul ${lastName}` })).toBeVisible();
-  await expect(page.getByRole("row")).toHaveCount(2);
+  // One purchase, then the file's creation: the double tap recorded nothing more.
+  await expect(page.getByRole("row")).toHaveCount(3);
   await expect(page.getByRole("row").nth(1)).toContainText("12,50");
+  await expect(page.getByRole("row").nth(2)).toContainText("Fiche créée");
 });

@@ -31,14 +31,16 @@ test("a transaction is modified from the client's history: reversal plus correct
   await dialog.getByRole("button", { name: "Enregistrer" }).click();
   await expect(dialog).toBeHidden();
 
+  // The timeline: the three ledger entries, then the file's creation.
   const rows = page.getByRole("row");
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(5);
   await expect(rows.nth(1)).toContainText("Correction");
   await expect(rows.nth(1)).toContainText("+20");
   await expect(rows.nth(1)).toContainText("Camille Boulanger");
   await expect(rows.nth(2)).toContainText("Annulation");
   await expect(rows.nth(2)).toContainText("-12");
   await expect(rows.nth(3)).toContainText("modifiée");
+  await expect(rows.nth(4)).toContainText("Fiche créée");
   await expect(page.getByTestId("balance")).toHaveText("20");
   // The original can no longer be modified; the correction can.
   await expect(page.getByRole("button", { name: /Modifier la transaction n° \d+/ })).toHaveCount(1);

@@ -7,6 +7,7 @@ mod m20261123_000002_create_sessions_and_reset_tokens;
 mod m20261123_000003_create_clients;
 mod m20261123_000004_create_ledger_entries;
 mod m20261123_000005_create_login_failures_and_audit_events;
+mod m20261123_000006_create_client_notes_and_consents;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_clients::Migration),
             Box::new(m20261123_000004_create_ledger_entries::Migration),
             Box::new(m20261123_000005_create_login_failures_and_audit_events::Migration),
+            Box::new(m20261123_000006_create_client_notes_and_consents::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod client_file;
 pub mod clients;
 pub mod ledger;
 

@@ -15,83 +15,100 @@ pub fn HistoryTable(
     show_client: bool,
     on_modify: Callback<TransactionView>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let rows = entries
         .into_iter()
-        .map(|entry| {
-            let kind_label = move |kind: EntryKind| match kind {
-                EntryKind::Earn => t_string!(i18n, history.earn),
-                EntryKind::Reversal => t_string!(i18n, history.reversal),
-                EntryKind::Correction => t_string!(i18n, history.correction),
-            };
-            let kind = entry.kind;
-            let badge_class = match kind {
-                EntryKind::Earn => "badge",
-                EntryKind::Reversal => "badge reversal",
-                EntryKind::Correction => "badge correction",
-            };
-            let reversed = entry.reversed_by.is_some();
-            let id = entry.id;
-            let refers_to = entry.refers_to;
-            let modify_label = move || t_string!(i18n, history.modify_label, id).to_string();
-            let for_dialog = entry.clone();
-            let client_name = entry.client_name.clone();
-            let client_id = entry.client_id;
-            view! {
-                <tr class:reversed=reversed data-entry-id=id>
-                    <td>{entry.recorded_at.clone()}</td>
-                    {show_client
-                        .then(|| {
-                            view! {
-                                <td class="keep">
-                                    <A href=format!("/clients/{client_id}")>{client_name}</A>
-                                </td>
-                            }
-                        })}
-                    <td class="keep">
-                        <span class=badge_class>{move || kind_label(kind)}</span>
-                        {refers_to.map(|id| view! { " " <small>{move || t_string!(i18n, history.refers_to, id).to_string()}</small> })}
-                        {reversed.then(|| view! { " " <small>"(" {t!(i18n, history.modified)} ")"</small> })}
-                    </td>
-                    <td class="number">{format!("{:+}", entry.points)}</td>
-                    <td class="number">{entry.amount_cents.map(format_euros).unwrap_or_default()}</td>
-                    <td class="keep">{entry.author_name.clone()}</td>
-                    <td class="keep">
-                        {entry
-                            .can_be_modified()
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="secondary"
-                                        aria-label=modify_label
-                                        on:click=move |_| on_modify.run(for_dialog.clone())
-                                    >
-                                        {t!(i18n, history.modify)}
-                                    </button>
-                                }
-                            })}
-                    </td>
-                </tr>
-            }
-        })
+        .map(|entry| view! { <TransactionRow entry show_client on_modify /> })
         .collect_view();
     view! {
         <div class="table-wrap">
             <table>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, history.date)}</th>
-                        {show_client.then(|| view! { <th scope="col">{t!(i18n, history.client)}</th> })}
-                        <th scope="col">{t!(i18n, history.kind)}</th>
-                        <th scope="col" class="number">{t!(i18n, history.points)}</th>
-                        <th scope="col" class="number">{t!(i18n, history.amount)}</th>
-                        <th scope="col">{t!(i18n, history.author)}</th>
-                        <th scope="col">{t!(i18n, history.actions)}</th>
-                    </tr>
-                </thead>
+                <LedgerHead show_client />
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// The column titles of a table of ledger entries.
+#[component]
+pub fn LedgerHead(show_client: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">{t!(i18n, history.date)}</th>
+                {show_client.then(|| view! { <th scope="col">{t!(i18n, history.client)}</th> })}
+                <th scope="col">{t!(i18n, history.kind)}</th>
+                <th scope="col" class="number">{t!(i18n, history.points)}</th>
+                <th scope="col" class="number">{t!(i18n, history.amount)}</th>
+                <th scope="col">{t!(i18n, history.author)}</th>
+                <th scope="col">{t!(i18n, history.actions)}</th>
+            </tr>
+        </thead>
+    }
+}
+
+/// One ledger entry as a table row: date, [client,] kind, points, amount, author, "Modifier".
+#[component]
+pub fn TransactionRow(
+    entry: TransactionView,
+    show_client: bool,
+    on_modify: Callback<TransactionView>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind_label = move |kind: EntryKind| match kind {
+        EntryKind::Earn => t_string!(i18n, history.earn),
+        EntryKind::Reversal => t_string!(i18n, history.reversal),
+        EntryKind::Correction => t_string!(i18n, history.correction),
+    };
+    let kind = entry.kind;
+    let badge_class = match kind {
+        EntryKind::Earn => "badge",
+        EntryKind::Reversal => "badge reversal",
+        EntryKind::Correction => "badge correction",
+    };
+    let reversed = entry.reversed_by.is_some();
+    let id = entry.id;
+    let refers_to = entry.refers_to;
+    let modify_label = move || t_string!(i18n, history.modify_label, id).to_string();
+    let for_dialog = entry.clone();
+    let client_name = entry.client_name.clone();
+    let client_id = entry.client_id;
+    view! {
+        <tr class:reversed=reversed data-entry-id=id>
+            <td>{entry.recorded_at.clone()}</td>
+            {show_client
+                .then(|| {
+                    view! {
+                        <td class="keep">
+                            <A href=format!("/clients/{client_id}")>{client_name}</A>
+                        </td>
+                    }
+                })}
+            <td class="keep">
+                <span class=badge_class>{move || kind_label(kind)}</span>
+                {refers_to.map(|id| view! { " " <small>{move || t_string!(i18n, history.refers_to, id).to_string()}</small> })}
+                {reversed.then(|| view! { " " <small>"(" {t!(i18n, history.modified)} ")"</small> })}
+            </td>
+            <td class="number">{format!("{:+}", entry.points)}</td>
+            <td class="number">{entry.amount_cents.map(format_euros).unwrap_or_default()}</td>
+            <td class="keep">{entry.author_name.clone()}</td>
+            <td class="keep">
+                {entry
+                    .can_be_modified()
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary"
+                                aria-label=modify_label
+                                on:click=move |_| on_modify.run(for_dialog.clone())
+                            >
+                                {t!(i18n, history.modify)}
+                            </button>
+                        }
+                    })}
+            </td>
+        </tr>
     }
 }

@@ -1,9 +1,12 @@
 //! Reusable pieces of the pages.
 
+pub mod activity_table;
 pub mod client_form;
+pub mod consent_dialog;
 pub mod day_range;
 pub mod errors;
 pub mod field;
+pub mod form_state;
 pub mod history_table;
 pub mod layout;
 pub mod modal;

@@ -2,7 +2,9 @@
 
 pub mod audit_event;
 pub mod client;
+pub mod client_note;
 pub mod client_search_term;
+pub mod consent_change;
 pub mod ledger_entry;
 pub mod login_failure;
 pub mod password_reset_token;

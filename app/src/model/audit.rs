@@ -17,10 +17,12 @@ pub enum AuditKind {
     ClientUpdated,
     TransactionRecorded,
     TransactionModified,
+    NoteAdded,
+    ConsentChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 10] = [
+    pub const ALL: [AuditKind; 12] = [
         AuditKind::LoginSucceeded,
         AuditKind::LoginFailed,
         AuditKind::LoginThrottled,
@@ -31,6 +33,8 @@ impl AuditKind {
         AuditKind::ClientUpdated,
         AuditKind::TransactionRecorded,
         AuditKind::TransactionModified,
+        AuditKind::NoteAdded,
+        AuditKind::ConsentChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +49,8 @@ impl AuditKind {
             AuditKind::ClientUpdated => "client_updated",
             AuditKind::TransactionRecorded => "transaction_recorded",
             AuditKind::TransactionModified => "transaction_modified",
+            AuditKind::NoteAdded => "note_added",
+            AuditKind::ConsentChanged => "consent_changed",
         }
     }
 

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::client_file::{ClientStats, ConsentStatus};
 use super::error::{AppError, FieldErrors, FieldProblem};
 use super::phone::normalize_phone;
 
@@ -282,7 +283,9 @@ pub struct ClientSearchPage {
 pub struct ClientDetail {
     pub row: ClientRow,
     pub form: ClientForm,
-    pub visit_count: i64,
+    pub stats: ClientStats,
+    /// E-mail then SMS.
+    pub consents: Vec<ConsentStatus>,
     pub created_at: String,
 }
 

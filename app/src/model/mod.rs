@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod client;
+pub mod client_file;
 pub mod error;
 pub mod ledger;
 pub mod money;

@@ -23,6 +23,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::ClientUpdated => t_string!(i18n, audit.kinds.client_updated),
         AuditKind::TransactionRecorded => t_string!(i18n, audit.kinds.transaction_recorded),
         AuditKind::TransactionModified => t_string!(i18n, audit.kinds.transaction_modified),
+        AuditKind::NoteAdded => t_string!(i18n, audit.kinds.note_added),
+        AuditKind::ConsentChanged => t_string!(i18n, audit.kinds.consent_changed),
     }
     .to_string()
 }

@@ -1,21 +1,28 @@
-//! A client's page: details, points, visits and the full history, where a transaction can be
-//! modified.
+//! A client's page: figures, contact details, consents, notes, and the activity timeline where a
+//! transaction can be modified.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::client_file::{add_note, client_activity};
 use crate::api::clients::get_client;
-use crate::api::ledger::client_history;
+use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
-use crate::components::errors::error_text;
-use crate::components::history_table::HistoryTable;
+use crate::components::consent_dialog::ConsentDialog;
+use crate::components::errors::{FormError, error_text};
+use crate::components::field::{Field, field_problem};
+use crate::components::form_state::FormState;
 use crate::components::modify_dialog::ModifyDialog;
+use crate::components::pager::Pager;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
 use crate::model::client::{ClientDetail, ClientRow};
+use crate::model::client_file::{ACTIVITY_PAGE_SIZE, ActivityFilter, ConsentStatus, NoteForm};
 use crate::model::error::AppError;
 use crate::model::ledger::{RecordOutcome, TransactionView};
+use crate::model::money::format_euros;
 
 #[derive(Clone, Debug, PartialEq)]
 enum OpenDialog {
@@ -23,6 +30,7 @@ enum OpenDialog {
     Edit(Box<ClientDetail>),
     Record(ClientRow),
     Modify(TransactionView),
+    Consents(Vec<ConsentStatus>),
 }
 
 #[component]
@@ -35,7 +43,10 @@ pub fn ClientFilePage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
+    // Bumped after every change, so the figures and the timeline are read again.
     let version = RwSignal::new(0u32);
+    let filter = RwSignal::new(ActivityFilter::All);
+    let page = RwSignal::new(0u64);
     let detail = Resource::new(
         move || (client_id(), version.get()),
         |(client_id, _)| async move {
@@ -45,11 +56,11 @@ pub fn ClientFilePage() -> impl IntoView {
             }
         },
     );
-    let history = Resource::new(
-        move || (client_id(), version.get()),
-        |(client_id, _)| async move {
+    let activity = Resource::new(
+        move || (client_id(), version.get(), filter.get(), page.get()),
+        |(client_id, _, filter, page)| async move {
             match client_id {
-                Some(client_id) => client_history(client_id).await,
+                Some(client_id) => client_activity(client_id, filter, page).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -62,8 +73,30 @@ pub fn ClientFilePage() -> impl IntoView {
     };
     let saved = Callback::new(move |_: ClientRow| refresh());
     let changed = Callback::new(move |_: RecordOutcome| refresh());
+    let consents_saved = Callback::new(move |_: Vec<ConsentStatus>| refresh());
+    let note_added = Callback::new(move |()| {
+        page.set(0);
+        refresh();
+    });
     let on_modify =
         Callback::new(move |entry: TransactionView| dialog.set(OpenDialog::Modify(entry)));
+    let go_to_page = Callback::new(move |chosen: u64| page.set(chosen));
+    let filter_options = move || {
+        ActivityFilter::ALL
+            .iter()
+            .map(|option| {
+                let option = *option;
+                let label = move || match option {
+                    ActivityFilter::All => t_string!(i18n, activity.filters.all),
+                    ActivityFilter::Transactions => t_string!(i18n, activity.filters.transactions),
+                    ActivityFilter::Notes => t_string!(i18n, activity.filters.notes),
+                    ActivityFilter::Consents => t_string!(i18n, activity.filters.consents),
+                    ActivityFilter::Edits => t_string!(i18n, activity.filters.edits),
+                };
+                view! { <option value=option.code() selected=move || filter.get() == option>{label}</option> }
+            })
+            .collect_view()
+    };
 
     view! {
         <p>
@@ -78,14 +111,39 @@ pub fn ClientFilePage() -> impl IntoView {
                         Ok(client) => view! { <ClientSummary client dialog /> }.into_any(),
                     })
             }}
-            <h2>{t!(i18n, client_file.history)}</h2>
+        </Suspense>
+        {move || client_id().map(|client_id| view! { <NoteEditor client_id on_added=note_added /> })}
+        <h2>{t!(i18n, client_file.activity)}</h2>
+        <div class="field inline-field">
+            <label for="activity-filter">{t!(i18n, activity.show)}</label>
+            <select
+                id="activity-filter"
+                on:change=move |event| {
+                    if let Some(chosen) = ActivityFilter::from_code(&event_target_value(&event)) {
+                        filter.set(chosen);
+                        page.set(0);
+                    }
+                }
+            >
+                {filter_options}
+            </select>
+        </div>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || {
-                history
+                activity
                     .get()
                     .map(|answer| match answer {
                         Err(_) => ().into_any(),
-                        Ok(entries) if entries.is_empty() => view! { <p>{t!(i18n, client_file.no_history)}</p> }.into_any(),
-                        Ok(entries) => view! { <HistoryTable entries show_client=false on_modify /> }.into_any(),
+                        Ok(found) if found.items.is_empty() => view! { <p>{t!(i18n, client_file.no_activity)}</p> }.into_any(),
+                        Ok(found) => {
+                            let count = found.total;
+                            view! {
+                                <p class="result-count" role="status">{move || t_string!(i18n, activity.total, count).to_string()}</p>
+                                <ActivityTable items=found.items on_modify />
+                                <Pager page=found.page total=count page_size=ACTIVITY_PAGE_SIZE on_page=go_to_page />
+                            }
+                            .into_any()
+                        }
                     })
             }}
         </Suspense>
@@ -97,6 +155,9 @@ pub fn ClientFilePage() -> impl IntoView {
             }
             OpenDialog::Record(client) => Some(view! { <TransactionDialog client on_close=close on_recorded=changed /> }.into_any()),
             OpenDialog::Modify(transaction) => Some(view! { <ModifyDialog transaction on_close=close on_modified=changed /> }.into_any()),
+            OpenDialog::Consents(current) => client_id().map(|client_id| {
+                view! { <ConsentDialog client_id current on_close=close on_saved=consents_saved /> }.into_any()
+            }),
         }}
     }
 }
@@ -106,9 +167,13 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
     let i18n = use_i18n();
     let row = client.row.clone();
     let form = client.form.clone();
+    let stats = client.stats.clone();
     let for_edit = client.clone();
     let for_record = row.clone();
-    let dash = || "—".to_owned();
+    let consents = client.consents.clone();
+    let for_consents = client.consents.clone();
+    let dash = || t_string!(i18n, common.none).to_string();
+    let figure = move |value: Option<String>| value.unwrap_or_else(dash);
     view! {
         <h1>{row.full_name()}</h1>
         <dl class="summary">
@@ -118,11 +183,25 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             </div>
             <div>
                 <dt>{t!(i18n, client_file.visits)}</dt>
-                <dd>{client.visit_count}</dd>
+                <dd data-testid="visits">{stats.visits}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, client_file.first_visit)}</dt>
+                <dd>{figure(stats.first_visit.clone())}</dd>
             </div>
             <div>
                 <dt>{t!(i18n, client_file.last_visit)}</dt>
-                <dd>{row.last_visit.clone().unwrap_or_else(dash)}</dd>
+                <dd>{figure(stats.last_visit.clone())}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, client_file.total_spent)}</dt>
+                <dd data-testid="total-spent">{format_euros(stats.total_spent_cents)}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, client_file.average_basket)}</dt>
+                <dd data-testid="average-basket">
+                    {figure(stats.average_basket_cents.map(format_euros))}
+                </dd>
             </div>
             <div>
                 <dt>{t!(i18n, client_file.created)}</dt>
@@ -159,5 +238,80 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             <dt>{t!(i18n, client_form.note)}</dt>
             <dd class="note-text">{form.note.clone()}</dd>
         </dl>
+        <h2>{t!(i18n, consents.title)}</h2>
+        <dl class="details" data-testid="consents">
+            {consents.into_iter().map(|status| view! { <ConsentLine status /> }).collect_view()}
+        </dl>
+        <div class="actions actions-start">
+            <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Consents(for_consents.clone()))>
+                {t!(i18n, consents.change)}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn ConsentLine(status: ConsentStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let channel = status.channel;
+    // A closure, so a language switch rewrites the sentence.
+    let answer = move || match &status.latest {
+        None => t_string!(i18n, consents.never_asked).to_string(),
+        Some(answer) => {
+            let when = answer.changed_at.clone();
+            let source = source_text(i18n, answer.source);
+            let author = answer.author_name.clone();
+            if answer.granted {
+                t_string!(i18n, consents.granted_on, when, source, author).to_string()
+            } else {
+                t_string!(i18n, consents.refused_on, when, source, author).to_string()
+            }
+        }
+    };
+    view! {
+        <dt>{move || channel_text(i18n, channel)}</dt>
+        <dd>{answer}</dd>
+    }
+}
+
+/// A note typed on the client's page; it joins the timeline with its author and time.
+#[component]
+fn NoteEditor(client_id: i64, on_added: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(String::new());
+    let form = FormState::new();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let note = NoteForm {
+            client_id,
+            body: body.get_untracked(),
+        };
+        if let Err(invalid) = note.validate() {
+            form.error.set(Some(invalid));
+            return;
+        }
+        form.send(
+            move || add_note(note),
+            move |()| {
+                body.set(String::new());
+                on_added.run(());
+            },
+        );
+    };
+    let error: Signal<Option<AppError>> = form.error.into();
+    view! {
+        <form class="note-editor" on:submit=submit novalidate>
+            <Field
+                id="body"
+                label=move || t!(i18n, client_file.new_note)
+                value=body
+                problem=field_problem(error, "body")
+                multiline=true
+            />
+            <FormError error=form.form_error() />
+            <div class="actions actions-start">
+                <button type="submit" disabled=move || form.saving.get()>{t!(i18n, client_file.add_note)}</button>
+            </div>
+        </form>
     }
 }

@@ -1,7 +1,6 @@
 //! The audit log: who did what, when and from where. Append-only (the database refuses updates
 //! and deletes); never holds a password or a token.
 
-use std::collections::HashMap;
 use std::ops::Deref;
 
 use chrono::{DateTime, Duration, Utc};
@@ -11,8 +10,8 @@ use sea_orm::{
 };
 
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use super::{db_error, page_offset};
-use crate::entities::{audit_event, user};
+use super::{db_error, display_names, page_offset};
+use crate::entities::audit_event;
 use crate::model::audit::{AUDIT_PAGE_SIZE, AuditEntryView, AuditFilter, AuditKind, AuditPage};
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
@@ -161,15 +160,7 @@ pub async fn list(
         .all(db)
         .await
         .map_err(db_error)?;
-    let user_ids: Vec<i64> = events.iter().filter_map(|event| event.user_id).collect();
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(|account| (account.id, account.display_name))
-        .collect();
+    let names = display_names(db, events.iter().filter_map(|event| event.user_id)).await?;
     let entries = events
         .into_iter()
         .filter_map(|event| {

@@ -10,9 +10,9 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::db_error;
 use super::text::{normalize, prefix_upper_bound, words};
 use super::time::{format_date, format_date_time, shop_zone, today};
+use super::{client_file, db_error};
 use crate::entities::{client, client_search_term};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
@@ -230,7 +230,8 @@ pub async fn get_client(
                 .unwrap_or_default(),
             note: model.note.clone().unwrap_or_default(),
         },
-        visit_count: model.visit_count,
+        stats: client_file::stats(db, &model, zone).await?,
+        consents: client_file::consents(db, model.id, zone).await?,
         created_at: format_date_time(model.created_at, zone),
     })
 }

@@ -15,8 +15,8 @@ use sea_orm::{
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::{find_in_shop, to_row};
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use super::{db_error, page_offset};
-use crate::entities::{client, ledger_entry, user};
+use super::{db_error, display_names, page_offset};
+use crate::entities::{client, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
@@ -380,7 +380,7 @@ async fn fresh_outcome(
 }
 
 /// Turns entries into what the pages show: client and author names, who reversed what.
-async fn views(
+pub(crate) async fn views(
     db: &impl ConnectionTrait,
     zone: Tz,
     entries: Vec<ledger_entry::Model>,
@@ -398,15 +398,7 @@ async fn views(
                 .map(|original| (original, reversal.id))
         })
         .collect();
-    let author_ids: Vec<i64> = entries.iter().map(|entry| entry.author_user_id).collect();
-    let authors: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(author_ids))
-        .all(db)
-        .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(|author| (author.id, author.display_name))
-        .collect();
+    let authors = display_names(db, entries.iter().map(|entry| entry.author_user_id)).await?;
     let client_ids: Vec<i64> = entries.iter().map(|entry| entry.client_id).collect();
     let clients: HashMap<i64, String> = client::Entity::find()
         .filter(client::Column::Id.is_in(client_ids))
@@ -490,34 +482,10 @@ pub async fn journal(
 
 #[cfg(test)]
 mod tests {
-    use uuid::Uuid;
-
     use super::*;
     use crate::model::ledger::TransactionForm;
     use crate::services::clients::create_client;
-    use crate::services::test_support::{TestShop, client_form};
-
-    fn earn(client_id: i64, points: &str, amount: &str) -> RecordRequest {
-        RecordRequest {
-            client_id,
-            form: TransactionForm {
-                points: points.into(),
-                amount: amount.into(),
-            },
-            idempotency_key: Uuid::new_v4(),
-        }
-    }
-
-    fn change(transaction_id: i64, points: &str) -> ModifyRequest {
-        ModifyRequest {
-            transaction_id,
-            form: TransactionForm {
-                points: points.into(),
-                amount: String::new(),
-            },
-            idempotency_key: Uuid::new_v4(),
-        }
-    }
+    use crate::services::test_support::{TestShop, change, client_form, earn};
 
     async fn ledger_sum(shop: &TestShop, client_id: i64) -> i64 {
         ledger_entry::Entity::find()

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod client_file;
 pub mod clients;
 pub mod config;
 pub mod db;
@@ -20,6 +21,11 @@ mod ledger_invariants;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::entities::user;
 use crate::model::error::AppError;
 
 /// The first row of `page`; a page number no list can reach is bad input, not an overflow.
@@ -38,4 +44,25 @@ pub(crate) fn page_offset(page: u64, page_size: u64) -> Result<u64, AppError> {
 pub(crate) fn db_error(error: sea_orm::DbErr) -> AppError {
     tracing::error!(%error, "database error");
     AppError::Internal
+}
+
+/// The display names of these accounts, read in one query, for pages that show who did what.
+pub(crate) async fn display_names(
+    db: &impl ConnectionTrait,
+    user_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let mut ids: Vec<i64> = user_ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|account| (account.id, account.display_name))
+        .collect())
 }

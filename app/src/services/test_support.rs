@@ -6,7 +6,10 @@ use super::audit::Actor;
 use super::auth::create_shop_with_owner;
 use super::db::connect_for_tests;
 use super::passwords::PasswordHasher;
+use uuid::Uuid;
+
 use crate::model::client::ClientForm;
+use crate::model::ledger::{ModifyRequest, RecordRequest, TransactionForm};
 
 pub const OWNER_PASSWORD: &str = "Croissant-2026";
 
@@ -83,5 +86,29 @@ pub fn client_form(first_name: &str, last_name: &str) -> ClientForm {
             "",
         ),
         ..ClientForm::default()
+    }
+}
+
+/// Points earned at the till, with a fresh idempotency key.
+pub fn earn(client_id: i64, points: &str, amount: &str) -> RecordRequest {
+    RecordRequest {
+        client_id,
+        form: TransactionForm {
+            points: points.into(),
+            amount: amount.into(),
+        },
+        idempotency_key: Uuid::new_v4(),
+    }
+}
+
+/// A modification of `transaction_id` to `points`, with a fresh idempotency key.
+pub fn change(transaction_id: i64, points: &str) -> ModifyRequest {
+    ModifyRequest {
+        transaction_id,
+        form: TransactionForm {
+            points: points.into(),
+            amount: String::new(),
+        },
+        idempotency_key: Uuid::new_v4(),
     }
 }

@@ -2,8 +2,6 @@
 //! opened on one works on the other, a logout on one ends it on both, and a transaction replayed
 //! to the other server is recorded once.
 
-mod support;
-
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -65,8 +63,8 @@ async fn start(database_url: &str, outbox: &std::path::Path) -> ServerProcess {
 
 #[tokio::test]
 async fn two_servers_share_sessions_and_record_a_replayed_transaction_once() {
-    println!("database: {}", support::database_kind());
-    let database_url = support::fresh_database_url().await;
+    println!("database: {}", crate::support::database_kind());
+    let database_url = crate::support::fresh_database_url().await;
     let outbox = std::env::temp_dir().join(format!("comptoir-outbox-{}", uuid::Uuid::new_v4()));
     let created = server_command(&database_url, &outbox)
         .args([
@@ -77,7 +75,7 @@ async fn two_servers_share_sessions_and_record_a_replayed_transaction_once() {
             "Dora",
         ])
         .args(["--owner-email", OWNER_EMAIL])
-        .env("COMPTOIR_OWNER_PASSWORD", support::PASSWORD)
+        .env("COMPTOIR_OWNER_PASSWORD", crate::support::PASSWORD)
         .status()
         .expect("create-shop runs");
     assert!(created.success());
@@ -87,7 +85,7 @@ async fn two_servers_share_sessions_and_record_a_replayed_transaction_once() {
 
     let mut on_first = HttpClient::connect(first.address).await.expect("connect");
     on_first
-        .login(OWNER_EMAIL, support::PASSWORD)
+        .login(OWNER_EMAIL, crate::support::PASSWORD)
         .await
         .expect("login on the first server");
     let mut on_second = HttpClient::connect(second.address).await.expect("connect");

@@ -1,11 +1,9 @@
 //! Cross-site requests and security headers, through the whole router.
 
-mod support;
-
+use crate::support::{TestApp, body_text, form};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
-use support::{TestApp, body_text, form};
 
 /// A server function called the way a page on another site would: with the victim's cookie.
 async fn post_from(
@@ -40,7 +38,7 @@ async fn clients_named(app: &TestApp, cookie: &str, query: &str) -> usize {
     let response = app
         .post_form("clients-search", Some(cookie), &form(&[("query", query)]))
         .await;
-    let page = support::body_json(response).await;
+    let page = crate::support::body_json(response).await;
     page["rows"].as_array().map_or(0, Vec::len)
 }
 
@@ -101,12 +99,12 @@ async fn a_cross_site_login_form_is_refused() {
         .header("sec-fetch-site", "cross-site")
         .body(Body::from(form(&[
             ("email", "login-csrf@exemple.fr"),
-            ("password", support::PASSWORD),
+            ("password", crate::support::PASSWORD),
         ])))
         .expect("request");
     let response = app.send(request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(support::set_cookie_header(&response).is_none());
+    assert!(crate::support::set_cookie_header(&response).is_none());
 }
 
 #[tokio::test]

@@ -3,11 +3,9 @@
 //! The answer is always a clear client error (a field message where there is a field), never a
 //! server error, and what was saved before is still there afterwards.
 
-mod support;
-
+use crate::support::{TestApp, body_json, body_text, form};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use support::{TestApp, body_json, body_text, form};
 
 const HUGE: usize = 10_000;
 
@@ -244,7 +242,7 @@ async fn points_and_amounts_out_of_range_are_refused_and_the_balance_stays() {
         file["row"]["points_balance"], 10,
         "only the good transaction counted"
     );
-    assert_eq!(file["visit_count"], 1);
+    assert_eq!(file["stats"]["visits"], 1);
 }
 
 #[tokio::test]
@@ -307,6 +305,31 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
         ("client", vec![("client_id", "99999999999999999999".into())]),
         ("client-history", vec![("client_id", "-1".into())]),
         ("client-history", vec![]),
+        (
+            "client-activity",
+            vec![
+                ("client_id", "1".into()),
+                ("filter", "Tout".into()),
+                ("page", "0".into()),
+            ],
+        ),
+        (
+            "client-activity",
+            vec![
+                ("client_id", "1".into()),
+                ("filter", "All".into()),
+                ("page", "-1".into()),
+            ],
+        ),
+        (
+            "client-activity",
+            vec![
+                ("client_id", "1".into()),
+                ("filter", "All".into()),
+                ("page", u64::MAX.to_string()),
+            ],
+        ),
+        ("client-activity", vec![("client_id", "1".into())]),
     ];
     for (endpoint, pairs) in &form_cases {
         let pairs: Vec<(&str, &str)> = pairs
@@ -333,12 +356,12 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
             ("confirmation", "Seigle-2027!"),
         ],
         vec![
-            ("current", support::PASSWORD),
+            ("current", crate::support::PASSWORD),
             ("password", "court"),
             ("confirmation", "court"),
         ],
         vec![
-            ("current", support::PASSWORD),
+            ("current", crate::support::PASSWORD),
             ("password", "Seigle-2027!"),
             ("confirmation", "Seigle-2028!"),
         ],
@@ -383,10 +406,33 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
             json!({ "filter": { "kind": long, "from": "", "to": "", "page": 0 } }),
         ),
         ("audit-log", json!({})),
+        (
+            "client-note-add",
+            json!({ "form": { "client_id": 1, "body": "" } }),
+        ),
+        (
+            "client-note-add",
+            json!({ "form": { "client_id": 1, "body": "x".repeat(2_001) } }),
+        ),
+        (
+            "client-note-add",
+            json!({ "form": { "client_id": 1, "body": "bip\u{0}" } }),
+        ),
+        ("client-note-add", json!({ "form": { "client_id": 1 } })),
+        (
+            "client-consents",
+            json!({ "update": { "client_id": 1, "email": true, "sms": false, "source": "fax" } }),
+        ),
+        (
+            "client-consents",
+            json!({ "update": { "client_id": 1, "email": "oui", "sms": false, "source": "Till" } }),
+        ),
+        ("client-consents", json!({ "update": { "client_id": 1 } })),
     ] {
         let answer = app.post_json(endpoint, Some(&cookie), body.clone()).await;
         assert_client_error(answer.status(), &format!("{endpoint} {body:.80}"));
     }
     // The account still works after all that.
-    app.login("comptes@exemple.fr", support::PASSWORD).await;
+    app.login("comptes@exemple.fr", crate::support::PASSWORD)
+        .await;
 }

@@ -1,12 +1,11 @@
 //! The server through its axum router, as the browser calls it: accounts, sessions, clients,
-#![recursion_limit = "512"]
 //! transactions, shop isolation and the password reset e-mail.
 
-mod support;
-
+use crate::support::{
+    PASSWORD, TestApp, body_json, body_text, form, session_cookie, set_cookie_header,
+};
 use axum::http::{StatusCode, header};
 use serde_json::json;
-use support::{PASSWORD, TestApp, body_json, body_text, form, session_cookie, set_cookie_header};
 
 fn client_json(first_name: &str, last_name: &str) -> serde_json::Value {
     json!({
@@ -53,7 +52,7 @@ async fn record(
 
 #[tokio::test]
 async fn login_opens_an_http_only_lax_session_that_ends_with_the_browser() {
-    println!("database: {}", support::database_kind());
+    println!("database: {}", crate::support::database_kind());
     let app = TestApp::new().await;
     app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
     let response = app
@@ -180,6 +179,7 @@ async fn every_call_needs_a_session() {
         ("clients-search", "query=du"),
         ("client", "client_id=1"),
         ("client-history", "client_id=1"),
+        ("client-activity", "client_id=1&filter=All&page=0"),
     ] {
         assert_eq!(
             app.post_form(endpoint, None, body).await.status(),
@@ -239,6 +239,23 @@ async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_tra
             app.post_json("journal", Some(&shop_b), json!({ "filter": { "from": "", "to": "", "client_id": client_id, "page": 0 } }))
                 .await,
         ),
+        (
+            "client-activity",
+            app.post_form("client-activity", Some(&shop_b), &format!("client_id={client_id}&filter=All&page=0")).await,
+        ),
+        (
+            "client-note-add",
+            app.post_json("client-note-add", Some(&shop_b), json!({ "form": { "client_id": client_id, "body": "Vu" } })).await,
+        ),
+        (
+            "client-consents",
+            app.post_json(
+                "client-consents",
+                Some(&shop_b),
+                json!({ "update": { "client_id": client_id, "email": true, "sms": true, "source": "Till" } }),
+            )
+            .await,
+        ),
     ];
     for (endpoint, response) in calls {
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint}");
@@ -259,6 +276,67 @@ async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_tra
     .await;
     assert_eq!(detail["row"]["first_name"], "Hélène");
     assert_eq!(detail["row"]["points_balance"], 10);
+}
+
+#[tokio::test]
+async fn notes_and_consents_join_the_client_timeline_with_their_author() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let client_id = create_client(&app, &cookie, "Léa").await;
+    let note = app
+        .post_json(
+            "client-note-add",
+            Some(&cookie),
+            json!({ "form": { "client_id": client_id, "body": "  Sans gluten  " } }),
+        )
+        .await;
+    assert_eq!(note.status(), StatusCode::OK);
+    let consents = app
+        .post_json(
+            "client-consents",
+            Some(&cookie),
+            json!({ "update": { "client_id": client_id, "email": true, "sms": false, "source": "Form" } }),
+        )
+        .await;
+    assert_eq!(consents.status(), StatusCode::OK);
+    let consents = body_json(consents).await;
+    assert_eq!(consents[0]["channel"], "Email");
+    assert_eq!(consents[0]["latest"]["granted"], true);
+    assert_eq!(consents[1]["latest"]["granted"], false);
+
+    let timeline = body_json(
+        app.post_form(
+            "client-activity",
+            Some(&cookie),
+            &format!("client_id={client_id}&filter=All&page=0"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(timeline["total"], 4, "created, note, two consents");
+    let items = timeline["items"].as_array().cloned().unwrap_or_default();
+    assert!(items.iter().all(|item| item["author_name"] == "Owner"));
+    assert!(
+        items
+            .iter()
+            .any(|item| item["event"] == json!({ "File": { "Note": { "body": "Sans gluten" } } }))
+    );
+    let notes = body_json(
+        app.post_form(
+            "client-activity",
+            Some(&cookie),
+            &format!("client_id={client_id}&filter=Notes&page=0"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(notes["total"], 1);
+    let file = body_json(
+        app.post_form("client", Some(&cookie), &format!("client_id={client_id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(file["consents"][0]["latest"]["source"], "Form");
 }
 
 #[tokio::test]
@@ -343,7 +421,7 @@ async fn bad_input_gets_field_messages_never_a_server_error() {
 
 #[tokio::test]
 async fn the_password_reset_email_arrives_by_smtp_and_its_link_works_once() {
-    let (port, mut inbox) = support::smtp::start().await;
+    let (port, mut inbox) = crate::support::smtp::start().await;
     let app = TestApp::with_config(|config| {
         config.smtp = Some(app::services::config::SmtpConfig {
             host: "127.0.0.1".into(),
@@ -373,7 +451,7 @@ async fn the_password_reset_email_arrives_by_smtp_and_its_link_works_once() {
         .expect("e-mail");
     assert_eq!(mail.recipients, vec!["a@exemple.fr".to_owned()]);
     assert!(mail.data.contains("Subject: "), "{}", mail.data);
-    let body = support::smtp::decoded_body(&mail.data);
+    let body = crate::support::smtp::decoded_body(&mail.data);
     let link = body
         .split_whitespace()
         .find(|word| word.starts_with("http://127.0.0.1:3000/reinitialiser-mot-de-passe?jeton="))
@@ -422,7 +500,7 @@ async fn the_password_reset_email_arrives_by_smtp_and_its_link_works_once() {
         .expect("a password-changed notice within 10 s")
         .expect("e-mail");
     assert_eq!(notice.recipients, vec!["a@exemple.fr".to_owned()]);
-    assert!(support::smtp::decoded_body(&notice.data).contains("vient d'être modifié"));
+    assert!(crate::support::smtp::decoded_body(&notice.data).contains("vient d'être modifié"));
     app.login("a@exemple.fr", new_password).await;
     let old = app
         .post_form(

@@ -1,14 +1,12 @@
 //! Login throttling, password changes that end other sessions, and the audit log, through the
 //! whole router.
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp, body_json, form};
 use app::services::config::{SmtpConfig, SmtpSecurity};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use support::{PASSWORD, TestApp, body_json, form};
 
 /// A login from `address`, as seen behind a trusted proxy.
 async fn login_from(
@@ -119,7 +117,7 @@ async fn one_address_trying_many_accounts_is_stopped_and_others_are_not() {
 
 #[tokio::test]
 async fn changing_the_password_ends_the_other_sessions_and_sends_a_notice() {
-    let (port, mut inbox) = support::smtp::start().await;
+    let (port, mut inbox) = crate::support::smtp::start().await;
     let app = TestApp::with_config(|config| {
         config.smtp = Some(SmtpConfig {
             host: "127.0.0.1".into(),
@@ -189,7 +187,7 @@ async fn changing_the_password_ends_the_other_sessions_and_sends_a_notice() {
         .expect("a notice within 10 s")
         .expect("e-mail");
     assert_eq!(mail.recipients, vec!["change@exemple.fr".to_owned()]);
-    let body = support::smtp::decoded_body(&mail.data);
+    let body = crate::support::smtp::decoded_body(&mail.data);
     assert!(body.contains("vient d'être modifié"), "{body}");
     assert!(body.contains("autres sessions ont été fermées"), "{body}");
 }

@@ -1,5 +1,5 @@
-//! A Comptoir router on a fresh database (PostgreSQL when `TEST_DATABASE_URL` is set, else
-//! in-memory SQLite), and helpers to call it as a browser would.
+//! A Comptoir router on a fresh database (PostgreSQL when `TEST_DATABASE_URL` is set, else a
+//! SQLite file), and helpers to call it as a browser would.
 #![allow(dead_code)]
 
 pub mod smtp;

@@ -1,0 +1,669 @@
+//! A client's page beyond the contact details: figures from the ledger, consents with their
+//! history, notes, and the activity timeline that merges them with transactions and edits.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::audit::{self, Actor, AuditRecord};
+use super::clients::find_in_shop;
+use super::ledger::views;
+use super::time::{format_date, format_date_time, shop_zone};
+use super::{db_error, display_names, page_offset};
+use crate::entities::{audit_event, client, client_note, consent_change, ledger_entry};
+use crate::model::audit::AuditKind;
+use crate::model::auth::CurrentUser;
+use crate::model::client_file::{
+    ACTIVITY_PAGE_SIZE, ActivityEvent, ActivityFilter, ActivityItem, ActivityPage, ClientStats,
+    ConsentAnswer, ConsentChannel, ConsentSource, ConsentStatus, ConsentUpdate, FileEvent,
+    NoteForm,
+};
+use crate::model::error::AppError;
+use crate::model::ledger::EntryKind;
+
+#[derive(Debug, FromQueryResult)]
+struct Spending {
+    baskets: i64,
+    spent: Option<i64>,
+}
+
+/// Visits, first and last visit, and spending. A modified transaction counts with its
+/// corrected amount: entries that were reversed are left out, reversals themselves too.
+pub async fn stats(
+    db: &impl ConnectionTrait,
+    client: &client::Model,
+    zone: Tz,
+) -> Result<ClientStats, AppError> {
+    let reversed = Query::select()
+        .expr(Expr::val(1))
+        .from_as(ledger_entry::Entity, Alias::new("later"))
+        .and_where(
+            Expr::col((Alias::new("later"), ledger_entry::Column::ReversesEntryId))
+                .equals((ledger_entry::Entity, ledger_entry::Column::Id)),
+        )
+        .to_owned();
+    let spending = ledger_entry::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(ledger_entry::Column::AmountCents).count(),
+            "baskets",
+        )
+        // PostgreSQL sums bigints into a numeric; both engines read a bigint back.
+        .column_as(
+            Expr::col(ledger_entry::Column::AmountCents)
+                .sum()
+                .cast_as(Alias::new("BIGINT")),
+            "spent",
+        )
+        .filter(ledger_entry::Column::ClientId.eq(client.id))
+        .filter(
+            ledger_entry::Column::Kind
+                .is_in([EntryKind::Earn.code(), EntryKind::Correction.code()]),
+        )
+        .filter(Expr::exists(reversed).not())
+        .into_model::<Spending>()
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .unwrap_or(Spending {
+            baskets: 0,
+            spent: None,
+        });
+    let first_visit = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ClientId.eq(client.id))
+        .filter(ledger_entry::Column::Kind.eq(EntryKind::Earn.code()))
+        .order_by_asc(ledger_entry::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    let total_spent_cents = spending.spent.unwrap_or(0);
+    Ok(ClientStats {
+        visits: client.visit_count,
+        first_visit: first_visit.map(|entry| format_date(entry.created_at, zone)),
+        last_visit: client.last_visit_at.map(|at| format_date(at, zone)),
+        total_spent_cents,
+        average_basket_cents: (spending.baskets > 0)
+            .then(|| (total_spent_cents as f64 / spending.baskets as f64).round() as i64),
+    })
+}
+
+async fn latest_consent(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    channel: ConsentChannel,
+) -> Result<Option<consent_change::Model>, AppError> {
+    consent_change::Entity::find()
+        .filter(consent_change::Column::ClientId.eq(client_id))
+        .filter(consent_change::Column::Channel.eq(channel.code()))
+        .order_by_desc(consent_change::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_error)
+}
+
+/// Each channel's latest answer, or none if the client was never asked.
+pub async fn consents(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    zone: Tz,
+) -> Result<Vec<ConsentStatus>, AppError> {
+    let mut statuses = Vec::with_capacity(ConsentChannel::ALL.len());
+    for channel in ConsentChannel::ALL {
+        let latest = match latest_consent(db, client_id, *channel).await? {
+            Some(change) => {
+                let names = display_names(db, [change.author_user_id]).await?;
+                Some(ConsentAnswer {
+                    granted: change.granted,
+                    source: ConsentSource::from_code(&change.source).unwrap_or(ConsentSource::Till),
+                    changed_at: format_date_time(change.changed_at, zone),
+                    author_name: names
+                        .get(&change.author_user_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+            }
+            None => None,
+        };
+        statuses.push(ConsentStatus {
+            channel: *channel,
+            latest,
+        });
+    }
+    Ok(statuses)
+}
+
+pub async fn add_note(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    form: &NoteForm,
+) -> Result<(), AppError> {
+    let body = form.validate()?;
+    let txn = db.begin().await.map_err(db_error)?;
+    find_in_shop(&txn, actor.shop_id, form.client_id).await?;
+    let note = client_note::ActiveModel {
+        shop_id: Set(actor.shop_id),
+        client_id: Set(form.client_id),
+        author_user_id: Set(actor.user_id),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(db_error)?;
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::NoteAdded)
+            .client(form.client_id)
+            .detail(format!("note {}", note.id)),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)
+}
+
+/// Records the consents the client gives or withdraws. A channel whose answer did not change
+/// keeps its history as it was: nothing is written for it.
+pub async fn update_consents(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    update: &ConsentUpdate,
+) -> Result<Vec<ConsentStatus>, AppError> {
+    let zone = shop_zone(&actor.time_zone);
+    let txn = db.begin().await.map_err(db_error)?;
+    find_in_shop(&txn, actor.shop_id, update.client_id).await?;
+    for channel in ConsentChannel::ALL {
+        let granted = update.granted(*channel);
+        let latest = latest_consent(&txn, update.client_id, *channel).await?;
+        if latest.is_some_and(|latest| latest.granted == granted) {
+            continue;
+        }
+        consent_change::ActiveModel {
+            shop_id: Set(actor.shop_id),
+            client_id: Set(update.client_id),
+            channel: Set(channel.code().to_owned()),
+            granted: Set(granted),
+            source: Set(update.source.code().to_owned()),
+            author_user_id: Set(actor.user_id),
+            changed_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_error)?;
+        audit::write(
+            &txn,
+            AuditRecord::by(actor, AuditKind::ConsentChanged)
+                .client(update.client_id)
+                .detail(format!(
+                    "{} {} ({})",
+                    channel.code(),
+                    if granted { "granted" } else { "withdrawn" },
+                    update.source.code()
+                )),
+        )
+        .await?;
+    }
+    let statuses = consents(&txn, update.client_id, zone).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(statuses)
+}
+
+/// One event of the timeline before its author's name is known.
+struct Dated {
+    at: DateTime<Utc>,
+    /// Breaks ties between events of the same instant, newest first within each source.
+    order: (u8, i64),
+    author_user_id: Option<i64>,
+    event: ActivityEvent,
+}
+
+/// The client's activity, newest first: transactions with their corrections, notes, consent
+/// changes and edits of the file. Each source is read newest first up to the end of the asked
+/// page, and the sources are merged here.
+pub async fn activity(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    client_id: i64,
+    filter: ActivityFilter,
+    page: u64,
+) -> Result<ActivityPage, AppError> {
+    let offset = page_offset(page, ACTIVITY_PAGE_SIZE)?;
+    let wanted = offset + ACTIVITY_PAGE_SIZE;
+    let zone = shop_zone(&user.time_zone);
+    find_in_shop(db, user.shop_id, client_id).await?;
+    let mut total = 0;
+    let mut events: Vec<Dated> = Vec::new();
+
+    if filter.shows(ActivityFilter::Transactions) {
+        let query = ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ClientId.eq(client_id))
+            .order_by_desc(ledger_entry::Column::Id);
+        total += query.clone().count(db).await.map_err(db_error)?;
+        let entries = query.limit(wanted).all(db).await.map_err(db_error)?;
+        let times: Vec<(DateTime<Utc>, i64)> = entries
+            .iter()
+            .map(|entry| (entry.created_at, entry.author_user_id))
+            .collect();
+        for ((at, author), view) in times.into_iter().zip(views(db, zone, entries).await?) {
+            events.push(Dated {
+                at,
+                order: (0, view.id),
+                author_user_id: Some(author),
+                event: ActivityEvent::Transaction(view),
+            });
+        }
+    }
+
+    if filter.shows(ActivityFilter::Notes) {
+        let query = client_note::Entity::find()
+            .filter(client_note::Column::ClientId.eq(client_id))
+            .order_by_desc(client_note::Column::Id);
+        total += query.clone().count(db).await.map_err(db_error)?;
+        for note in query.limit(wanted).all(db).await.map_err(db_error)? {
+            events.push(Dated {
+                at: note.created_at,
+                order: (1, note.id),
+                author_user_id: Some(note.author_user_id),
+                event: ActivityEvent::File(FileEvent::Note { body: note.body }),
+            });
+        }
+    }
+
+    if filter.shows(ActivityFilter::Consents) {
+        let query = consent_change::Entity::find()
+            .filter(consent_change::Column::ClientId.eq(client_id))
+            .order_by_desc(consent_change::Column::Id);
+        total += query.clone().count(db).await.map_err(db_error)?;
+        for change in query.limit(wanted).all(db).await.map_err(db_error)? {
+            let (Some(channel), Some(source)) = (
+                ConsentChannel::from_code(&change.channel),
+                ConsentSource::from_code(&change.source),
+            ) else {
+                continue;
+            };
+            events.push(Dated {
+                at: change.changed_at,
+                order: (2, change.id),
+                author_user_id: Some(change.author_user_id),
+                event: ActivityEvent::File(FileEvent::Consent {
+                    channel,
+                    granted: change.granted,
+                    source,
+                }),
+            });
+        }
+    }
+
+    if filter.shows(ActivityFilter::Edits) {
+        let query = audit_event::Entity::find()
+            .filter(audit_event::Column::ClientId.eq(client_id))
+            .filter(audit_event::Column::ShopId.eq(user.shop_id))
+            .filter(audit_event::Column::Kind.is_in([
+                AuditKind::ClientCreated.code(),
+                AuditKind::ClientUpdated.code(),
+            ]))
+            .order_by_desc(audit_event::Column::Id);
+        total += query.clone().count(db).await.map_err(db_error)?;
+        for edit in query.limit(wanted).all(db).await.map_err(db_error)? {
+            let event = if edit.kind == AuditKind::ClientCreated.code() {
+                FileEvent::Created
+            } else {
+                FileEvent::Edited {
+                    fields: edit
+                        .detail
+                        .split(", ")
+                        .filter(|field| !field.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                }
+            };
+            events.push(Dated {
+                at: edit.occurred_at,
+                order: (3, edit.id),
+                author_user_id: edit.user_id,
+                event: ActivityEvent::File(event),
+            });
+        }
+    }
+
+    events.sort_by_key(|event| std::cmp::Reverse((event.at, event.order)));
+    let shown: Vec<Dated> = events
+        .into_iter()
+        .skip(offset as usize)
+        .take(ACTIVITY_PAGE_SIZE as usize)
+        .collect();
+    let names = display_names(db, shown.iter().filter_map(|item| item.author_user_id)).await?;
+    let items = shown
+        .into_iter()
+        .map(|item| ActivityItem {
+            at: format_date_time(item.at, zone),
+            author_name: item
+                .author_user_id
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_default(),
+            event: item.event,
+        })
+        .collect();
+    Ok(ActivityPage { items, total, page })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::client::ClientForm;
+    use crate::services::clients::{create_client, get_client, update_client};
+    use crate::services::ledger::{modify_transaction, record_transaction};
+    use crate::services::test_support::{TestShop, change, client_form, earn};
+
+    fn note(client_id: i64, body: &str) -> NoteForm {
+        NoteForm {
+            client_id,
+            body: body.to_owned(),
+        }
+    }
+
+    fn consents_now(
+        email: bool,
+        sms: bool,
+        client_id: i64,
+        source: ConsentSource,
+    ) -> ConsentUpdate {
+        ConsentUpdate {
+            client_id,
+            email,
+            sms,
+            source,
+        }
+    }
+
+    fn kinds(page: &ActivityPage) -> Vec<&'static str> {
+        page.items
+            .iter()
+            .map(|item| match &item.event {
+                ActivityEvent::Transaction(view) => view.kind.code(),
+                ActivityEvent::File(FileEvent::Note { .. }) => "note",
+                ActivityEvent::File(FileEvent::Consent { .. }) => "consent",
+                ActivityEvent::File(FileEvent::Created) => "created",
+                ActivityEvent::File(FileEvent::Edited { .. }) => "edited",
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn figures_count_corrected_amounts_once() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let before = get_client(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("file");
+        assert_eq!(before.stats, ClientStats::default());
+
+        let first = record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", "10,00"))
+            .await
+            .expect("first");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "5", "20,00"))
+            .await
+            .expect("second");
+        // Points only, no amount: a visit, but no basket.
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "1", ""))
+            .await
+            .expect("third");
+        // The first basket was 10 €, corrected to 40 €: counted once, at 40 €.
+        let mut corrected = change(first.transaction.id, "40");
+        corrected.form.amount = "40".into();
+        modify_transaction(&shop.db, &shop.owner, &corrected)
+            .await
+            .expect("modified");
+
+        let stats = get_client(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("file")
+            .stats;
+        assert_eq!(stats.visits, 3);
+        assert_eq!(stats.total_spent_cents, 6000);
+        assert_eq!(stats.average_basket_cents, Some(3000));
+        assert!(stats.first_visit.is_some());
+        assert_eq!(stats.first_visit, stats.last_visit, "all on the same day");
+    }
+
+    #[tokio::test]
+    async fn the_timeline_merges_every_kind_newest_first_and_filters() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "8", ""))
+            .await
+            .expect("recorded");
+        add_note(
+            &shop.db,
+            &shop.owner,
+            &note(client.id, "Allergique aux noix"),
+        )
+        .await
+        .expect("note");
+        update_consents(
+            &shop.db,
+            &shop.owner,
+            &consents_now(true, false, client.id, ConsentSource::Till),
+        )
+        .await
+        .expect("consents");
+        let edited = ClientForm {
+            city: "Lyon".into(),
+            ..client_form("Léa", "Morel")
+        };
+        update_client(&shop.db, &shop.owner, client.id, &edited)
+            .await
+            .expect("edited");
+        modify_transaction(&shop.db, &shop.owner, &change(recorded.transaction.id, "9"))
+            .await
+            .expect("modified");
+
+        let everything = activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, 0)
+            .await
+            .expect("activity");
+        assert_eq!(
+            kinds(&everything),
+            [
+                "correction",
+                "reversal",
+                "edited",
+                "consent",
+                "consent",
+                "note",
+                "earn",
+                "created"
+            ]
+        );
+        assert_eq!(everything.total, 8);
+        assert!(
+            everything
+                .items
+                .iter()
+                .all(|item| item.author_name == shop.owner.display_name)
+        );
+        let edit = everything.items.iter().find_map(|item| match &item.event {
+            ActivityEvent::File(FileEvent::Edited { fields }) => Some(fields.clone()),
+            _ => None,
+        });
+        assert_eq!(edit, Some(vec!["city".to_owned()]));
+
+        let notes = activity(&shop.db, &shop.owner, client.id, ActivityFilter::Notes, 0)
+            .await
+            .expect("notes");
+        assert_eq!(notes.total, 1);
+        assert_eq!(
+            notes.items[0].event,
+            ActivityEvent::File(FileEvent::Note {
+                body: "Allergique aux noix".into()
+            })
+        );
+        let transactions = activity(
+            &shop.db,
+            &shop.owner,
+            client.id,
+            ActivityFilter::Transactions,
+            0,
+        )
+        .await
+        .expect("transactions");
+        assert_eq!(kinds(&transactions), ["correction", "reversal", "earn"]);
+    }
+
+    #[tokio::test]
+    async fn the_timeline_pages_without_gaps_or_repeats() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        // 1 creation + 25 transactions + 20 notes = 46 events: three pages.
+        for round in 0..25 {
+            record_transaction(&shop.db, &shop.owner, &earn(client.id, "1", ""))
+                .await
+                .expect("recorded");
+            if round < 20 {
+                add_note(
+                    &shop.db,
+                    &shop.owner,
+                    &note(client.id, &format!("note {round}")),
+                )
+                .await
+                .expect("note");
+            }
+        }
+        let mut seen = Vec::new();
+        for page in 0..3 {
+            let found = activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, page)
+                .await
+                .expect("page");
+            assert_eq!(found.total, 46);
+            seen.extend(found.items);
+        }
+        assert_eq!(seen.len(), 46);
+        let notes: Vec<String> = seen
+            .iter()
+            .filter_map(|item| match &item.event {
+                ActivityEvent::File(FileEvent::Note { body }) => Some(body.clone()),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<String> = (0..20).rev().map(|round| format!("note {round}")).collect();
+        assert_eq!(notes, expected, "every note once, newest first");
+        let past_the_end = activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, 3)
+            .await
+            .expect("empty page");
+        assert!(past_the_end.items.is_empty());
+    }
+
+    #[tokio::test]
+    async fn consents_keep_their_history_and_only_changes_are_written() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        let never = get_client(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("file")
+            .consents;
+        assert!(never.iter().all(|status| status.latest.is_none()));
+
+        let given = update_consents(
+            &shop.db,
+            &shop.owner,
+            &consents_now(true, true, client.id, ConsentSource::Form),
+        )
+        .await
+        .expect("given");
+        assert!(given.iter().all(ConsentStatus::granted));
+        // The client stops the SMS at the till; e-mail stays as it was given.
+        let changed = update_consents(
+            &shop.db,
+            &shop.owner,
+            &consents_now(true, false, client.id, ConsentSource::Verbal),
+        )
+        .await
+        .expect("changed");
+        let email = &changed[0];
+        let sms = &changed[1];
+        assert_eq!(email.channel, ConsentChannel::Email);
+        assert_eq!(
+            email
+                .latest
+                .as_ref()
+                .map(|answer| (answer.granted, answer.source)),
+            Some((true, ConsentSource::Form))
+        );
+        assert_eq!(
+            sms.latest
+                .as_ref()
+                .map(|answer| (answer.granted, answer.source)),
+            Some((false, ConsentSource::Verbal))
+        );
+        let history = activity(
+            &shop.db,
+            &shop.owner,
+            client.id,
+            ActivityFilter::Consents,
+            0,
+        )
+        .await
+        .expect("history");
+        assert_eq!(
+            history.total, 3,
+            "granted e-mail, granted SMS, withdrawn SMS"
+        );
+    }
+
+    #[tokio::test]
+    async fn another_shop_cannot_read_or_write_the_file() {
+        let shop = TestShop::new().await;
+        let stranger = shop.other_shop().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        assert_eq!(
+            add_note(&shop.db, &stranger, &note(client.id, "Coucou")).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            update_consents(
+                &shop.db,
+                &stranger,
+                &consents_now(true, true, client.id, ConsentSource::Till)
+            )
+            .await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            activity(&shop.db, &stranger, client.id, ActivityFilter::All, 0).await,
+            Err(AppError::NotFound)
+        );
+        let own = activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, 0)
+            .await
+            .expect("own");
+        assert_eq!(kinds(&own), ["created"]);
+    }
+
+    #[tokio::test]
+    async fn an_invalid_note_saves_nothing() {
+        let shop = TestShop::new().await;
+        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
+            .await
+            .expect("client");
+        assert!(matches!(
+            add_note(&shop.db, &shop.owner, &note(client.id, "  ")).await,
+            Err(AppError::Invalid(_))
+        ));
+        let notes = activity(&shop.db, &shop.owner, client.id, ActivityFilter::Notes, 0)
+            .await
+            .expect("notes");
+        assert_eq!(notes.total, 0);
+    }
+}

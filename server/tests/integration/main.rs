@@ -1,0 +1,11 @@
+//! Comptoir's integration tests, linked into one binary: each test file would otherwise link the
+//! whole server again, which costs minutes and gigabytes on a two-core CI machine.
+#![recursion_limit = "512"]
+
+mod support;
+
+mod accounts;
+mod bad_input;
+mod http;
+mod security;
+mod two_servers;
