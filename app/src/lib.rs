@@ -35,6 +35,7 @@ use crate::pages::forgot_password::ForgotPasswordPage;
 use crate::pages::journal::JournalPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::points::PointsPage;
 use crate::pages::reset_password::ResetPasswordPage;
 
 /// The HTML document around the app, rendered on the server.
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <Redirect path="/clients" /> } ssr=SsrMode::Async />
                         <Route path=path!("clients") view=ClientsPage ssr=SsrMode::Async />
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
+                        <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=path!("journal") view=JournalPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />

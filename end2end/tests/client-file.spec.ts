@@ -51,6 +51,11 @@ test("a note joins the timeline with its author, and the timeline filters by kin
   await expect(noteRow).toContainText("Note");
   await expect(noteRow).toContainText("Camille Boulanger");
   await expect(page.getByRole("status")).toHaveText("3 événement(s)");
+  // One page: the pager says so and offers no other.
+  const pager = page.getByRole("navigation", { name: "Pages" });
+  await expect(pager).toContainText("Page 1 sur 1");
+  await expect(pager.getByRole("button", { name: "Précédent" })).toBeDisabled();
+  await expect(pager.getByRole("button", { name: "Suivant", exact: true })).toBeDisabled();
 
   await page.getByLabel("Afficher").selectOption({ label: "Notes" });
   await expect(page.getByRole("status")).toHaveText("1 événement(s)");

@@ -8,6 +8,7 @@ mod m20261123_000003_create_clients;
 mod m20261123_000004_create_ledger_entries;
 mod m20261123_000005_create_login_failures_and_audit_events;
 mod m20261123_000006_create_client_notes_and_consents;
+mod m20261123_000007_index_client_contacts;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_ledger_entries::Migration),
             Box::new(m20261123_000005_create_login_failures_and_audit_events::Migration),
             Box::new(m20261123_000006_create_client_notes_and_consents::Migration),
+            Box::new(m20261123_000007_index_client_contacts::Migration),
         ]
     }
 }

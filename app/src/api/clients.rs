@@ -32,3 +32,11 @@ pub async fn update_client(client_id: i64, form: ClientForm) -> Result<ClientRow
     let (state, actor) = require_actor().await?;
     crate::services::clients::update_client(&state.db, &actor, client_id, &form).await
 }
+
+#[server(endpoint = "client-phone-unlink")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn unlink_phone(client_id: i64) -> Result<ClientRow, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::clients::unlink_phone(&state.db, &actor, client_id).await
+}

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::model::error::AppError;
 use crate::model::ledger::{
-    JournalFilter, JournalPage, ModifyRequest, RecordOutcome, RecordRequest, TransactionView,
+    ContactPointsRequest, JournalFilter, JournalPage, ModifyRequest, RecordOutcome, RecordRequest,
+    RedeemRequest, TransactionView,
 };
 
 #[server(endpoint = "transaction-record", input = server_fn::codec::Json)]
@@ -11,6 +12,22 @@ pub async fn record_transaction(request: RecordRequest) -> Result<RecordOutcome,
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
     crate::services::ledger::record_transaction(&state.db, &actor, &request).await
+}
+
+#[server(endpoint = "transaction-redeem", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn redeem_points(request: RedeemRequest) -> Result<RecordOutcome, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::ledger::redeem_points(&state.db, &actor, &request).await
+}
+
+#[server(endpoint = "points-by-contact", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn points_by_contact(request: ContactPointsRequest) -> Result<RecordOutcome, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::ledger::points_by_contact(&state.db, &actor, &request).await
 }
 
 #[server(endpoint = "transaction-modify", input = server_fn::codec::Json)]

@@ -60,6 +60,19 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             t_string!(i18n, field.points_out_of_range, max).to_string()
         }
         FieldProblem::InvalidAmount => t_string!(i18n, field.invalid_amount).to_string(),
+        FieldProblem::AtLeastOnePoint => t_string!(i18n, field.at_least_one_point).to_string(),
+        FieldProblem::NotEnoughPoints { balance } => {
+            let balance = *balance;
+            t_string!(i18n, field.not_enough_points, balance).to_string()
+        }
+        FieldProblem::InvalidContact => t_string!(i18n, field.invalid_contact).to_string(),
+        FieldProblem::NoClientWithContact => {
+            t_string!(i18n, field.no_client_with_contact).to_string()
+        }
+        FieldProblem::SeveralClientsWithContact { count } => {
+            let count = *count;
+            t_string!(i18n, field.several_clients_with_contact, count).to_string()
+        }
         FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
         FieldProblem::Malformed => t_string!(i18n, field.malformed).to_string(),
     }

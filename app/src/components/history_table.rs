@@ -60,12 +60,14 @@ pub fn TransactionRow(
         EntryKind::Earn => t_string!(i18n, history.earn),
         EntryKind::Reversal => t_string!(i18n, history.reversal),
         EntryKind::Correction => t_string!(i18n, history.correction),
+        EntryKind::Redeem => t_string!(i18n, history.redeem),
     };
     let kind = entry.kind;
     let badge_class = match kind {
         EntryKind::Earn => "badge",
         EntryKind::Reversal => "badge reversal",
         EntryKind::Correction => "badge correction",
+        EntryKind::Redeem => "badge redeem",
     };
     let reversed = entry.reversed_by.is_some();
     let id = entry.id;

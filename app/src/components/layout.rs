@@ -50,6 +50,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             </A>
             <nav aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/clients">{t!(i18n, nav.clients)}</A>
+                <A href="/points">{t!(i18n, nav.points)}</A>
                 <A href="/journal">{t!(i18n, nav.journal)}</A>
                 {(user.role == Role::Owner).then(|| view! { <A href="/audit">{t!(i18n, nav.audit)}</A> })}
             </nav>

@@ -35,7 +35,8 @@ pub fn ModifyDialog(
         >
             <p>{t!(i18n, transaction.modify_intro)}</p>
             <PointsForm
-                initial_points=transaction.points.to_string()
+                initial_points=transaction.points.abs().to_string()
+                uses_points=transaction.uses_points()
                 initial_amount=amount_input(transaction.amount_cents)
                 send=move |form, idempotency_key| modify_transaction(ModifyRequest { transaction_id, form, idempotency_key })
                 on_close

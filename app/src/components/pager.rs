@@ -15,8 +15,8 @@ pub fn Pager(
     let i18n = use_i18n();
     let pages = total.div_ceil(page_size).max(1);
     view! {
-        <nav class="pager">
-            <button type="button" class="secondary" disabled=page == 0 on:click=move |_| on_page.run(page.saturating_sub(1))>
+        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
+            <button type="button" class="secondary" disabled={page == 0} on:click=move |_| on_page.run(page.saturating_sub(1))>
                 {t!(i18n, common.previous)}
             </button>
             <span>
@@ -25,7 +25,7 @@ pub fn Pager(
                     t_string!(i18n, common.page, page, pages).to_string()
                 }}
             </span>
-            <button type="button" class="secondary" disabled=page + 1 >= pages on:click=move |_| on_page.run(page + 1)>
+            <button type="button" class="secondary" disabled={page + 1 >= pages} on:click=move |_| on_page.run(page + 1)>
                 {t!(i18n, common.next)}
             </button>
         </nav>

@@ -19,6 +19,9 @@ use crate::model::ledger::{RecordOutcome, TransactionForm};
 pub fn PointsForm<Submit, Answer>(
     #[prop(optional)] initial_points: String,
     #[prop(optional)] initial_amount: String,
+    /// Points the client uses: no amount is asked.
+    #[prop(optional)]
+    uses_points: bool,
     /// Sends the form with its idempotency key to the server.
     send: Submit,
     on_close: Callback<()>,
@@ -72,7 +75,13 @@ where
         <form on:submit=submit novalidate>
             <Field
                 id="points"
-                label=move || t!(i18n, transaction.points)
+                label=move || {
+                    if uses_points {
+                        t_string!(i18n, transaction.points_used).to_string()
+                    } else {
+                        t_string!(i18n, transaction.points).to_string()
+                    }
+                }
                 value=points
                 problem=field_problem(error_signal, "points")
                 input_type="number"
@@ -80,13 +89,18 @@ where
                 required=true
                 autofocus=true
             />
-            <Field
-                id="amount"
-                label=move || t!(i18n, transaction.amount)
-                value=amount
-                problem=field_problem(error_signal, "amount")
-                inputmode="decimal"
-            />
+            {(!uses_points)
+                .then(|| {
+                    view! {
+                        <Field
+                            id="amount"
+                            label=move || t!(i18n, transaction.amount)
+                            value=amount
+                            problem=field_problem(error_signal, "amount")
+                            inputmode="decimal"
+                        />
+                    }
+                })}
             <FormError error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
             <DialogActions on_close saving />
         </form>

@@ -29,6 +29,19 @@ pub enum FieldProblem {
         max: i64,
     },
     InvalidAmount,
+    /// Using zero points means nothing.
+    AtLeastOnePoint,
+    /// The client has fewer points than asked to use.
+    NotEnoughPoints {
+        balance: i64,
+    },
+    /// Neither an e-mail address nor a phone number.
+    InvalidContact,
+    NoClientWithContact,
+    /// The phone number or e-mail is on several files: the client must be found by name.
+    SeveralClientsWithContact {
+        count: u64,
+    },
     DuplicateEmail,
     /// The request itself could not be read: a wrong type or a missing field.
     Malformed,

@@ -19,6 +19,8 @@ pub enum EntryKind {
     Reversal,
     /// The corrected entry that replaces a reversed one.
     Correction,
+    /// Points the client used, stored as a negative number.
+    Redeem,
 }
 
 impl EntryKind {
@@ -27,13 +29,19 @@ impl EntryKind {
             EntryKind::Earn => "earn",
             EntryKind::Reversal => "reversal",
             EntryKind::Correction => "correction",
+            EntryKind::Redeem => "redeem",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [EntryKind::Earn, EntryKind::Reversal, EntryKind::Correction]
-            .into_iter()
-            .find(|kind| kind.code() == code)
+        [
+            EntryKind::Earn,
+            EntryKind::Reversal,
+            EntryKind::Correction,
+            EntryKind::Redeem,
+        ]
+        .into_iter()
+        .find(|kind| kind.code() == code)
     }
 }
 
@@ -87,6 +95,43 @@ pub struct RecordRequest {
     pub idempotency_key: Uuid,
 }
 
+/// A request to use points, with the key the device made so a retry is used once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemRequest {
+    pub client_id: i64,
+    pub points: String,
+    pub idempotency_key: Uuid,
+}
+
+/// The points to use: a whole number from 1 to `MAX_POINTS`.
+pub fn validate_points_to_use(points: &str) -> Result<i64, AppError> {
+    let form = TransactionForm {
+        points: points.to_owned(),
+        amount: String::new(),
+    };
+    match form.validate()?.points {
+        0 => Err(AppError::invalid("points", FieldProblem::AtLeastOnePoint)),
+        points => Ok(points),
+    }
+}
+
+/// Adding or using points, as the till's quick form sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PointsAction {
+    Add,
+    Use,
+}
+
+/// Points added or used for the client with this e-mail or phone, without opening the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPointsRequest {
+    /// An e-mail address or a phone number, in any usual format.
+    pub contact: String,
+    pub points: String,
+    pub action: PointsAction,
+    pub idempotency_key: Uuid,
+}
+
 /// A request to change an earlier transaction: it is reversed and replaced by these values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifyRequest {
@@ -114,6 +159,11 @@ pub struct TransactionView {
 }
 
 impl TransactionView {
+    /// A use of points, or the correction of one: its form asks for points used, not earned.
+    pub fn uses_points(&self) -> bool {
+        self.points < 0 || self.kind == EntryKind::Redeem
+    }
+
     pub fn can_be_modified(&self) -> bool {
         self.kind != EntryKind::Reversal && self.reversed_by.is_none()
     }
@@ -170,6 +220,22 @@ mod tests {
                 amount_cents: None
             })
         );
+    }
+
+    #[test]
+    fn points_to_use_start_at_one() {
+        assert_eq!(validate_points_to_use(" 15 "), Ok(15));
+        for (points, problem) in [
+            ("0", FieldProblem::AtLeastOnePoint),
+            ("-4", FieldProblem::PointsOutOfRange { max: MAX_POINTS }),
+            ("", FieldProblem::Required),
+        ] {
+            assert_eq!(
+                validate_points_to_use(points),
+                Err(AppError::invalid("points", problem)),
+                "{points}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::client_file::{add_note, client_activity};
-use crate::api::clients::get_client;
+use crate::api::clients::{get_client, unlink_phone};
 use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::consent_dialog::ConsentDialog;
@@ -16,7 +16,7 @@ use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
-use crate::components::transaction_dialog::TransactionDialog;
+use crate::components::transaction_dialog::{RedeemDialog, TransactionDialog};
 use crate::i18n::*;
 use crate::model::client::{ClientDetail, ClientRow};
 use crate::model::client_file::{ACTIVITY_PAGE_SIZE, ActivityFilter, ConsentStatus, NoteForm};
@@ -29,6 +29,7 @@ enum OpenDialog {
     None,
     Edit(Box<ClientDetail>),
     Record(ClientRow),
+    Redeem(ClientRow),
     Modify(TransactionView),
     Consents(Vec<ConsentStatus>),
 }
@@ -108,7 +109,7 @@ pub fn ClientFilePage() -> impl IntoView {
                     .get()
                     .map(|answer| match answer {
                         Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
-                        Ok(client) => view! { <ClientSummary client dialog /> }.into_any(),
+                        Ok(client) => view! { <ClientSummary client dialog refreshed=saved /> }.into_any(),
                     })
             }}
         </Suspense>
@@ -154,6 +155,7 @@ pub fn ClientFilePage() -> impl IntoView {
                 Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any())
             }
             OpenDialog::Record(client) => Some(view! { <TransactionDialog client on_close=close on_recorded=changed /> }.into_any()),
+            OpenDialog::Redeem(client) => Some(view! { <RedeemDialog client on_close=close on_redeemed=changed /> }.into_any()),
             OpenDialog::Modify(transaction) => Some(view! { <ModifyDialog transaction on_close=close on_modified=changed /> }.into_any()),
             OpenDialog::Consents(current) => client_id().map(|client_id| {
                 view! { <ConsentDialog client_id current on_close=close on_saved=consents_saved /> }.into_any()
@@ -163,13 +165,19 @@ pub fn ClientFilePage() -> impl IntoView {
 }
 
 #[component]
-fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl IntoView {
+fn ClientSummary(
+    client: ClientDetail,
+    dialog: RwSignal<OpenDialog>,
+    refreshed: Callback<ClientRow>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let row = client.row.clone();
     let form = client.form.clone();
     let stats = client.stats.clone();
     let for_edit = client.clone();
     let for_record = row.clone();
+    let for_redeem = row.clone();
+    let has_points = row.points_balance > 0;
     let consents = client.consents.clone();
     let for_consents = client.consents.clone();
     let dash = || t_string!(i18n, common.none).to_string();
@@ -212,6 +220,14 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             <button type="button" on:click=move |_| dialog.set(OpenDialog::Record(for_record.clone()))>
                 {t!(i18n, client_file.add_transaction)}
             </button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=!has_points
+                on:click=move |_| dialog.set(OpenDialog::Redeem(for_redeem.clone()))
+            >
+                {t!(i18n, client_file.use_points)}
+            </button>
             <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Edit(Box::new(for_edit.clone())))>
                 {t!(i18n, client_file.edit)}
             </button>
@@ -224,7 +240,13 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
             <dt>{t!(i18n, client_form.email)}</dt>
             <dd>{form.email.clone()}</dd>
             <dt>{t!(i18n, client_form.phone)}</dt>
-            <dd>{if form.phone.is_empty() { dash() } else { form.phone.clone() }}</dd>
+            <dd>
+                {if form.phone.is_empty() {
+                    dash().into_any()
+                } else {
+                    view! { <PhoneLine client_id=row.id phone=form.phone.clone() on_unlinked=refreshed /> }.into_any()
+                }}
+            </dd>
             <dt>{t!(i18n, client_form.address)}</dt>
             <dd>
                 {[form.address.clone(), format!("{} {}", form.postal_code, form.city).trim().to_owned()]
@@ -247,6 +269,54 @@ fn ClientSummary(client: ClientDetail, dialog: RwSignal<OpenDialog>) -> impl Int
                 {t!(i18n, consents.change)}
             </button>
         </div>
+    }
+}
+
+/// The phone number, and unlinking it once the client says it is no longer theirs.
+#[component]
+fn PhoneLine(client_id: i64, phone: String, on_unlinked: Callback<ClientRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let form = FormState::new();
+    let unlink = move |_| {
+        form.send(
+            move || unlink_phone(client_id),
+            move |row| on_unlinked.run(row),
+        );
+    };
+    view! {
+        <span>{phone.clone()}</span>
+        " "
+        {move || {
+            if confirming.get() {
+                let phone = phone.clone();
+                view! {
+                    <span class="confirm" role="group" aria-label=move || t_string!(i18n, client_file.unlink_phone)>
+                        {move || {
+                            let phone = phone.clone();
+                            t_string!(i18n, client_file.unlink_question, phone).to_string()
+                        }}
+                        " "
+                        <button type="button" class="danger" disabled=move || form.saving.get() on:click=unlink>
+                            {t!(i18n, client_file.unlink_confirm)}
+                        </button>
+                        " "
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
+                            {t!(i18n, common.cancel)}
+                        </button>
+                    </span>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="link" on:click=move |_| confirming.set(true)>
+                        {t!(i18n, client_file.unlink_phone)}
+                    </button>
+                }
+                .into_any()
+            }
+        }}
+        <FormError error=form.form_error() />
     }
 }
 

@@ -8,4 +8,5 @@ pub mod forgot_password;
 pub mod journal;
 pub mod login;
 pub mod not_found;
+pub mod points;
 pub mod reset_password;

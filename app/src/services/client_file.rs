@@ -355,7 +355,7 @@ pub async fn activity(
 mod tests {
     use super::*;
     use crate::model::client::ClientForm;
-    use crate::services::clients::{create_client, get_client, update_client};
+    use crate::services::clients::{get_client, update_client};
     use crate::services::ledger::{modify_transaction, record_transaction};
     use crate::services::test_support::{TestShop, change, client_form, earn};
 
@@ -396,9 +396,7 @@ mod tests {
     #[tokio::test]
     async fn figures_count_corrected_amounts_once() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let before = get_client(&shop.db, &shop.owner, client.id)
             .await
             .expect("file");
@@ -435,9 +433,7 @@ mod tests {
     #[tokio::test]
     async fn the_timeline_merges_every_kind_newest_first_and_filters() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "8", ""))
             .await
             .expect("recorded");
@@ -520,9 +516,7 @@ mod tests {
     #[tokio::test]
     async fn the_timeline_pages_without_gaps_or_repeats() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         // 1 creation + 25 transactions + 20 notes = 46 events: three pages.
         for round in 0..25 {
             record_transaction(&shop.db, &shop.owner, &earn(client.id, "1", ""))
@@ -565,9 +559,7 @@ mod tests {
     #[tokio::test]
     async fn consents_keep_their_history_and_only_changes_are_written() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let never = get_client(&shop.db, &shop.owner, client.id)
             .await
             .expect("file")
@@ -625,9 +617,7 @@ mod tests {
     async fn another_shop_cannot_read_or_write_the_file() {
         let shop = TestShop::new().await;
         let stranger = shop.other_shop().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         assert_eq!(
             add_note(&shop.db, &stranger, &note(client.id, "Coucou")).await,
             Err(AppError::NotFound)
@@ -654,9 +644,7 @@ mod tests {
     #[tokio::test]
     async fn an_invalid_note_saves_nothing() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         assert!(matches!(
             add_note(&shop.db, &shop.owner, &note(client.id, "  ")).await,
             Err(AppError::Invalid(_))

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, Statement, TransactionTrait, Value,
 };
 
 use super::audit::{self, Actor, AuditRecord};
@@ -20,8 +21,8 @@ use crate::model::client::{
     Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, SEARCH_COUNT_CAP,
     SEARCH_PAGE_SIZE, ValidClient,
 };
-use crate::model::error::AppError;
-use crate::model::phone::{display_phone, national_digits, phone_query_digits};
+use crate::model::error::{AppError, FieldProblem};
+use crate::model::phone::{display_phone, national_digits, normalize_phone, phone_query_digits};
 
 pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
     ClientRow {
@@ -51,6 +52,51 @@ pub(crate) async fn find_in_shop(
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)
+}
+
+/// Longest contact the till may type: an e-mail address at most.
+const MAX_CONTACT_CHARS: usize = 254;
+
+/// The one client of the shop with this e-mail address or phone number, typed in any usual
+/// format. Several clients sharing it is an answer too: the till must then find them by name.
+pub(crate) async fn find_by_contact(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    contact: &str,
+) -> Result<client::Model, AppError> {
+    let contact = contact.trim();
+    let invalid = |problem| Err(AppError::invalid("contact", problem));
+    if contact.is_empty() {
+        return invalid(FieldProblem::Required);
+    }
+    if contact.chars().count() > MAX_CONTACT_CHARS || contact.chars().any(char::is_control) {
+        return invalid(FieldProblem::InvalidContact);
+    }
+    let same_contact = if contact.contains('@') {
+        client::Column::Email.eq(contact.to_lowercase())
+    } else {
+        match normalize_phone(contact) {
+            Ok(phone) => client::Column::Phone.eq(phone),
+            Err(_) => return invalid(FieldProblem::InvalidContact),
+        }
+    };
+    let sharing = client::Entity::find()
+        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(same_contact);
+    let mut found = sharing
+        .clone()
+        .order_by_asc(client::Column::Id)
+        .limit(2)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    match found.len() {
+        0 => invalid(FieldProblem::NoClientWithContact),
+        1 => Ok(found.remove(0)),
+        _ => invalid(FieldProblem::SeveralClientsWithContact {
+            count: sharing.count(db).await.map_err(db_error)?,
+        }),
+    }
 }
 
 /// Every word a search may start with for this client.
@@ -186,20 +232,71 @@ pub async fn update_client(
     let valid = form.validate(today(zone))?;
     let txn = db.begin().await.map_err(db_error)?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
-    let changed = changed_fields(&existing, &valid).join(", ");
+    let updated = save_edit(&txn, user, existing, &valid).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(to_row(&updated, zone))
+}
+
+/// Removes a phone number the client no longer has: search and the till stop finding the
+/// client by it, and the number is free for whoever has it now.
+pub async fn unlink_phone(
+    db: &DatabaseConnection,
+    user: &Actor,
+    client_id: i64,
+) -> Result<ClientRow, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let txn = db.begin().await.map_err(db_error)?;
+    let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
+    if existing.phone.is_none() {
+        return Ok(to_row(&existing, zone));
+    }
+    let without_phone = ValidClient {
+        phone: None,
+        ..as_saved(&existing)
+    };
+    let updated = save_edit(&txn, user, existing, &without_phone).await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(to_row(&updated, zone))
+}
+
+/// A stored client as the rules see it, to change one field and save it again.
+fn as_saved(model: &client::Model) -> ValidClient {
+    ValidClient {
+        civility: Civility::from_code(&model.civility).unwrap_or(Civility::Unspecified),
+        first_name: model.first_name.clone(),
+        last_name: model.last_name.clone(),
+        email: model.email.clone(),
+        phone: model.phone.clone(),
+        address: model.address.clone(),
+        postal_code: model.postal_code.clone(),
+        city: model.city.clone(),
+        birth_date: model.birth_date,
+        note: model.note.clone(),
+    }
+}
+
+/// Saves an edited client with its search terms and the names of the changed fields in the
+/// audit log, inside the caller's transaction.
+async fn save_edit(
+    txn: &DatabaseTransaction,
+    user: &Actor,
+    existing: client::Model,
+    edited: &ValidClient,
+) -> Result<client::Model, AppError> {
+    let client_id = existing.id;
+    let changed = changed_fields(&existing, edited).join(", ");
     let mut model: client::ActiveModel = existing.into();
-    apply(&mut model, &valid);
-    let updated = model.update(&txn).await.map_err(db_error)?;
-    replace_search_terms(&txn, user.shop_id, client_id, &valid).await?;
+    apply(&mut model, edited);
+    let updated = model.update(txn).await.map_err(db_error)?;
+    replace_search_terms(txn, user.shop_id, client_id, edited).await?;
     audit::write(
-        &txn,
+        txn,
         AuditRecord::by(user, AuditKind::ClientUpdated)
             .client(client_id)
             .detail(changed),
     )
     .await?;
-    txn.commit().await.map_err(db_error)?;
-    Ok(to_row(&updated, zone))
+    Ok(updated)
 }
 
 pub async fn get_client(
@@ -410,15 +507,13 @@ pub async fn search_clients(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::error::FieldProblem;
+    use crate::entities::audit_event;
     use crate::services::test_support::{TestShop, client_form};
 
     #[tokio::test]
     async fn a_new_client_appears_in_the_list_with_zero_points() {
         let shop = TestShop::new().await;
-        let row = create_client(&shop.db, &shop.owner, &client_form("Hélène", "Dupont"))
-            .await
-            .expect("created");
+        let row = shop.client("Hélène", "Dupont").await;
         assert_eq!(row.points_balance, 0);
         assert_eq!(row.last_visit, None);
         let page = search_clients(&shop.db, &shop.owner, "")
@@ -431,12 +526,8 @@ mod tests {
     #[tokio::test]
     async fn search_ignores_case_and_accents_both_ways() {
         let shop = TestShop::new().await;
-        create_client(&shop.db, &shop.owner, &client_form("Hélène", "Dupont"))
-            .await
-            .expect("created");
-        create_client(&shop.db, &shop.owner, &client_form("Œdipe", "Cœurdelion"))
-            .await
-            .expect("created");
+        shop.client("Hélène", "Dupont").await;
+        shop.client("Œdipe", "Cœurdelion").await;
         for (query, expected) in [
             ("helene", "Hélène"),
             ("HÉLÈ", "Hélène"),
@@ -534,11 +625,67 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn edits_replace_what_search_finds() {
+    async fn an_unlinked_phone_no_longer_finds_the_client() {
         let shop = TestShop::new().await;
-        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
+        let form = ClientForm {
+            phone: "06 12 34 56 78".into(),
+            city: "Lyon".into(),
+            ..client_form("Marie", "Curie")
+        };
+        let row = create_client(&shop.db, &shop.owner, &form)
             .await
             .expect("created");
+        let search_total = |query: &'static str| {
+            let shop = shop.clone();
+            async move {
+                search_clients(&shop.db, &shop.owner, query)
+                    .await
+                    .expect("search")
+                    .total
+            }
+        };
+        assert_eq!(search_total("0612").await, 1);
+        let unlinked = unlink_phone(&shop.db, &shop.owner, row.id)
+            .await
+            .expect("unlinked");
+        assert_eq!(unlinked.phone, None);
+        assert_eq!(search_total("0612").await, 0);
+        assert_eq!(search_total("lyon").await, 1, "the rest is kept");
+        assert_eq!(
+            find_by_contact(&shop.db, shop.owner.shop_id, "0612345678").await,
+            Err(AppError::invalid(
+                "contact",
+                FieldProblem::NoClientWithContact
+            ))
+        );
+        let edits = audit_event::Entity::find()
+            .filter(audit_event::Column::ClientId.eq(row.id))
+            .filter(audit_event::Column::Kind.eq(AuditKind::ClientUpdated.code()))
+            .all(&shop.db)
+            .await
+            .expect("audit");
+        assert_eq!(
+            edits
+                .iter()
+                .map(|edit| edit.detail.as_str())
+                .collect::<Vec<_>>(),
+            ["phone"]
+        );
+        // Unlinking again changes nothing and writes nothing.
+        unlink_phone(&shop.db, &shop.owner, row.id)
+            .await
+            .expect("again");
+        let stranger = shop.other_shop().await;
+        assert_eq!(
+            unlink_phone(&shop.db, &stranger, row.id).await,
+            Err(AppError::NotFound)
+        );
+    }
+
+    #[tokio::test]
+    async fn edits_replace_what_search_finds() {
+        let shop = TestShop::new().await;
+        let row = shop.client("Marie", "Curie").await;
         let mut form = client_form("Marie", "Sklodowska");
         form.note = "Préfère le pain de seigle".into();
         update_client(&shop.db, &shop.owner, row.id, &form)
@@ -567,9 +714,7 @@ mod tests {
     #[tokio::test]
     async fn invalid_forms_save_nothing() {
         let shop = TestShop::new().await;
-        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
-            .await
-            .expect("created");
+        let row = shop.client("Marie", "Curie").await;
         let mut bad = client_form("Marie", "Curie");
         bad.email = "nope".into();
         let error = update_client(&shop.db, &shop.owner, row.id, &bad)
@@ -597,9 +742,7 @@ mod tests {
     async fn another_shops_clients_are_invisible() {
         let shop = TestShop::new().await;
         let other = shop.other_shop().await;
-        let row = create_client(&shop.db, &shop.owner, &client_form("Marie", "Curie"))
-            .await
-            .expect("created");
+        let row = shop.client("Marie", "Curie").await;
         assert_eq!(
             get_client(&shop.db, &other, row.id).await,
             Err(AppError::NotFound)
@@ -633,9 +776,7 @@ mod tests {
         create_client(&shop.db, &shop.owner, &form)
             .await
             .expect("created");
-        create_client(&shop.db, &shop.owner, &client_form("Marc", "Petit"))
-            .await
-            .expect("created");
+        shop.client("Marc", "Petit").await;
         let page = search_clients(&shop.db, &shop.owner, "mar")
             .await
             .expect("search");

@@ -13,16 +13,17 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::clients::{find_in_shop, to_row};
+use super::clients::{find_by_contact, find_in_shop, to_row};
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
 use super::{db_error, display_names, page_offset};
 use crate::entities::{client, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
-use crate::model::error::AppError;
+use crate::model::error::{AppError, FieldErrors, FieldProblem};
 use crate::model::ledger::{
-    EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, ModifyRequest, RecordOutcome,
-    RecordRequest, TransactionValues, TransactionView,
+    ContactPointsRequest, EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, ModifyRequest,
+    PointsAction, RecordOutcome, RecordRequest, RedeemRequest, TransactionForm, TransactionValues,
+    TransactionView, validate_points_to_use,
 };
 
 /// SQLite takes the write lock at `BEGIN`: a deferred transaction that upgrades later fails at
@@ -114,14 +115,23 @@ async fn replay(
     expected_target: i64,
     values: TransactionValues,
 ) -> Result<RecordOutcome, AppError> {
-    let target = match expected_kind {
-        EntryKind::Correction => existing.corrects_entry_id,
-        _ => Some(existing.client_id),
+    let same_amount = existing.amount_cents == values.amount_cents;
+    let same = match expected_kind {
+        // A modification writes a correction, or for a use of points a new use with the points
+        // as a negative number; either replaces `expected_target`.
+        EntryKind::Correction => {
+            existing.corrects_entry_id == Some(expected_target)
+                && existing.points.abs() == values.points
+                && same_amount
+        }
+        _ => {
+            existing.kind == expected_kind.code()
+                && existing.corrects_entry_id.is_none()
+                && existing.client_id == expected_target
+                && existing.points == values.points
+                && same_amount
+        }
     };
-    let same = existing.kind == expected_kind.code()
-        && target == Some(expected_target)
-        && existing.points == values.points
-        && existing.amount_cents == values.amount_cents;
     if !same {
         return Err(AppError::IdempotencyConflict);
     }
@@ -171,47 +181,130 @@ pub async fn record_transaction(
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
     let key = request.idempotency_key.to_string();
-    if let Some(answer) =
-        earlier_answer(db, user, &key, EntryKind::Earn, request.client_id, values).await?
-    {
+    record_entry(db, user, EntryKind::Earn, request.client_id, values, key).await
+}
+
+/// Uses points from the client's balance, never below zero, even with two tills at once: the
+/// balance check and the change are one conditional update.
+pub async fn redeem_points(
+    db: &DatabaseConnection,
+    user: &Actor,
+    request: &RedeemRequest,
+) -> Result<RecordOutcome, AppError> {
+    let points = validate_points_to_use(&request.points)?;
+    let values = TransactionValues {
+        points: -points,
+        amount_cents: None,
+    };
+    let key = request.idempotency_key.to_string();
+    record_entry(db, user, EntryKind::Redeem, request.client_id, values, key).await
+}
+
+/// Adds or uses points for the client with this e-mail or phone, without opening the file.
+/// Both the contact and the points are checked before anything is written, so the till sees
+/// every mistake at once.
+pub async fn points_by_contact(
+    db: &DatabaseConnection,
+    user: &Actor,
+    request: &ContactPointsRequest,
+) -> Result<RecordOutcome, AppError> {
+    let points = match request.action {
+        PointsAction::Add => TransactionForm {
+            points: request.points.clone(),
+            amount: String::new(),
+        }
+        .validate()
+        .map(|values| values.points),
+        PointsAction::Use => validate_points_to_use(&request.points),
+    };
+    let client = find_by_contact(db, user.shop_id, &request.contact).await;
+    let (points, client) = match (points, client) {
+        (Ok(points), Ok(client)) => (points, client),
+        (points, client) => {
+            let mut errors = FieldErrors::default();
+            for failure in [points.err(), client.err()].into_iter().flatten() {
+                match failure {
+                    AppError::Invalid(found) => errors.0.extend(found.0),
+                    other => return Err(other),
+                }
+            }
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    let (kind, points) = match request.action {
+        PointsAction::Add => (EntryKind::Earn, points),
+        PointsAction::Use => (EntryKind::Redeem, -points),
+    };
+    let values = TransactionValues {
+        points,
+        amount_cents: None,
+    };
+    let key = request.idempotency_key.to_string();
+    record_entry(db, user, kind, client.id, values, key).await
+}
+
+/// Appends one entry to a client's account and changes its balance (and, for a purchase, its
+/// visits) in the same database transaction.
+async fn record_entry(
+    db: &DatabaseConnection,
+    user: &Actor,
+    kind: EntryKind,
+    client_id: i64,
+    values: TransactionValues,
+    key: String,
+) -> Result<RecordOutcome, AppError> {
+    if let Some(answer) = earlier_answer(db, user, &key, kind, client_id, values).await? {
         return Ok(answer);
     }
     let (txn, turn) = begin_write(db).await?;
     let now = Utc::now();
     // Conditional on the shop: another shop's client id changes nothing and is "not found".
-    let counted = client::Entity::update_many()
+    let mut change = client::Entity::update_many()
         .col_expr(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(values.points),
         )
-        .col_expr(
-            client::Column::VisitCount,
-            Expr::col(client::Column::VisitCount).add(1),
-        )
-        .col_expr(client::Column::LastVisitAt, Expr::value(now))
-        .filter(client::Column::Id.eq(request.client_id))
-        .filter(client::Column::ShopId.eq(user.shop_id))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    if counted.rows_affected != 1 {
-        return Err(AppError::NotFound);
+        .filter(client::Column::Id.eq(client_id))
+        .filter(client::Column::ShopId.eq(user.shop_id));
+    if values.points < 0 {
+        change = change.filter(
+            Expr::col(client::Column::PointsBalance)
+                .add(values.points)
+                .gte(0),
+        );
     }
-    let earned = NewEntry {
-        client_id: request.client_id,
-        kind: EntryKind::Earn,
+    if kind == EntryKind::Earn {
+        change = change
+            .col_expr(
+                client::Column::VisitCount,
+                Expr::col(client::Column::VisitCount).add(1),
+            )
+            .col_expr(client::Column::LastVisitAt, Expr::value(now));
+    }
+    let counted = change.exec(&txn).await.map_err(db_error)?;
+    if counted.rows_affected != 1 {
+        let client = find_in_shop(&txn, user.shop_id, client_id).await?;
+        return Err(AppError::invalid(
+            "points",
+            FieldProblem::NotEnoughPoints {
+                balance: client.points_balance,
+            },
+        ));
+    }
+    let entry = NewEntry {
+        client_id,
+        kind,
         values,
         reverses_entry_id: None,
         corrects_entry_id: None,
         idempotency_key: Some(key.clone()),
     };
-    let inserted = append(&txn, user, earned, now).await;
-    let entry = match inserted {
+    let entry = match append(&txn, user, entry, now).await {
         Ok(entry) => entry,
         Err(error) if is_unique_violation(&error) => {
             // A concurrent retry of the same request won the race: answer as it did.
             drop((txn, turn));
-            return earlier_answer(db, user, &key, EntryKind::Earn, request.client_id, values)
+            return earlier_answer(db, user, &key, kind, client_id, values)
                 .await?
                 .ok_or(AppError::Internal);
         }
@@ -220,9 +313,9 @@ pub async fn record_transaction(
     audit::write(
         &txn,
         AuditRecord::by(user, AuditKind::TransactionRecorded)
-            .client(request.client_id)
+            .client(client_id)
             .entry(entry.id)
-            .detail(format!("{} points", values.points)),
+            .detail(format!("{:+} points", values.points)),
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
@@ -269,6 +362,20 @@ pub async fn modify_transaction(
     if already_reversed > 0 {
         return Err(AppError::AlreadyModified);
     }
+    // A use of points is replaced by another use: its points stay negative, it has no amount.
+    let uses_points = original.kind == EntryKind::Redeem.code();
+    if uses_points && values.amount_cents.is_some() {
+        return Err(AppError::invalid("amount", FieldProblem::InvalidAmount));
+    }
+    let (kind, values) = if uses_points {
+        let used = TransactionValues {
+            points: -values.points,
+            amount_cents: None,
+        };
+        (EntryKind::Redeem, used)
+    } else {
+        (EntryKind::Correction, values)
+    };
     let now = Utc::now();
     let reversal = NewEntry {
         client_id: original.client_id,
@@ -290,7 +397,7 @@ pub async fn modify_transaction(
     }
     let correction = NewEntry {
         client_id: original.client_id,
-        kind: EntryKind::Correction,
+        kind,
         values,
         reverses_entry_id: None,
         corrects_entry_id: Some(original.id),
@@ -307,7 +414,7 @@ pub async fn modify_transaction(
                 &key,
                 EntryKind::Correction,
                 request.transaction_id,
-                values,
+                request.form.validate()?,
             )
             .await?
             .ok_or(AppError::Internal);
@@ -482,10 +589,13 @@ pub async fn journal(
 
 #[cfg(test)]
 mod tests {
+    use uuid::Uuid;
+
     use super::*;
-    use crate::model::ledger::TransactionForm;
+    use crate::model::client::ClientForm;
+    use crate::model::ledger::MAX_POINTS;
     use crate::services::clients::create_client;
-    use crate::services::test_support::{TestShop, change, client_form, earn};
+    use crate::services::test_support::{TestShop, change, client_form, earn, redeem};
 
     async fn ledger_sum(shop: &TestShop, client_id: i64) -> i64 {
         ledger_entry::Entity::find()
@@ -501,9 +611,7 @@ mod tests {
     #[tokio::test]
     async fn recording_points_updates_balance_and_last_visit_at_once() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let outcome = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", "12,50"))
             .await
             .expect("recorded");
@@ -517,9 +625,7 @@ mod tests {
     #[tokio::test]
     async fn a_replayed_request_is_recorded_once() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let request = earn(client.id, "5", "");
         let first = record_transaction(&shop.db, &shop.owner, &request)
             .await
@@ -535,9 +641,7 @@ mod tests {
     #[tokio::test]
     async fn a_key_reused_with_other_points_is_refused() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let request = earn(client.id, "5", "");
         record_transaction(&shop.db, &shop.owner, &request)
             .await
@@ -559,9 +663,7 @@ mod tests {
     #[tokio::test]
     async fn a_modification_is_a_reversal_plus_a_correction() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
             .await
             .expect("recorded");
@@ -601,9 +703,7 @@ mod tests {
     #[tokio::test]
     async fn a_transaction_is_reversed_only_once() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
             .await
             .expect("recorded");
@@ -624,9 +724,7 @@ mod tests {
     #[tokio::test]
     async fn a_replayed_modification_is_applied_once() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", ""))
             .await
             .expect("recorded");
@@ -644,19 +742,14 @@ mod tests {
     #[tokio::test]
     async fn a_correction_never_takes_the_balance_below_zero() {
         let shop = TestShop::new().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
             .await
             .expect("recorded");
-        // Spent elsewhere: simulate a balance already lowered by a redemption.
-        client::Entity::update_many()
-            .col_expr(client::Column::PointsBalance, Expr::value(4))
-            .filter(client::Column::Id.eq(client.id))
-            .exec(&shop.db)
+        // 6 of the 10 points are already used.
+        redeem_points(&shop.db, &shop.owner, &redeem(client.id, "6"))
             .await
-            .expect("lower balance");
+            .expect("used");
         assert_eq!(
             modify_transaction(&shop.db, &shop.owner, &change(recorded.transaction.id, "0")).await,
             Err(AppError::InsufficientBalance)
@@ -666,18 +759,203 @@ mod tests {
             .expect("history");
         assert_eq!(
             history.len(),
-            1,
+            2,
             "nothing written when the change is refused"
         );
+    }
+
+    #[tokio::test]
+    async fn using_points_never_takes_the_balance_below_zero() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", "8"))
+            .await
+            .expect("earned");
+        let used = redeem_points(&shop.db, &shop.owner, &redeem(client.id, "4"))
+            .await
+            .expect("used");
+        assert_eq!(used.client.points_balance, 6);
+        assert_eq!(used.transaction.kind, EntryKind::Redeem);
+        assert_eq!(used.transaction.points, -4);
+        assert_eq!(
+            redeem_points(&shop.db, &shop.owner, &redeem(client.id, "7")).await,
+            Err(AppError::invalid(
+                "points",
+                FieldProblem::NotEnoughPoints { balance: 6 }
+            ))
+        );
+        assert_eq!(
+            redeem_points(&shop.db, &shop.owner, &redeem(client.id, "0")).await,
+            Err(AppError::invalid("points", FieldProblem::AtLeastOnePoint))
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 6);
+        let file = find_in_shop(&shop.db, shop.owner.shop_id, client.id)
+            .await
+            .expect("client");
+        assert_eq!(file.visit_count, 1, "using points is not a visit");
+        // Replayed, the use counts once.
+        let request = redeem(client.id, "6");
+        let first = redeem_points(&shop.db, &shop.owner, &request)
+            .await
+            .expect("first");
+        let again = redeem_points(&shop.db, &shop.owner, &request)
+            .await
+            .expect("replay");
+        assert_eq!(first.transaction.id, again.transaction.id);
+        assert_eq!(ledger_sum(&shop, client.id).await, 0);
+    }
+
+    #[tokio::test]
+    async fn two_tills_using_the_same_points_at_once_leave_no_negative_balance() {
+        for _ in 0..10 {
+            let shop = TestShop::on_file().await;
+            let client = shop.client("Léa", "Morel").await;
+            record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+                .await
+                .expect("earned");
+            let till = |shop: TestShop| async move {
+                redeem_points(&shop.db, &shop.owner, &redeem(client.id, "8")).await
+            };
+            let (first, second) = tokio::join!(
+                tokio::spawn(till(shop.clone())),
+                tokio::spawn(till(shop.clone()))
+            );
+            let answers = [first.expect("first till"), second.expect("second till")];
+            let used = answers.iter().filter(|answer| answer.is_ok()).count();
+            assert_eq!(used, 1, "{answers:?}");
+            assert!(answers.iter().any(|answer| *answer
+                == Err(AppError::invalid(
+                    "points",
+                    FieldProblem::NotEnoughPoints { balance: 2 }
+                ))));
+            assert_eq!(ledger_sum(&shop, client.id).await, 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_use_of_points_is_modified_into_another_use() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        let used = redeem_points(&shop.db, &shop.owner, &redeem(client.id, "4"))
+            .await
+            .expect("used");
+        let request = change(used.transaction.id, "6");
+        let modified = modify_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("modified");
+        assert_eq!(modified.transaction.kind, EntryKind::Redeem);
+        assert_eq!(modified.transaction.points, -6);
+        assert_eq!(modified.transaction.refers_to, Some(used.transaction.id));
+        assert_eq!(modified.client.points_balance, 4);
+        let replayed = modify_transaction(&shop.db, &shop.owner, &request)
+            .await
+            .expect("replayed");
+        assert_eq!(replayed.transaction.id, modified.transaction.id);
+        // A use has no amount.
+        let mut with_amount = change(modified.transaction.id, "6");
+        with_amount.form.amount = "5".into();
+        assert_eq!(
+            modify_transaction(&shop.db, &shop.owner, &with_amount).await,
+            Err(AppError::invalid("amount", FieldProblem::InvalidAmount))
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 4);
+    }
+
+    #[tokio::test]
+    async fn points_go_by_email_or_phone_without_opening_the_file() {
+        let shop = TestShop::new().await;
+        let form = ClientForm {
+            phone: "06 12 34 56 78".into(),
+            email: "lea.morel@exemple.fr".into(),
+            ..client_form("Léa", "Morel")
+        };
+        let client = create_client(&shop.db, &shop.owner, &form)
+            .await
+            .expect("client");
+        let by_contact = |contact: &str, points: &str, action| ContactPointsRequest {
+            contact: contact.into(),
+            points: points.into(),
+            action,
+            idempotency_key: Uuid::new_v4(),
+        };
+        let added = points_by_contact(
+            &shop.db,
+            &shop.owner,
+            &by_contact("+33 6 12 34 56 78", "12", PointsAction::Add),
+        )
+        .await
+        .expect("added by phone");
+        assert_eq!(added.client.id, client.id);
+        assert_eq!(added.client.points_balance, 12);
+        let used = points_by_contact(
+            &shop.db,
+            &shop.owner,
+            &by_contact(" LEA.MOREL@exemple.fr ", "5", PointsAction::Use),
+        )
+        .await
+        .expect("used by e-mail");
+        assert_eq!(used.client.points_balance, 7);
+
+        let refused = |contact: &str, points: &str| {
+            let request = by_contact(contact, points, PointsAction::Use);
+            let shop = shop.clone();
+            async move { points_by_contact(&shop.db, &shop.owner, &request).await }
+        };
+        let fields = |answer: Result<RecordOutcome, AppError>| match answer {
+            Err(AppError::Invalid(errors)) => errors.0,
+            other => panic!("expected field errors, got {other:?}"),
+        };
+        assert_eq!(
+            fields(refused("07 00 00 00 00", "1").await),
+            [("contact".to_owned(), FieldProblem::NoClientWithContact)]
+        );
+        assert_eq!(
+            fields(refused("lea.morel@exemple.fr", "8").await),
+            [(
+                "points".to_owned(),
+                FieldProblem::NotEnoughPoints { balance: 7 }
+            )]
+        );
+        // Both mistakes at once are both reported.
+        assert_eq!(
+            fields(refused("pas un contact", "-1").await),
+            [
+                (
+                    "points".to_owned(),
+                    FieldProblem::PointsOutOfRange { max: MAX_POINTS }
+                ),
+                ("contact".to_owned(), FieldProblem::InvalidContact)
+            ]
+        );
+        // A phone on two files: the till must pick by name.
+        create_client(
+            &shop.db,
+            &shop.owner,
+            &ClientForm {
+                phone: "0612345678".into(),
+                ..client_form("Paul", "Morel")
+            },
+        )
+        .await
+        .expect("second client");
+        assert_eq!(
+            fields(refused("06 12 34 56 78", "1").await),
+            [(
+                "contact".to_owned(),
+                FieldProblem::SeveralClientsWithContact { count: 2 }
+            )]
+        );
+        assert_eq!(ledger_sum(&shop, client.id).await, 7);
     }
 
     #[tokio::test]
     async fn another_shop_cannot_touch_the_ledger() {
         let shop = TestShop::new().await;
         let other = shop.other_shop().await;
-        let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
+        let client = shop.client("Léa", "Morel").await;
         let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
             .await
             .expect("recorded");
@@ -711,12 +989,8 @@ mod tests {
     #[tokio::test]
     async fn the_journal_lists_newest_first_and_filters() {
         let shop = TestShop::new().await;
-        let lea = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-            .await
-            .expect("client");
-        let paul = create_client(&shop.db, &shop.owner, &client_form("Paul", "Roux"))
-            .await
-            .expect("client");
+        let lea = shop.client("Léa", "Morel").await;
+        let paul = shop.client("Paul", "Roux").await;
         record_transaction(&shop.db, &shop.owner, &earn(lea.id, "1", ""))
             .await
             .expect("recorded");

@@ -1,5 +1,5 @@
-//! The ledger's invariants under random use: records, modifications and replays, several at a
-//! time from concurrent tasks, on a SQLite file with the server's connection pool.
+//! The ledger's invariants under random use: points earned and used, modifications and replays,
+//! several at a time from concurrent tasks, on a SQLite file with the server's connection pool.
 //!
 //! Whatever happens, afterwards: each client's balance is the sum of its entries and never
 //! negative, its visit count is its number of earn entries, an idempotency key names at most
@@ -13,17 +13,25 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::clients::create_client;
-use super::ledger::{modify_transaction, record_transaction};
+use super::ledger::{modify_transaction, record_transaction, redeem_points};
 use super::test_support::{TestShop, client_form};
 use crate::entities::{client, ledger_entry};
-use crate::model::error::AppError;
-use crate::model::ledger::{EntryKind, ModifyRequest, RecordRequest, TransactionForm};
+use crate::model::error::{AppError, FieldProblem};
+use crate::model::ledger::{
+    EntryKind, ModifyRequest, RecordRequest, RedeemRequest, TransactionForm,
+};
 
 const CLIENTS: usize = 3;
 
 #[derive(Debug, Clone)]
 enum Op {
     Record {
+        client: usize,
+        points: i64,
+        key: u8,
+    },
+    /// Use points; the balance may be short, then the use is refused.
+    Redeem {
         client: usize,
         points: i64,
         key: u8,
@@ -45,6 +53,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..CLIENTS, 0..300i64, 0..40u8)
             .prop_map(|(client, points, key)| Op::Record { client, points, key }),
+        2 => (0..CLIENTS, 1..300i64, 0..40u8)
+            .prop_map(|(client, points, key)| Op::Redeem { client, points, key }),
         3 => (0..64usize, 0..300i64, 0..40u8)
             .prop_map(|(target, points, key)| Op::Modify { target, points, key }),
         2 => (0..64usize).prop_map(|which| Op::Replay { which }),
@@ -65,6 +75,7 @@ fn form(points: i64) -> TransactionForm {
 #[derive(Debug, Clone)]
 enum Request {
     Record(RecordRequest),
+    Redeem(RedeemRequest),
     Modify(ModifyRequest),
 }
 
@@ -73,13 +84,25 @@ enum Request {
 async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppError> {
     let answer = match request {
         Request::Record(record) => record_transaction(&shop.db, &shop.owner, record).await,
+        Request::Redeem(redeem) => redeem_points(&shop.db, &shop.owner, redeem).await,
         Request::Modify(modify) => modify_transaction(&shop.db, &shop.owner, modify).await,
     };
     match answer {
         Ok(outcome) => Ok(Some(outcome.transaction.id)),
-        // Every entry adds points, so no balance can run short: `InsufficientBalance` here
-        // would be a wrong refusal and fails the test.
-        Err(AppError::IdempotencyConflict | AppError::AlreadyModified) => Ok(None),
+        // Points already used cannot be taken back by a modification, nor used twice.
+        Err(
+            AppError::IdempotencyConflict
+            | AppError::AlreadyModified
+            | AppError::InsufficientBalance,
+        ) => Ok(None),
+        Err(AppError::Invalid(errors))
+            if matches!(
+                errors.get("points"),
+                Some(FieldProblem::NotEnoughPoints { .. })
+            ) =>
+        {
+            Ok(None)
+        }
         Err(other) => Err(other),
     }
 }
@@ -108,6 +131,18 @@ async fn run(batches: Vec<Vec<Op>>) -> Result<(), TestCaseError> {
                     Request::Record(RecordRequest {
                         client_id: client_ids[client],
                         form: form(points),
+                        idempotency_key: key(k),
+                    }),
+                    None,
+                )),
+                Op::Redeem {
+                    client,
+                    points,
+                    key: k,
+                } => Some((
+                    Request::Redeem(RedeemRequest {
+                        client_id: client_ids[client],
+                        points: points.to_string(),
                         idempotency_key: key(k),
                     }),
                     None,
@@ -243,9 +278,7 @@ proptest! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_two_simultaneous_modifications_exactly_one_wins() {
     let shop = TestShop::on_file().await;
-    let client = create_client(&shop.db, &shop.owner, &client_form("Léa", "Morel"))
-        .await
-        .expect("client");
+    let client = shop.client("Léa", "Morel").await;
     for round in 0..20 {
         let recorded = record_transaction(
             &shop.db,

@@ -8,8 +8,9 @@ use super::db::connect_for_tests;
 use super::passwords::PasswordHasher;
 use uuid::Uuid;
 
-use crate::model::client::ClientForm;
-use crate::model::ledger::{ModifyRequest, RecordRequest, TransactionForm};
+use super::clients::create_client;
+use crate::model::client::{ClientForm, ClientRow};
+use crate::model::ledger::{ModifyRequest, RecordRequest, RedeemRequest, TransactionForm};
 
 pub const OWNER_PASSWORD: &str = "Croissant-2026";
 
@@ -53,6 +54,13 @@ impl TestShop {
         .expect("shop");
         let owner = Actor::new(owner, "203.0.113.7");
         Self { db, hasher, owner }
+    }
+
+    /// A new client of this shop, created by its owner.
+    pub async fn client(&self, first_name: &str, last_name: &str) -> ClientRow {
+        create_client(&self.db, &self.owner, &client_form(first_name, last_name))
+            .await
+            .expect("client")
     }
 
     /// The owner of a second shop in the same database.
@@ -109,6 +117,15 @@ pub fn change(transaction_id: i64, points: &str) -> ModifyRequest {
             points: points.into(),
             amount: String::new(),
         },
+        idempotency_key: Uuid::new_v4(),
+    }
+}
+
+/// Points used at the till, with a fresh idempotency key.
+pub fn redeem(client_id: i64, points: &str) -> RedeemRequest {
+    RedeemRequest {
+        client_id,
+        points: points.into(),
         idempotency_key: Uuid::new_v4(),
     }
 }

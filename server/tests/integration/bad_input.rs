@@ -428,6 +428,26 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
             json!({ "update": { "client_id": 1, "email": "oui", "sms": false, "source": "Till" } }),
         ),
         ("client-consents", json!({ "update": { "client_id": 1 } })),
+        (
+            "points-by-contact",
+            json!({ "request": { "contact": "a\u{0}@b.fr", "points": "1", "action": "Add", "idempotency_key": "3d7b8c0f-4e5a-4f6b-9c2d-3e4f5a6b7c83" } }),
+        ),
+        (
+            "points-by-contact",
+            json!({ "request": { "contact": "x".repeat(5_000), "points": "1", "action": "Use", "idempotency_key": "4e8c9d1a-5f6b-4a7c-8d3e-4f5a6b7c8d94" } }),
+        ),
+        (
+            "points-by-contact",
+            json!({ "request": { "contact": "0612345678", "points": "1", "action": "Give", "idempotency_key": "5f9d0e2b-6a7c-4b8d-9e4f-5a6b7c8d9ea5" } }),
+        ),
+        (
+            "transaction-redeem",
+            json!({ "request": { "client_id": 1, "points": "-3", "idempotency_key": "6a0e1f3c-7b8d-4c9e-8f5a-6b7c8d9eafb6" } }),
+        ),
+        (
+            "transaction-redeem",
+            json!({ "request": { "client_id": 1, "points": "99999999999999999999", "idempotency_key": "7b1f2a4d-8c9e-4daf-9a6b-7c8d9eafb0c7" } }),
+        ),
     ] {
         let answer = app.post_json(endpoint, Some(&cookie), body.clone()).await;
         assert_client_error(answer.status(), &format!("{endpoint} {body:.80}"));

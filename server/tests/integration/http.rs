@@ -244,6 +244,19 @@ async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_tra
             app.post_form("client-activity", Some(&shop_b), &format!("client_id={client_id}&filter=All&page=0")).await,
         ),
         (
+            "transaction-redeem",
+            app.post_json(
+                "transaction-redeem",
+                Some(&shop_b),
+                json!({ "request": { "client_id": client_id, "points": "1", "idempotency_key": "4d3c2b1a-0f9e-4d8c-b7a6-958473625140" } }),
+            )
+            .await,
+        ),
+        (
+            "client-phone-unlink",
+            app.post_form("client-phone-unlink", Some(&shop_b), &format!("client_id={client_id}")).await,
+        ),
+        (
             "client-note-add",
             app.post_json("client-note-add", Some(&shop_b), json!({ "form": { "client_id": client_id, "body": "Vu" } })).await,
         ),
@@ -337,6 +350,55 @@ async fn notes_and_consents_join_the_client_timeline_with_their_author() {
     )
     .await;
     assert_eq!(file["consents"][0]["latest"]["source"], "Form");
+}
+
+#[tokio::test]
+async fn the_till_adds_and_uses_points_by_phone_and_never_below_zero() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let mut client = client_json("Léa", "Morel");
+    client["phone"] = json!("06 12 34 56 78");
+    let created = app
+        .post_json("client-create", Some(&cookie), json!({ "form": client }))
+        .await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let by_phone = |points: &str, action: &str, key: &str| {
+        json!({ "request": {
+            "contact": "0612345678",
+            "points": points,
+            "action": action,
+            "idempotency_key": key,
+        }})
+    };
+    let added = app
+        .post_json(
+            "points-by-contact",
+            Some(&cookie),
+            by_phone("10", "Add", "0a4e5f7c-1b2d-4c3e-8f9a-0b1c2d3e4f50"),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    assert_eq!(body_json(added).await["client"]["points_balance"], 10);
+    let used = app
+        .post_json(
+            "points-by-contact",
+            Some(&cookie),
+            by_phone("4", "Use", "1b5f6a8d-2c3e-4d4f-9a0b-1c2d3e4f5a61"),
+        )
+        .await;
+    assert_eq!(body_json(used).await["client"]["points_balance"], 6);
+    let too_many = app
+        .post_json(
+            "points-by-contact",
+            Some(&cookie),
+            by_phone("7", "Use", "2c6a7b9e-3d4f-4e5a-8b1c-2d3e4f5a6b72"),
+        )
+        .await;
+    assert_eq!(too_many.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(too_many).await,
+        json!({ "Invalid": [["points", { "NotEnoughPoints": { "balance": 6 } }]] })
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,115 @@
+//! Adding or using points with only the client's e-mail or phone, without opening the file:
+//! what the till does most, in two fields.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use uuid::Uuid;
+
+use crate::api::ledger::points_by_contact;
+use crate::components::errors::FormError;
+use crate::components::field::{Field, field_problem};
+use crate::components::form_state::FormState;
+use crate::i18n::*;
+use crate::model::error::AppError;
+use crate::model::ledger::{ContactPointsRequest, PointsAction, RecordOutcome};
+
+#[component]
+pub fn PointsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let contact = RwSignal::new(String::new());
+    let points = RwSignal::new(String::new());
+    let form = FormState::new();
+    let done = RwSignal::new(None::<(PointsAction, RecordOutcome)>);
+    // One key per operation: a double tap or a retried request counts once.
+    let key = StoredValue::new(Uuid::new_v4());
+    let send = move |action: PointsAction| {
+        let request = ContactPointsRequest {
+            contact: contact.get_untracked(),
+            points: points.get_untracked(),
+            action,
+            idempotency_key: key.get_value(),
+        };
+        done.set(None);
+        form.send(
+            move || points_by_contact(request),
+            move |outcome| {
+                key.set_value(Uuid::new_v4());
+                contact.set(String::new());
+                points.set(String::new());
+                done.set(Some((action, outcome)));
+            },
+        );
+    };
+    // After any answer but a lost connection, the next try is a new operation.
+    Effect::new(move |_| {
+        if let Some(failure) = form.error.get()
+            && !matches!(failure, AppError::Communication(_))
+        {
+            key.set_value(Uuid::new_v4());
+        }
+    });
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        send(PointsAction::Add);
+    };
+    let error: Signal<Option<AppError>> = form.error.into();
+    view! {
+        <h1>{t!(i18n, points.title)}</h1>
+        <p>{t!(i18n, points.intro)}</p>
+        <form class="narrow" on:submit=submit novalidate>
+            <Field
+                id="contact"
+                label=move || t!(i18n, points.contact)
+                value=contact
+                problem=field_problem(error, "contact")
+                autocomplete="off"
+                required=true
+                autofocus=true
+            />
+            <Field
+                id="points"
+                label=move || t!(i18n, points.points)
+                value=points
+                problem=field_problem(error, "points")
+                input_type="number"
+                inputmode="numeric"
+                required=true
+            />
+            <FormError error=form.form_error() />
+            <div class="actions actions-start">
+                <button type="submit" disabled=move || form.saving.get()>{t!(i18n, points.add)}</button>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || form.saving.get()
+                    on:click=move |_| send(PointsAction::Use)
+                >
+                    {t!(i18n, points.use_points)}
+                </button>
+            </div>
+        </form>
+        <div role="status">
+            {move || {
+                done.get()
+                    .map(|(action, outcome)| {
+                        let name = outcome.client.full_name();
+                        let client_id = outcome.client.id;
+                        let count = outcome.transaction.points.abs();
+                        let balance = outcome.client.points_balance;
+                        let message = move || match action {
+                            PointsAction::Add => t_string!(i18n, points.added, count, balance).to_string(),
+                            PointsAction::Use => t_string!(i18n, points.used, count, balance).to_string(),
+                        };
+                        view! {
+                            <p class="form-notice">
+                                <A href=format!("/clients/{client_id}")>{name}</A>
+                                " : "
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
