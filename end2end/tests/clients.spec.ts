@@ -1,17 +1,17 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, login, search, uniqueName, uniquePhone } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);
 });
 
-test("a new client needs civility, names and e-mail, then appears in the list", async ({ page }) => {
+test("a new client needs civility, names and an e-mail or a phone, then appears in the list", async ({ page }) => {
   await page.getByRole("button", { name: "Nouveau" }).click();
   const dialog = page.getByRole("dialog", { name: "Nouveau client" });
   await dialog.getByLabel("Téléphone").fill("12");
   await dialog.getByLabel("Code postal").fill("7500");
   await dialog.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(dialog.getByText("Ce champ est obligatoire.")).toHaveCount(4);
+  await expect(dialog.getByText("Ce champ est obligatoire.")).toHaveCount(3);
   await expect(dialog.getByText("Numéro invalide")).toBeVisible();
   await expect(dialog.getByText("Le code postal compte 5 chiffres")).toBeVisible();
   await expect(dialog.getByLabel("Téléphone")).toHaveValue("12");
@@ -21,7 +21,7 @@ test("a new client needs civility, names and e-mail, then appears in the list", 
   await dialog.getByLabel("Prénom").fill("Hélène");
   await dialog.getByRole("textbox", { name: "Nom", exact: true }).fill(lastName);
   await dialog.getByLabel("E-mail").fill(`${lastName.toLowerCase()}@exemple.fr`);
-  await dialog.getByLabel("Téléphone").fill("06 12 34 56 78");
+  await dialog.getByLabel("Téléphone").fill(uniquePhone());
   await dialog.getByLabel("Code postal").fill("01000");
   await dialog.getByRole("button", { name: "Enregistrer" }).click();
   await expect(dialog).toBeHidden();
@@ -30,14 +30,17 @@ test("a new client needs civility, names and e-mail, then appears in the list", 
 
 test("search matches as you type, ignoring case and accents, phone in any format", async ({ page }) => {
   const lastName = uniqueName();
-  await createClient(page, { firstName: "Hélène", lastName, phone: "06 98 76 54 32", city: "Saint-Étienne", postalCode: "42000" });
+  // Each run (and each viewport) needs a number of its own: a known phone offers the existing file.
+  const phone = uniquePhone();
+  const [a, b, c, d, e] = phone.match(/\d\d/g) ?? [];
+  await createClient(page, { firstName: "Hélène", lastName, phone: `${a} ${b} ${c} ${d} ${e}`, city: "Saint-Étienne", postalCode: "42000" });
   const card = clientCard(page, `Hélène ${lastName}`);
   for (const query of [`helene ${lastName.toLowerCase()}`, lastName.toUpperCase().slice(0, 5), `${lastName} saint etienne`]) {
     await search(page, query);
     await expect(card).toBeVisible();
     await expect(page.getByRole("status")).toHaveText("1 client(s)");
   }
-  for (const query of ["06 98 76 54", "+33 6 98 76 54 32", "06.98.76.54.32", "0698765432"]) {
+  for (const query of [`${a} ${b} ${c} ${d}`, `+33 ${a.slice(1)} ${b} ${c} ${d} ${e}`, `${a}.${b}.${c}.${d}.${e}`, phone]) {
     await search(page, `${query}`);
     await expect(card).toBeVisible();
   }

@@ -13,6 +13,13 @@ export function uniqueName(): string {
   return "Q" + name;
 }
 
+/** A French mobile number no other test uses: 06 then eight random digits. */
+export function uniquePhone(): string {
+  let digits = "06";
+  for (let index = 0; index < 8; index++) digits += Math.floor(Math.random() * 10);
+  return digits;
+}
+
 export async function hydrated(page: Page) {
   await page.locator("body[data-hydrated=true]").waitFor();
 }

@@ -1,12 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
-
-/** A French mobile number no other test uses: 06 then eight random digits. */
-function uniquePhone(): string {
-  let digits = "06";
-  for (let index = 0; index < 8; index++) digits += Math.floor(Math.random() * 10);
-  return digits;
-}
+import { clientCard, createClient, hydrated, login, search, uniqueName, uniquePhone } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);

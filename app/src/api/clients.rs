@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::model::client::{ClientDetail, ClientForm, ClientRow, ClientSearchPage};
+use crate::model::client::{ClientDetail, ClientForm, ClientRow, ClientSearchPage, EnrolForm};
 use crate::model::error::AppError;
 
 #[server(endpoint = "clients-search")]
@@ -19,10 +19,38 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 
 #[server(endpoint = "client-create", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn create_client(form: ClientForm) -> Result<ClientRow, AppError> {
+pub async fn create_client(
+    form: ClientForm,
+    share_phone: Option<bool>,
+) -> Result<ClientRow, AppError> {
+    // `share_phone` is set once the page showed the client who has this phone and the user
+    // confirmed they are not the same person.
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::clients::create_client(&state.db, &actor, &form).await
+    let shared_phone = shared_phone(share_phone);
+    crate::services::clients::create_client(&state.db, &actor, &form, shared_phone).await
+}
+
+#[server(endpoint = "client-enrol", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn enrol_client(
+    form: EnrolForm,
+    share_phone: Option<bool>,
+) -> Result<ClientRow, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    let shared_phone = shared_phone(share_phone);
+    crate::services::clients::enrol_client(&state.db, &actor, &form, shared_phone).await
+}
+
+#[cfg(feature = "ssr")]
+fn shared_phone(confirmed: Option<bool>) -> crate::services::clients::SharedPhone {
+    use crate::services::clients::SharedPhone;
+    if confirmed == Some(true) {
+        SharedPhone::Allow
+    } else {
+        SharedPhone::Refuse
+    }
 }
 
 #[server(endpoint = "client-update", input = server_fn::codec::Json)]

@@ -4,6 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::duplicate_offer::{DuplicateOffer, other_than_duplicate};
 use super::errors::{FormError, problem_text};
 use super::field::{Field, field_problem};
 use super::modal::{DialogActions, Modal};
@@ -90,8 +91,7 @@ pub fn ClientFormDialog(
         ClientFormMode::New => None,
         ClientFormMode::Edit { client_id, .. } => Some(*client_id),
     };
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
+    let send = move |share_phone: bool| {
         if saving.get_untracked() {
             return;
         }
@@ -110,7 +110,7 @@ pub fn ClientFormDialog(
         saving.set(true);
         spawn_local(async move {
             let answer = match editing {
-                None => create_client(form).await,
+                None => create_client(form, share_phone.then_some(true)).await,
                 Some(client_id) => update_client(client_id, form).await,
             };
             saving.set(false);
@@ -120,6 +120,11 @@ pub fn ClientFormDialog(
             }
         });
     };
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        send(false);
+    };
+    let share_phone = Callback::new(move |()| send(true));
     let error_signal: Signal<Option<AppError>> = error.into();
     let problem = move |field: &'static str| field_problem(error_signal, field);
     view! {
@@ -139,7 +144,7 @@ pub fn ClientFormDialog(
                 <div class="grid-2">
                     <Field id="first_name" label=move || t!(i18n, client_form.first_name) value=first_name problem=problem("first_name") required=true autocomplete="off" />
                     <Field id="last_name" label=move || t!(i18n, client_form.last_name) value=last_name problem=problem("last_name") required=true autocomplete="off" />
-                    <Field id="email" label=move || t!(i18n, client_form.email) value=email problem=problem("email") input_type="email" required=true autocomplete="off" />
+                    <Field id="email" label=move || t!(i18n, client_form.email) value=email problem=problem("email") input_type="email" autocomplete="off" />
                     <Field id="phone" label=move || t!(i18n, client_form.phone) value=phone problem=problem("phone") input_type="tel" inputmode="tel" autocomplete="off" />
                 </div>
                 <Field id="address" label=move || t!(i18n, client_form.address) value=address problem=problem("address") autocomplete="off" />
@@ -149,7 +154,8 @@ pub fn ClientFormDialog(
                 </div>
                 <Field id="birth_date" label=move || t!(i18n, client_form.birth_date) value=birth_date problem=problem("birth_date") input_type="date" />
                 <Field id="note" label=move || t!(i18n, client_form.note) value=note problem=problem("note") multiline=true />
-                <FormError error=error_signal />
+                <DuplicateOffer error on_share_phone=share_phone />
+                <FormError error=other_than_duplicate(error) />
                 <DialogActions on_close saving />
             </form>
         </Modal>

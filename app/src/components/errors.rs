@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
+use crate::model::client::SharedContact;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::PasswordRule;
 
@@ -23,6 +24,10 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         }
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
+        AppError::DuplicateClient { by, .. } => match by {
+            SharedContact::Email => t_string!(i18n, errors.duplicate_email).to_string(),
+            SharedContact::Phone => t_string!(i18n, errors.duplicate_phone).to_string(),
+        },
         AppError::InsufficientBalance => t_string!(i18n, errors.insufficient_balance).to_string(),
         AppError::IdempotencyConflict => t_string!(i18n, errors.idempotency_conflict).to_string(),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
@@ -39,6 +44,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
         }
         FieldProblem::ControlCharacters => t_string!(i18n, field.control_characters).to_string(),
         FieldProblem::InvalidEmail => t_string!(i18n, field.invalid_email).to_string(),
+        FieldProblem::EmailOrPhone => t_string!(i18n, field.email_or_phone).to_string(),
         FieldProblem::InvalidPhone => t_string!(i18n, field.invalid_phone).to_string(),
         FieldProblem::InvalidPostalCode => t_string!(i18n, field.invalid_postal_code).to_string(),
         FieldProblem::InvalidDate => t_string!(i18n, field.invalid_date).to_string(),

@@ -4,6 +4,8 @@ pub mod activity_table;
 pub mod client_form;
 pub mod consent_dialog;
 pub mod day_range;
+pub mod duplicate_offer;
+pub mod enrol_dialog;
 pub mod errors;
 pub mod field;
 pub mod form_state;

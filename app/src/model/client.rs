@@ -63,6 +63,7 @@ pub struct ValidClient {
     pub civility: Civility,
     pub first_name: String,
     pub last_name: String,
+    /// Empty when the client gave only a phone number.
     pub email: String,
     pub phone: Option<String>,
     pub address: Option<String>,
@@ -157,7 +158,7 @@ impl ClientForm {
             &mut errors,
             "email",
             &self.email,
-            true,
+            false,
             MAX_EMAIL_CHARS,
             false,
         )
@@ -175,6 +176,10 @@ impl ClientForm {
                     .map_err(|_| errors.add("phone", FieldProblem::InvalidPhone))
                     .ok()
             });
+        // A client is reached by e-mail or by phone: one of them is enough.
+        if self.email.trim().is_empty() && self.phone.trim().is_empty() {
+            errors.add("email", FieldProblem::EmailOrPhone);
+        }
         let address = text_field(
             &mut errors,
             "address",
@@ -226,12 +231,12 @@ impl ClientForm {
         };
         let note = text_field(&mut errors, "note", &self.note, false, MAX_NOTE_CHARS, true);
         errors.into_result()?;
-        match (civility, first_name, last_name, email) {
-            (Some(civility), Some(first_name), Some(last_name), Some(email)) => Ok(ValidClient {
+        match (civility, first_name, last_name) {
+            (Some(civility), Some(first_name), Some(last_name)) => Ok(ValidClient {
                 civility,
                 first_name,
                 last_name,
-                email,
+                email: email.unwrap_or_default(),
                 phone,
                 address,
                 postal_code,
@@ -264,8 +269,72 @@ pub struct ClientRow {
 
 impl ClientRow {
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
+        display_name(
+            &self.first_name,
+            &self.last_name,
+            &self.email,
+            self.phone.as_deref(),
+        )
     }
+}
+
+/// How a client is named on screen: first and last name, or while the file is incomplete (a
+/// client enrolled at the till with a phone number only) the phone, else the e-mail.
+pub fn display_name(first_name: &str, last_name: &str, email: &str, phone: Option<&str>) -> String {
+    let name = format!("{first_name} {last_name}").trim().to_owned();
+    match (name.is_empty(), phone) {
+        (false, _) => name,
+        (true, Some(phone)) => phone.to_owned(),
+        (true, None) => email.to_owned(),
+    }
+}
+
+/// Enrolment at the till: the phone number is enough, the first name helps, the rest of the
+/// file is completed later.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolForm {
+    pub phone: String,
+    pub first_name: String,
+}
+
+impl EnrolForm {
+    pub fn validate(&self) -> Result<ValidClient, AppError> {
+        let mut errors = FieldErrors::default();
+        let phone =
+            text_field(&mut errors, "phone", &self.phone, true, 40, false).and_then(|phone| {
+                normalize_phone(&phone)
+                    .map_err(|_| errors.add("phone", FieldProblem::InvalidPhone))
+                    .ok()
+            });
+        let first_name = text_field(
+            &mut errors,
+            "first_name",
+            &self.first_name,
+            false,
+            MAX_NAME_CHARS,
+            false,
+        );
+        errors.into_result()?;
+        Ok(ValidClient {
+            civility: Civility::Unspecified,
+            first_name: first_name.unwrap_or_default(),
+            last_name: String::new(),
+            email: String::new(),
+            phone,
+            address: None,
+            postal_code: None,
+            city: None,
+            birth_date: None,
+            note: None,
+        })
+    }
+}
+
+/// Which contact another client of the shop already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SharedContact {
+    Email,
+    Phone,
 }
 
 /// The answer to a search: the first rows and how many clients matched in all.
@@ -311,6 +380,43 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_without_email_is_enough() {
+        let form = ClientForm {
+            email: "  ".into(),
+            ..complete_form()
+        };
+        let client = form.validate(today()).expect("valid");
+        assert_eq!(client.email, "");
+        let enrolled = EnrolForm {
+            phone: "06 12 34 56 78".into(),
+            first_name: String::new(),
+        }
+        .validate()
+        .expect("enrolled");
+        assert_eq!(enrolled.phone.as_deref(), Some("+33612345678"));
+        let missing = EnrolForm::default().validate().expect_err("no phone");
+        assert_eq!(
+            missing
+                .field_errors()
+                .and_then(|errors| errors.get("phone")),
+            Some(&FieldProblem::Required)
+        );
+    }
+
+    #[test]
+    fn an_incomplete_file_is_named_by_its_phone() {
+        assert_eq!(display_name("Léa", "", "", None), "Léa");
+        assert_eq!(
+            display_name("", "", "", Some("06 12 34 56 78")),
+            "06 12 34 56 78"
+        );
+        assert_eq!(
+            display_name("", "", "lea@exemple.fr", None),
+            "lea@exemple.fr"
+        );
+    }
+
+    #[test]
     fn a_complete_form_is_normalised() {
         let client = complete_form().validate(today()).expect("valid");
         assert_eq!(client.first_name, "Hélène");
@@ -326,7 +432,8 @@ mod tests {
             .validate(today())
             .expect_err("invalid");
         let errors = error.field_errors().expect("field errors");
-        for field in ["civility", "first_name", "last_name", "email"] {
+        assert_eq!(errors.get("email"), Some(&FieldProblem::EmailOrPhone));
+        for field in ["civility", "first_name", "last_name"] {
             assert_eq!(errors.get(field), Some(&FieldProblem::Required), "{field}");
         }
     }

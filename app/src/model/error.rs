@@ -16,6 +16,8 @@ pub enum FieldProblem {
     },
     ControlCharacters,
     InvalidEmail,
+    /// Neither an e-mail address nor a phone number was given.
+    EmailOrPhone,
     InvalidPhone,
     InvalidPostalCode,
     InvalidDate,
@@ -96,6 +98,12 @@ pub enum AppError {
     TooManyAttempts { retry_after_seconds: u64 },
     #[error("reset link invalid or expired")]
     ResetLinkInvalid,
+    /// Another client of the shop has this e-mail or phone: the page offers that client.
+    #[error("a client with this contact already exists")]
+    DuplicateClient {
+        existing: Box<super::client::ClientRow>,
+        by: super::client::SharedContact,
+    },
     #[error("transaction already modified")]
     AlreadyModified,
     #[error("the balance would go below zero")]
@@ -128,7 +136,10 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Invalid(_) | Self::ResetLinkInvalid => 422,
-            Self::AlreadyModified | Self::InsufficientBalance | Self::IdempotencyConflict => 409,
+            Self::AlreadyModified
+            | Self::InsufficientBalance
+            | Self::IdempotencyConflict
+            | Self::DuplicateClient { .. } => 409,
             Self::TooManyAttempts { .. } => 429,
             Self::Internal | Self::Communication(_) => 500,
         }

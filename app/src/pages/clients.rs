@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use crate::api::clients::{get_client, search_clients};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
+use crate::components::enrol_dialog::EnrolDialog;
 use crate::components::errors::FormError;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
@@ -22,6 +23,7 @@ const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
 enum OpenDialog {
     None,
     Client(ClientFormMode),
+    Enrol,
     Transaction(ClientRow),
 }
 
@@ -87,6 +89,11 @@ pub fn ClientsPage() -> impl IntoView {
         replace_row(row);
         dialog.set(OpenDialog::None);
     });
+    // Enrolled at the till: the purchase that brought the client is recorded right away.
+    let enrolled = Callback::new(move |row: ClientRow| {
+        replace_row(row.clone());
+        dialog.set(OpenDialog::Transaction(row));
+    });
     let recorded = Callback::new(move |outcome: crate::model::ledger::RecordOutcome| {
         replace_row(outcome.client);
         dialog.set(OpenDialog::None);
@@ -129,9 +136,14 @@ pub fn ClientsPage() -> impl IntoView {
                     on:input=on_input
                 />
             </div>
-            <button type="button" on:click=move |_| dialog.set(OpenDialog::Client(ClientFormMode::New))>
-                {t!(i18n, clients.new)}
-            </button>
+            <div class="actions actions-start">
+                <button type="button" on:click=move |_| dialog.set(OpenDialog::Client(ClientFormMode::New))>
+                    {t!(i18n, clients.new)}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Enrol)>
+                    {t!(i18n, enrol.open)}
+                </button>
+            </div>
         </div>
         <p class="result-count" role="status">{count_text}</p>
         <FormError error />
@@ -154,6 +166,7 @@ pub fn ClientsPage() -> impl IntoView {
         {move || match dialog.get() {
             OpenDialog::None => None,
             OpenDialog::Client(mode) => Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any()),
+            OpenDialog::Enrol => Some(view! { <EnrolDialog on_close=close on_enrolled=enrolled /> }.into_any()),
             OpenDialog::Transaction(client) => {
                 Some(view! { <TransactionDialog client on_close=close on_recorded=recorded /> }.into_any())
             }

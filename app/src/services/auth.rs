@@ -3,10 +3,11 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set, TransactionTrait,
+    EntityTrait, QueryFilter, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
+use super::db::begin_write;
 use super::db_error;
 use super::mail::{Mailer, OutgoingMail};
 use super::passwords::PasswordHasher;
@@ -501,7 +502,7 @@ pub async fn reset_password(
         .map_err(db_error)?
         .ok_or(AppError::ResetLinkInvalid)?;
     let password_hash = hasher.hash(password).await?;
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, turn) = begin_write(db).await?;
     // Conditional on `used_at IS NULL`: two clicks on the same link cannot both succeed.
     let claimed = password_reset_token::Entity::update_many()
         .col_expr(
@@ -526,6 +527,8 @@ pub async fn reset_password(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
+    // The next writer need not wait for the mail server.
+    drop(turn);
     send_password_changed_notice(context.mailer, context.public_url, &account).await;
     Ok(())
 }
@@ -569,7 +572,7 @@ pub async fn change_password(
     }
     throttle::withdraw(db, attempt).await?;
     let password_hash = hasher.hash(change.password).await?;
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, turn) = begin_write(db).await?;
     replace_password(
         &txn,
         &account,
@@ -580,6 +583,8 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
+    // The next writer need not wait for the mail server.
+    drop(turn);
     send_password_changed_notice(context.mailer, context.public_url, &account).await;
     Ok(())
 }
@@ -618,7 +623,7 @@ pub async fn create_shop_with_owner(
     }
     let password_hash = hasher.hash(owner_password).await?;
     let now = Utc::now();
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
     let shop = shop::ActiveModel {
         name: Set(shop_name.trim().to_owned()),
         time_zone: Set("Europe/Paris".to_owned()),

@@ -6,11 +6,12 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::find_in_shop;
+use super::db::begin_write;
 use super::ledger::views;
 use super::time::{format_date, format_date_time, shop_zone};
 use super::{db_error, display_names, page_offset};
@@ -142,7 +143,7 @@ pub async fn add_note(
     form: &NoteForm,
 ) -> Result<(), AppError> {
     let body = form.validate()?;
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
     find_in_shop(&txn, actor.shop_id, form.client_id).await?;
     let note = client_note::ActiveModel {
         shop_id: Set(actor.shop_id),
@@ -173,7 +174,7 @@ pub async fn update_consents(
     update: &ConsentUpdate,
 ) -> Result<Vec<ConsentStatus>, AppError> {
     let zone = shop_zone(&actor.time_zone);
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
     find_in_shop(&txn, actor.shop_id, update.client_id).await?;
     for channel in ConsentChannel::ALL {
         let granted = update.granted(*channel);

@@ -7,10 +7,11 @@ use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     DbBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, Statement, TransactionTrait, Value,
+    Set, Statement, Value,
 };
 
 use super::audit::{self, Actor, AuditRecord};
+use super::db::begin_write;
 use super::text::{normalize, prefix_upper_bound, words};
 use super::time::{format_date, format_date_time, shop_zone, today};
 use super::{client_file, db_error};
@@ -18,8 +19,8 @@ use crate::entities::{client, client_search_term};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::client::{
-    Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, SEARCH_COUNT_CAP,
-    SEARCH_PAGE_SIZE, ValidClient,
+    Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, EnrolForm, SEARCH_COUNT_CAP,
+    SEARCH_PAGE_SIZE, SharedContact, ValidClient, display_name,
 };
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::phone::{display_phone, national_digits, normalize_phone, phone_query_digits};
@@ -37,6 +38,17 @@ pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
         points_balance: model.points_balance,
         last_visit: model.last_visit_at.map(|moment| format_date(moment, zone)),
     }
+}
+
+/// The client's name as pages show it, from the stored row.
+pub(crate) fn name_of(model: &client::Model) -> String {
+    let phone = model.phone.as_deref().map(display_phone);
+    display_name(
+        &model.first_name,
+        &model.last_name,
+        &model.email,
+        phone.as_deref(),
+    )
 }
 
 /// A client of the user's shop; any other shop's client is "not found", never "forbidden", so
@@ -194,14 +206,45 @@ fn changed_fields(before: &client::Model, after: &ValidClient) -> Vec<&'static s
         .collect()
 }
 
+/// Whether a new client may have the phone number of an existing one: a family's landline,
+/// once the till has seen the existing client and confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedPhone {
+    Refuse,
+    Allow,
+}
+
 pub async fn create_client(
     db: &DatabaseConnection,
     user: &Actor,
     form: &ClientForm,
+    shared_phone: SharedPhone,
+) -> Result<ClientRow, AppError> {
+    let valid = form.validate(today(shop_zone(&user.time_zone)))?;
+    insert_client(db, user, &valid, shared_phone).await
+}
+
+/// Enrols a client at the till with a phone number (and maybe a first name); the file is
+/// completed later.
+pub async fn enrol_client(
+    db: &DatabaseConnection,
+    user: &Actor,
+    form: &EnrolForm,
+    shared_phone: SharedPhone,
+) -> Result<ClientRow, AppError> {
+    let valid = form.validate()?;
+    insert_client(db, user, &valid, shared_phone).await
+}
+
+async fn insert_client(
+    db: &DatabaseConnection,
+    user: &Actor,
+    valid: &ValidClient,
+    shared_phone: SharedPhone,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let valid = form.validate(today(zone))?;
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
+    refuse_duplicate(&txn, user.shop_id, None, valid, shared_phone, zone).await?;
     let mut model = client::ActiveModel {
         shop_id: Set(user.shop_id),
         points_balance: Set(0),
@@ -210,9 +253,9 @@ pub async fn create_client(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    apply(&mut model, &valid);
+    apply(&mut model, valid);
     let created = model.insert(&txn).await.map_err(db_error)?;
-    replace_search_terms(&txn, user.shop_id, created.id, &valid).await?;
+    replace_search_terms(&txn, user.shop_id, created.id, valid).await?;
     audit::write(
         &txn,
         AuditRecord::by(user, AuditKind::ClientCreated).client(created.id),
@@ -220,6 +263,52 @@ pub async fn create_client(
     .await?;
     txn.commit().await.map_err(db_error)?;
     Ok(to_row(&created, zone))
+}
+
+/// Refuses a second file for the same person: another client of the shop (other than
+/// `except`) with this e-mail, or with this phone unless sharing it was confirmed. The error
+/// carries that client, so the page can offer it instead.
+async fn refuse_duplicate(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    except: Option<i64>,
+    client: &ValidClient,
+    shared_phone: SharedPhone,
+    zone: Tz,
+) -> Result<(), AppError> {
+    let mut checks = Vec::new();
+    if !client.email.is_empty() {
+        checks.push((
+            SharedContact::Email,
+            client::Column::Email.eq(client.email.clone()),
+        ));
+    }
+    if let (Some(phone), SharedPhone::Refuse) = (&client.phone, shared_phone) {
+        checks.push((
+            SharedContact::Phone,
+            client::Column::Phone.eq(phone.clone()),
+        ));
+    }
+    for (by, same_contact) in checks {
+        let mut query = client::Entity::find()
+            .filter(client::Column::ShopId.eq(shop_id))
+            .filter(same_contact);
+        if let Some(except) = except {
+            query = query.filter(client::Column::Id.ne(except));
+        }
+        let existing = query
+            .order_by_asc(client::Column::Id)
+            .one(db)
+            .await
+            .map_err(db_error)?;
+        if let Some(existing) = existing {
+            return Err(AppError::DuplicateClient {
+                existing: Box::new(to_row(&existing, zone)),
+                by,
+            });
+        }
+    }
+    Ok(())
 }
 
 pub async fn update_client(
@@ -230,8 +319,18 @@ pub async fn update_client(
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
     let valid = form.validate(today(zone))?;
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
+    // A phone may be shared on edit (the file is already there); an e-mail may not.
+    refuse_duplicate(
+        &txn,
+        user.shop_id,
+        Some(client_id),
+        &valid,
+        SharedPhone::Allow,
+        zone,
+    )
+    .await?;
     let updated = save_edit(&txn, user, existing, &valid).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(to_row(&updated, zone))
@@ -245,7 +344,7 @@ pub async fn unlink_phone(
     client_id: i64,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let txn = db.begin().await.map_err(db_error)?;
+    let (txn, _turn) = begin_write(db).await?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
     if existing.phone.is_none() {
         return Ok(to_row(&existing, zone));
@@ -554,12 +653,12 @@ mod tests {
         let shop = TestShop::new().await;
         let mut form = client_form("Jean-Pierre", "Martin");
         form.phone = "06 12 34 56 78".into();
-        create_client(&shop.db, &shop.owner, &form)
+        create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
             .await
             .expect("created");
         let mut other = client_form("Anne", "Petit");
         other.phone = "07 98 76 54 32".into();
-        create_client(&shop.db, &shop.owner, &other)
+        create_client(&shop.db, &shop.owner, &other, SharedPhone::Refuse)
             .await
             .expect("created");
         for query in [
@@ -592,7 +691,7 @@ mod tests {
         form.city = "Lyon".into();
         form.postal_code = "69003".into();
         form.email = "jp.lhote@exemple.fr".into();
-        create_client(&shop.db, &shop.owner, &form)
+        create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
             .await
             .expect("created");
         for query in [
@@ -625,6 +724,78 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_second_file_for_the_same_email_or_phone_offers_the_first() {
+        let shop = TestShop::new().await;
+        let with_phone = |first_name: &str, phone: &str| ClientForm {
+            phone: phone.into(),
+            ..client_form(first_name, "Morel")
+        };
+        let lea = create_client(
+            &shop.db,
+            &shop.owner,
+            &with_phone("Lea", "06 12 34 56 78"),
+            SharedPhone::Refuse,
+        )
+        .await
+        .expect("first");
+        let duplicate = |answer: Result<ClientRow, AppError>| match answer {
+            Err(AppError::DuplicateClient { existing, by }) => Some((existing.id, by)),
+            _ => None,
+        };
+        // Same e-mail (same name, so same address in this fixture), no phone.
+        let again = create_client(
+            &shop.db,
+            &shop.owner,
+            &client_form("Lea", "Morel"),
+            SharedPhone::Allow,
+        )
+        .await;
+        assert_eq!(duplicate(again), Some((lea.id, SharedContact::Email)));
+        // Same phone, another person: offered first, created once confirmed.
+        let paul = with_phone("Paul", "+33 6 12 34 56 78");
+        let offered = create_client(&shop.db, &shop.owner, &paul, SharedPhone::Refuse).await;
+        assert_eq!(duplicate(offered), Some((lea.id, SharedContact::Phone)));
+        let paul = create_client(&shop.db, &shop.owner, &paul, SharedPhone::Allow)
+            .await
+            .expect("confirmed");
+        // At the till, a known phone offers the file too.
+        let enrol = |phone: &str| EnrolForm {
+            phone: phone.into(),
+            first_name: String::new(),
+        };
+        let offered = enrol_client(
+            &shop.db,
+            &shop.owner,
+            &enrol("0612345678"),
+            SharedPhone::Refuse,
+        )
+        .await;
+        assert_eq!(duplicate(offered), Some((lea.id, SharedContact::Phone)));
+        // A new phone enrols a file named by its number until it is completed.
+        let enrolled = enrol_client(
+            &shop.db,
+            &shop.owner,
+            &enrol("07 11 22 33 44"),
+            SharedPhone::Refuse,
+        )
+        .await
+        .expect("enrolled");
+        assert_eq!(enrolled.full_name(), "07 11 22 33 44");
+        assert_eq!(enrolled.email, "");
+        let found = search_clients(&shop.db, &shop.owner, "0711")
+            .await
+            .expect("search");
+        assert_eq!(found.total, 1);
+        // An edit may not take another client's e-mail.
+        let taking_email = ClientForm {
+            email: lea.email.clone(),
+            ..with_phone("Paul", "06 12 34 56 78")
+        };
+        let refused = update_client(&shop.db, &shop.owner, paul.id, &taking_email).await;
+        assert_eq!(duplicate(refused), Some((lea.id, SharedContact::Email)));
+    }
+
+    #[tokio::test]
     async fn an_unlinked_phone_no_longer_finds_the_client() {
         let shop = TestShop::new().await;
         let form = ClientForm {
@@ -632,7 +803,7 @@ mod tests {
             city: "Lyon".into(),
             ..client_form("Marie", "Curie")
         };
-        let row = create_client(&shop.db, &shop.owner, &form)
+        let row = create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
             .await
             .expect("created");
         let search_total = |query: &'static str| {
@@ -728,7 +899,11 @@ mod tests {
             .await
             .expect("detail");
         assert_eq!(detail.row.email, row.email);
-        assert!(create_client(&shop.db, &shop.owner, &bad).await.is_err());
+        assert!(
+            create_client(&shop.db, &shop.owner, &bad, SharedPhone::Refuse)
+                .await
+                .is_err()
+        );
         assert_eq!(
             search_clients(&shop.db, &shop.owner, "")
                 .await
@@ -773,7 +948,7 @@ mod tests {
         let mut form = client_form("Marie", "Martin");
         form.city = "Marseille".into();
         form.email = "marie.martin@marseille.fr".into();
-        create_client(&shop.db, &shop.owner, &form)
+        create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
             .await
             .expect("created");
         shop.client("Marc", "Petit").await;

@@ -4,7 +4,13 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use super::db_error;
+use crate::model::error::AppError;
 
 /// Connects with the settings each engine needs; SQLite gets WAL and a busy timeout so readers
 /// never block the till and concurrent writers wait instead of failing.
@@ -35,6 +41,36 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .acquire_timeout(Duration::from_secs(5));
     }
     Database::connect(options).await
+}
+
+/// Begins a transaction that reads then writes. SQLite takes the write lock at `BEGIN`: a deferred transaction that upgrades later fails at
+/// once with SQLITE_BUSY instead of waiting. PostgreSQL ignores the option. On SQLite, writers
+/// of this process also queue for their turn here (FIFO, no sleeping), since SQLite's own busy
+/// handler polls with growing sleeps and collapses under many tills at once. The turn is held
+/// until it is dropped, after the commit.
+pub(crate) async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<
+    (
+        DatabaseTransaction,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
+    AppError,
+> {
+    static SQLITE_WRITER: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+        std::sync::LazyLock::new(Default::default);
+    let turn = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Some(SQLITE_WRITER.clone().lock_owned().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .map_err(db_error)?;
+    Ok((txn, turn))
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

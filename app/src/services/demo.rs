@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::audit::Actor;
 use super::auth::create_shop_with_owner;
-use super::clients::create_client;
+use super::clients::{SharedPhone, create_client};
 use super::db_error;
 use super::ledger::record_transaction;
 use super::passwords::PasswordHasher;
@@ -183,7 +183,8 @@ pub async fn load_demo(db: &DatabaseConnection, hasher: &PasswordHasher) -> Resu
         .await?,
     );
     for index in 0..40 {
-        let client = create_client(db, &owner, &generated_client(index)).await?;
+        let client =
+            create_client(db, &owner, &generated_client(index), SharedPhone::Refuse).await?;
         for visit in 0..(index % 4) {
             let request = RecordRequest {
                 client_id: client.id,

@@ -9,11 +9,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::clients::{find_by_contact, find_in_shop, to_row};
+use super::clients::{find_by_contact, find_in_shop, name_of, to_row};
+use super::db::begin_write;
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
 use super::{db_error, display_names, page_offset};
 use crate::entities::{client, ledger_entry};
@@ -25,36 +26,6 @@ use crate::model::ledger::{
     PointsAction, RecordOutcome, RecordRequest, RedeemRequest, TransactionForm, TransactionValues,
     TransactionView, validate_points_to_use,
 };
-
-/// SQLite takes the write lock at `BEGIN`: a deferred transaction that upgrades later fails at
-/// once with SQLITE_BUSY instead of waiting. PostgreSQL ignores the option. On SQLite, writers
-/// of this process also queue for their turn here (FIFO, no sleeping), since SQLite's own busy
-/// handler polls with growing sleeps and collapses under many tills at once. The turn is held
-/// until it is dropped, after the commit.
-async fn begin_write(
-    db: &DatabaseConnection,
-) -> Result<
-    (
-        DatabaseTransaction,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ),
-    AppError,
-> {
-    static SQLITE_WRITER: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
-        std::sync::LazyLock::new(Default::default);
-    let turn = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => Some(SQLITE_WRITER.clone().lock_owned().await),
-        _ => None,
-    };
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await
-        .map_err(db_error)?;
-    Ok((txn, turn))
-}
 
 fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
@@ -479,7 +450,7 @@ async fn fresh_outcome(
 ) -> Result<RecordOutcome, AppError> {
     let zone = shop_zone(&user.time_zone);
     let client = find_in_shop(db, user.shop_id, entry.client_id).await?;
-    let client_name = format!("{} {}", client.first_name, client.last_name);
+    let client_name = name_of(&client);
     Ok(RecordOutcome {
         transaction: to_view(entry, client_name, user.display_name.clone(), None, zone),
         client: to_row(&client, zone),
@@ -513,12 +484,7 @@ pub(crate) async fn views(
         .await
         .map_err(db_error)?
         .into_iter()
-        .map(|client| {
-            (
-                client.id,
-                format!("{} {}", client.first_name, client.last_name),
-            )
-        })
+        .map(|client| (client.id, name_of(&client)))
         .collect();
     Ok(entries
         .into_iter()
@@ -594,7 +560,7 @@ mod tests {
     use super::*;
     use crate::model::client::ClientForm;
     use crate::model::ledger::MAX_POINTS;
-    use crate::services::clients::create_client;
+    use crate::services::clients::{SharedPhone, create_client};
     use crate::services::test_support::{TestShop, change, client_form, earn, redeem};
 
     async fn ledger_sum(shop: &TestShop, client_id: i64) -> i64 {
@@ -872,7 +838,7 @@ mod tests {
             email: "lea.morel@exemple.fr".into(),
             ..client_form("Léa", "Morel")
         };
-        let client = create_client(&shop.db, &shop.owner, &form)
+        let client = create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
             .await
             .expect("client");
         let by_contact = |contact: &str, points: &str, action| ContactPointsRequest {
@@ -930,7 +896,7 @@ mod tests {
                 ("contact".to_owned(), FieldProblem::InvalidContact)
             ]
         );
-        // A phone on two files: the till must pick by name.
+        // A phone on two files (a family's, confirmed at creation): the till must pick by name.
         create_client(
             &shop.db,
             &shop.owner,
@@ -938,6 +904,7 @@ mod tests {
                 phone: "0612345678".into(),
                 ..client_form("Paul", "Morel")
             },
+            SharedPhone::Allow,
         )
         .await
         .expect("second client");

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::clients::create_client;
+use super::clients::{SharedPhone, create_client};
 use super::ledger::{modify_transaction, record_transaction, redeem_points};
 use super::test_support::{TestShop, client_form};
 use crate::entities::{client, ledger_entry};
@@ -112,9 +112,14 @@ async fn run(batches: Vec<Vec<Op>>) -> Result<(), TestCaseError> {
     let mut client_ids = Vec::new();
     for index in 0..CLIENTS {
         let name = format!("Client{}", (b'a' + index as u8) as char);
-        let row = create_client(&shop.db, &shop.owner, &client_form("Prop", &name))
-            .await
-            .map_err(|error| TestCaseError::fail(format!("client: {error}")))?;
+        let row = create_client(
+            &shop.db,
+            &shop.owner,
+            &client_form("Prop", &name),
+            SharedPhone::Refuse,
+        )
+        .await
+        .map_err(|error| TestCaseError::fail(format!("client: {error}")))?;
         client_ids.push(row.id);
     }
     let mut transactions: Vec<i64> = Vec::new();

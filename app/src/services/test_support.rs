@@ -8,7 +8,7 @@ use super::db::connect_for_tests;
 use super::passwords::PasswordHasher;
 use uuid::Uuid;
 
-use super::clients::create_client;
+use super::clients::{SharedPhone, create_client};
 use crate::model::client::{ClientForm, ClientRow};
 use crate::model::ledger::{ModifyRequest, RecordRequest, RedeemRequest, TransactionForm};
 
@@ -58,9 +58,14 @@ impl TestShop {
 
     /// A new client of this shop, created by its owner.
     pub async fn client(&self, first_name: &str, last_name: &str) -> ClientRow {
-        create_client(&self.db, &self.owner, &client_form(first_name, last_name))
-            .await
-            .expect("client")
+        create_client(
+            &self.db,
+            &self.owner,
+            &client_form(first_name, last_name),
+            SharedPhone::Refuse,
+        )
+        .await
+        .expect("client")
     }
 
     /// The owner of a second shop in the same database.

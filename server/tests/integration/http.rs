@@ -402,6 +402,42 @@ async fn the_till_adds_and_uses_points_by_phone_and_never_below_zero() {
 }
 
 #[tokio::test]
+async fn a_phone_enrols_a_client_and_a_known_phone_offers_the_existing_one() {
+    let app = TestApp::new().await;
+    let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let enrol = |share_phone: Option<bool>| json!({ "form": { "phone": "06 98 76 54 32", "first_name": "" }, "share_phone": share_phone });
+    let enrolled = app
+        .post_json("client-enrol", Some(&cookie), enrol(None))
+        .await;
+    assert_eq!(enrolled.status(), StatusCode::OK);
+    let enrolled = body_json(enrolled).await;
+    assert_eq!(enrolled["email"], "");
+    let offered = app
+        .post_json("client-enrol", Some(&cookie), enrol(None))
+        .await;
+    assert_eq!(offered.status(), StatusCode::CONFLICT);
+    let offered = body_json(offered).await;
+    assert_eq!(offered["DuplicateClient"]["by"], "Phone");
+    assert_eq!(offered["DuplicateClient"]["existing"]["id"], enrolled["id"]);
+    let shared = app
+        .post_json("client-enrol", Some(&cookie), enrol(Some(true)))
+        .await;
+    assert_eq!(shared.status(), StatusCode::OK);
+    // Neither e-mail nor phone: the form says one is needed.
+    let mut nothing = client_json("Léa", "Morel");
+    nothing["email"] = json!("");
+    nothing["phone"] = json!("");
+    let refused = app
+        .post_json("client-create", Some(&cookie), json!({ "form": nothing }))
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(refused).await,
+        json!({ "Invalid": [["email", "EmailOrPhone"]] })
+    );
+}
+
+#[tokio::test]
 async fn a_replayed_transaction_is_recorded_once() {
     let app = TestApp::new().await;
     let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
