@@ -37,6 +37,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::points::PointsPage;
 use crate::pages::reset_password::ResetPasswordPage;
+use crate::pages::team::TeamPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=path!("journal") view=JournalPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

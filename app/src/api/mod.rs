@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client_file;
 pub mod clients;
 pub mod ledger;
+pub mod team;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

@@ -79,6 +79,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             let count = *count;
             t_string!(i18n, field.several_clients_with_contact, count).to_string()
         }
+        FieldProblem::OwnAccount => t_string!(i18n, field.own_account).to_string(),
         FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
         FieldProblem::Malformed => t_string!(i18n, field.malformed).to_string(),
     }

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::session::use_session;
 use crate::i18n::*;
+use crate::model::auth::Role;
 use crate::model::ledger::{EntryKind, TransactionView};
 use crate::model::money::format_euros;
 
@@ -74,6 +76,11 @@ pub fn TransactionRow(
     let refers_to = entry.refers_to;
     let modify_label = move || t_string!(i18n, history.modify_label, id).to_string();
     let for_dialog = entry.clone();
+    let can_be_modified = entry.can_be_modified();
+    // Correcting the ledger is the owner's; staff see the history without the button.
+    let session = use_session();
+    let owner_signed_in =
+        move || matches!(session.user.get(), Some(Ok(Some(user))) if user.role == Role::Owner);
     let client_name = entry.client_name.clone();
     let client_id = entry.client_id;
     view! {
@@ -96,9 +103,10 @@ pub fn TransactionRow(
             <td class="number">{entry.amount_cents.map(format_euros).unwrap_or_default()}</td>
             <td class="keep">{entry.author_name.clone()}</td>
             <td class="keep">
-                {entry
-                    .can_be_modified()
-                    .then(|| {
+                {move || {
+                    let for_dialog = for_dialog.clone();
+                    (owner_signed_in() && can_be_modified)
+                        .then(move || {
                         view! {
                             <button
                                 type="button"
@@ -109,7 +117,8 @@ pub fn TransactionRow(
                                 {t!(i18n, history.modify)}
                             </button>
                         }
-                    })}
+                    })
+                }}
             </td>
         </tr>
     }

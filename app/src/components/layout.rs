@@ -51,8 +51,14 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             <nav aria-label=move || t_string!(i18n, nav.main)>
                 <A href="/clients">{t!(i18n, nav.clients)}</A>
                 <A href="/points">{t!(i18n, nav.points)}</A>
-                <A href="/journal">{t!(i18n, nav.journal)}</A>
-                {(user.role == Role::Owner).then(|| view! { <A href="/audit">{t!(i18n, nav.audit)}</A> })}
+                {(user.role == Role::Owner)
+                    .then(|| {
+                        view! {
+                            <A href="/journal">{t!(i18n, nav.journal)}</A>
+                            <A href="/equipe">{t!(i18n, nav.team)}</A>
+                            <A href="/audit">{t!(i18n, nav.audit)}</A>
+                        }
+                    })}
             </nav>
             <div class="account">
                 <A href="/compte" attr:class="user-name" attr:title=move || t_string!(i18n, nav.account)>

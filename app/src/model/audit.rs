@@ -19,10 +19,14 @@ pub enum AuditKind {
     TransactionModified,
     NoteAdded,
     ConsentChanged,
+    StaffInvited,
+    RoleChanged,
+    AccountDisabled,
+    AccountEnabled,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 12] = [
+    pub const ALL: [AuditKind; 16] = [
         AuditKind::LoginSucceeded,
         AuditKind::LoginFailed,
         AuditKind::LoginThrottled,
@@ -35,6 +39,10 @@ impl AuditKind {
         AuditKind::TransactionModified,
         AuditKind::NoteAdded,
         AuditKind::ConsentChanged,
+        AuditKind::StaffInvited,
+        AuditKind::RoleChanged,
+        AuditKind::AccountDisabled,
+        AuditKind::AccountEnabled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +59,10 @@ impl AuditKind {
             AuditKind::TransactionModified => "transaction_modified",
             AuditKind::NoteAdded => "note_added",
             AuditKind::ConsentChanged => "consent_changed",
+            AuditKind::StaffInvited => "staff_invited",
+            AuditKind::RoleChanged => "role_changed",
+            AuditKind::AccountDisabled => "account_disabled",
+            AuditKind::AccountEnabled => "account_enabled",
         }
     }
 

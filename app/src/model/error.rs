@@ -45,6 +45,8 @@ pub enum FieldProblem {
         count: u64,
     },
     DuplicateEmail,
+    /// The owner's own account is not changed from the team page.
+    OwnAccount,
     /// The request itself could not be read: a wrong type or a missing field.
     Malformed,
 }

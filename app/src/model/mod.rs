@@ -9,3 +9,4 @@ pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod phone;
+pub mod team;

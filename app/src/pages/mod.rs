@@ -10,3 +10,4 @@ pub mod login;
 pub mod not_found;
 pub mod points;
 pub mod reset_password;
+pub mod team;

@@ -350,19 +350,7 @@ pub async fn request_password_reset(
         ),
     )
     .await?;
-    let token = new_secret();
-    let now = Utc::now();
-    password_reset_token::ActiveModel {
-        user_id: Set(account.id),
-        token_hash: Set(hash_secret(&token)),
-        created_at: Set(now),
-        expires_at: Set(now + RESET_LINK_LIFETIME),
-        used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(db_error)?;
+    let token = issue_password_link(db, account.id, RESET_LINK_LIFETIME).await?;
     let link = format!("{public_url}/reinitialiser-mot-de-passe?jeton={token}");
     let body = format!(
         "Bonjour {name},\n\n\
@@ -384,6 +372,29 @@ pub async fn request_password_reset(
             tracing::error!(%error, "could not send the password reset e-mail");
             AppError::Internal
         })
+}
+
+/// A single-use secret that lets the account choose a password until `lifetime` passes; only
+/// its hash is stored.
+pub(crate) async fn issue_password_link(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    lifetime: Duration,
+) -> Result<String, AppError> {
+    let token = new_secret();
+    let now = Utc::now();
+    password_reset_token::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(hash_secret(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + lifetime),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_error)?;
+    Ok(token)
 }
 
 fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppError> {

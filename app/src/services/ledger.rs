@@ -19,7 +19,7 @@ use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
 use super::{db_error, display_names, page_offset};
 use crate::entities::{client, ledger_entry};
 use crate::model::audit::AuditKind;
-use crate::model::auth::CurrentUser;
+use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldErrors, FieldProblem};
 use crate::model::ledger::{
     ContactPointsRequest, EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, ModifyRequest,
@@ -301,6 +301,10 @@ pub async fn modify_transaction(
     user: &Actor,
     request: &ModifyRequest,
 ) -> Result<RecordOutcome, AppError> {
+    // Staff do till work; correcting the ledger is the owner's.
+    if user.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
     let values = request.form.validate()?;
     let key = request.idempotency_key.to_string();
     if let Some(answer) = earlier_answer(
@@ -523,6 +527,9 @@ pub async fn journal(
     user: &CurrentUser,
     filter: &JournalFilter,
 ) -> Result<JournalPage, AppError> {
+    if user.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
     let zone = shop_zone(&user.time_zone);
     let mut condition = Condition::all().add(ledger_entry::Column::ShopId.eq(user.shop_id));
     if let Some(from) = parse_day("from", &filter.from)? {

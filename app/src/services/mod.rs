@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod mail;
 pub mod passwords;
 pub mod state;
+pub mod team;
 pub mod text;
 pub mod throttle;
 pub mod time;

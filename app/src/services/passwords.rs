@@ -78,9 +78,15 @@ impl PasswordHasher {
         let stored_hash = stored_hash.map_or_else(|| dummy_hash().to_owned(), str::to_owned);
         let matches = self
             .run_blocking(move || {
-                PasswordHash::new(&stored_hash)
+                // An account invited but without a password yet costs the same time as any.
+                let (stored_hash, usable) = match PasswordHash::new(&stored_hash) {
+                    Ok(_) => (stored_hash, true),
+                    Err(_) => (dummy_hash().to_owned(), false),
+                };
+                let verified = PasswordHash::new(&stored_hash)
                     .map(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
-                    .unwrap_or(false)
+                    .unwrap_or(false);
+                usable && verified
             })
             .await?;
         Ok(known && matches)

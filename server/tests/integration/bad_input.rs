@@ -429,6 +429,20 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
         ),
         ("client-consents", json!({ "update": { "client_id": 1 } })),
         (
+            "team-invite",
+            json!({ "form": { "email": "pas-une-adresse", "display_name": "", "role": "patron" } }),
+        ),
+        (
+            "team-invite",
+            json!({ "form": { "email": "a@b.fr", "display_name": "x\u{0}", "role": "staff" } }),
+        ),
+        ("team-role", json!({ "member_id": 1, "role": "Boss" })),
+        ("team-access", json!({ "member_id": "un", "active": true })),
+        (
+            "team-access",
+            json!({ "member_id": 999_999, "active": false }),
+        ),
+        (
             "points-by-contact",
             json!({ "request": { "contact": "a\u{0}@b.fr", "points": "1", "action": "Add", "idempotency_key": "3d7b8c0f-4e5a-4f6b-9c2d-3e4f5a6b7c83" } }),
         ),

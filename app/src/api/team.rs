@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+
+use crate::model::auth::Role;
+use crate::model::error::AppError;
+use crate::model::team::{InviteForm, TeamMember};
+
+#[server(endpoint = "team")]
+pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::team::members(&state.db, &user).await
+}
+
+#[server(endpoint = "team-invite", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn invite_member(form: InviteForm) -> Result<TeamMember, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::team::invite(
+        &state.db,
+        &state.mailer,
+        &state.config.public_url,
+        &actor,
+        &form,
+    )
+    .await
+}
+
+#[server(endpoint = "team-role", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn change_role(member_id: i64, role: Role) -> Result<TeamMember, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::team::change_role(&state.db, &actor, member_id, role).await
+}
+
+#[server(endpoint = "team-access", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn set_access(member_id: i64, active: bool) -> Result<TeamMember, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::team::set_active(&state.db, &actor, member_id, active).await
+}
