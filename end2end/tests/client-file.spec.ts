@@ -39,6 +39,15 @@ test("the client page shows visits and spending", async ({ page }) => {
   await expect(page.getByTestId("visits")).toHaveText("2");
   await expect(page.getByTestId("total-spent")).toHaveText("40,00\u00a0€");
   await expect(page.getByTestId("average-basket")).toHaveText("20,00\u00a0€");
+
+  // The client's data, as a file to hand over.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Télécharger ses données (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^client-\d+\.csv$/);
+  const csv = require("node:fs").readFileSync(await download.path(), "utf8");
+  expect(csv).toContain("+30 points 27.50 EUR");
 });
 
 test("a note joins the timeline with its author, and the timeline filters by kind", async ({ page }) => {

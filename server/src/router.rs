@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let security = Arc::new(SecuritySettings::from_public_url(&state.config.public_url));
     Router::new()
+        .route(
+            "/export/client/{client_id}/{format}",
+            axum::routing::get(crate::export::client_export),
+        )
         .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
             shell(options.clone())
         })

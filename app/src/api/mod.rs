@@ -20,7 +20,7 @@ pub(crate) mod support {
     use crate::services::audit::Actor;
     use crate::services::state::AppState;
 
-    pub const SESSION_COOKIE: &str = "comptoir_session";
+    pub use crate::services::auth::SESSION_COOKIE;
 
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {

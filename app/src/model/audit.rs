@@ -23,10 +23,11 @@ pub enum AuditKind {
     RoleChanged,
     AccountDisabled,
     AccountEnabled,
+    DataExported,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 16] = [
+    pub const ALL: [AuditKind; 17] = [
         AuditKind::LoginSucceeded,
         AuditKind::LoginFailed,
         AuditKind::LoginThrottled,
@@ -43,6 +44,7 @@ impl AuditKind {
         AuditKind::RoleChanged,
         AuditKind::AccountDisabled,
         AuditKind::AccountEnabled,
+        AuditKind::DataExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +65,7 @@ impl AuditKind {
             AuditKind::RoleChanged => "role_changed",
             AuditKind::AccountDisabled => "account_disabled",
             AuditKind::AccountEnabled => "account_enabled",
+            AuditKind::DataExported => "data_exported",
         }
     }
 

@@ -29,6 +29,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::RoleChanged => t_string!(i18n, audit.kinds.role_changed),
         AuditKind::AccountDisabled => t_string!(i18n, audit.kinds.account_disabled),
         AuditKind::AccountEnabled => t_string!(i18n, audit.kinds.account_enabled),
+        AuditKind::DataExported => t_string!(i18n, audit.kinds.data_exported),
     }
     .to_string()
 }

@@ -260,6 +260,12 @@ fn ClientSummary(
             <dt>{t!(i18n, client_form.note)}</dt>
             <dd class="note-text">{form.note.clone()}</dd>
         </dl>
+        // Plain links: the browser saves the file, with or without the app's script.
+        <p class="exports">
+            <a href=format!("/export/client/{}/json", row.id) download rel="external">{t!(i18n, client_file.export_json)}</a>
+            " · "
+            <a href=format!("/export/client/{}/csv", row.id) download rel="external">{t!(i18n, client_file.export_csv)}</a>
+        </p>
         <h2>{t!(i18n, consents.title)}</h2>
         <dl class="details" data-testid="consents">
             {consents.into_iter().map(|status| view! { <ConsentLine status /> }).collect_view()}

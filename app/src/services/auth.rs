@@ -23,6 +23,8 @@ use crate::model::password::unmet_password_rules;
 pub const REMEMBERED_SESSION: Duration = Duration::days(30);
 /// Without it the cookie ends with the browser; the server forgets the session after a shift.
 pub const BROWSER_SESSION: Duration = Duration::hours(12);
+/// The cookie that carries the session secret.
+pub const SESSION_COOKIE: &str = "comptoir_session";
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
 pub const RESET_MAIL_SUBJECT: &str = "Demande de réinitialisation de votre mot de passe Comptoir";
 pub const PASSWORD_CHANGED_SUBJECT: &str = "Votre mot de passe Comptoir a été modifié";

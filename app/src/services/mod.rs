@@ -10,6 +10,7 @@ pub mod demo;
 pub mod ledger;
 pub mod mail;
 pub mod passwords;
+pub mod report;
 pub mod state;
 pub mod team;
 pub mod text;

@@ -438,6 +438,57 @@ async fn a_phone_enrols_a_client_and_a_known_phone_offers_the_existing_one() {
 }
 
 #[tokio::test]
+async fn the_client_data_report_downloads_as_json_and_csv_for_the_shop_only() {
+    let app = TestApp::new().await;
+    let shop_a = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;
+    let shop_b = app.shop_with_owner("Fleuriste B", "b@exemple.fr").await;
+    let client_id = create_client(&app, &shop_a, "Hélène").await;
+    record(
+        &app,
+        &shop_a,
+        client_id,
+        "7",
+        "8c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    )
+    .await;
+    let json_path = format!("/export/client/{client_id}/json");
+    let response = app.get(&json_path, Some(&shop_a)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"client-{client_id}.json\"").as_str()
+    );
+    let report = body_json(response).await;
+    assert_eq!(report["client"]["first_name"], "Hélène");
+    assert_eq!(report["transactions"][0]["points"], 7);
+    let csv = app
+        .get(&format!("/export/client/{client_id}/csv"), Some(&shop_a))
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    assert!(body_text(csv).await.contains("client,"));
+    assert_eq!(
+        app.get(&json_path, Some(&shop_b)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&json_path, None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&format!("/export/client/{client_id}/xml"), Some(&shop_a))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
 async fn a_replayed_transaction_is_recorded_once() {
     let app = TestApp::new().await;
     let cookie = app.shop_with_owner("Boulangerie A", "a@exemple.fr").await;

@@ -1,0 +1,332 @@
+//! Everything the shop holds about one client, as a file the merchant can hand over when the
+//! client asks for it (GDPR art. 15): identity, consents with their history, notes and every
+//! ledger entry, in JSON and in CSV.
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::audit::{self, Actor, AuditRecord};
+use super::clients::find_in_shop;
+use super::time::{format_date_time, shop_zone};
+use super::{db_error, display_names};
+use crate::entities::{client_note, consent_change, ledger_entry};
+use crate::model::audit::AuditKind;
+use crate::model::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientReport {
+    pub shop: String,
+    /// In the shop's time zone, `23/11/2026 14:05`.
+    pub generated_at: String,
+    pub client: ReportIdentity,
+    pub points_balance: i64,
+    pub consents: Vec<ReportConsent>,
+    pub notes: Vec<ReportNote>,
+    pub transactions: Vec<ReportEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportIdentity {
+    pub id: i64,
+    pub civility: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub birth_date: String,
+    pub note: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportConsent {
+    pub changed_at: String,
+    pub channel: String,
+    pub granted: bool,
+    pub source: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportNote {
+    pub written_at: String,
+    pub by: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportEntry {
+    pub id: i64,
+    pub recorded_at: String,
+    pub kind: String,
+    pub points: i64,
+    pub amount_cents: Option<i64>,
+    pub refers_to: Option<i64>,
+    pub by: String,
+}
+
+/// The client's data report, oldest first; the export itself is written in the audit log.
+pub async fn client_report(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i64,
+) -> Result<ClientReport, AppError> {
+    let zone = shop_zone(&actor.time_zone);
+    let client = find_in_shop(db, actor.shop_id, client_id).await?;
+    let consents = consent_change::Entity::find()
+        .filter(consent_change::Column::ClientId.eq(client_id))
+        .order_by_asc(consent_change::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let notes = client_note::Entity::find()
+        .filter(client_note::Column::ClientId.eq(client_id))
+        .order_by_asc(client_note::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ClientId.eq(client_id))
+        .order_by_asc(ledger_entry::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let authors = consents
+        .iter()
+        .map(|change| change.author_user_id)
+        .chain(notes.iter().map(|note| note.author_user_id))
+        .chain(entries.iter().map(|entry| entry.author_user_id));
+    let names = display_names(db, authors).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let report = ClientReport {
+        shop: actor.shop_name.clone(),
+        generated_at: format_date_time(Utc::now(), zone),
+        client: ReportIdentity {
+            id: client.id,
+            civility: client.civility.clone(),
+            first_name: client.first_name.clone(),
+            last_name: client.last_name.clone(),
+            email: client.email.clone(),
+            phone: client.phone.clone().unwrap_or_default(),
+            address: client.address.clone().unwrap_or_default(),
+            postal_code: client.postal_code.clone().unwrap_or_default(),
+            city: client.city.clone().unwrap_or_default(),
+            birth_date: client
+                .birth_date
+                .map(|date| date.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            note: client.note.clone().unwrap_or_default(),
+            created_at: format_date_time(client.created_at, zone),
+        },
+        points_balance: client.points_balance,
+        consents: consents
+            .iter()
+            .map(|change| ReportConsent {
+                changed_at: format_date_time(change.changed_at, zone),
+                channel: change.channel.clone(),
+                granted: change.granted,
+                source: change.source.clone(),
+                by: name(change.author_user_id),
+            })
+            .collect(),
+        notes: notes
+            .iter()
+            .map(|note| ReportNote {
+                written_at: format_date_time(note.created_at, zone),
+                by: name(note.author_user_id),
+                body: note.body.clone(),
+            })
+            .collect(),
+        transactions: entries
+            .iter()
+            .map(|entry| ReportEntry {
+                id: entry.id,
+                recorded_at: format_date_time(entry.created_at, zone),
+                kind: entry.kind.clone(),
+                points: entry.points,
+                amount_cents: entry.amount_cents,
+                refers_to: entry.reverses_entry_id.or(entry.corrects_entry_id),
+                by: name(entry.author_user_id),
+            })
+            .collect(),
+    };
+    audit::write(
+        db,
+        AuditRecord::by(actor, AuditKind::DataExported).client(client_id),
+    )
+    .await?;
+    Ok(report)
+}
+
+/// One CSV field: quoted when needed, and text that a spreadsheet would run as a formula is
+/// prefixed with `'` (a note typed as `=HYPERLINK(…)` stays text).
+fn csv_field(value: &str) -> String {
+    let risky = value.starts_with(['=', '+', '@', '\t', '\r'])
+        || (value.starts_with('-') && value.parse::<f64>().is_err());
+    let value = if risky {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+impl ClientReport {
+    /// The same report as rows of `section,date,field,value,by`, readable in any spreadsheet.
+    pub fn to_csv(&self) -> String {
+        let mut rows: Vec<[String; 5]> = vec![[
+            "section".into(),
+            "date".into(),
+            "field".into(),
+            "value".into(),
+            "by".into(),
+        ]];
+        let identity = &self.client;
+        for (field, value) in [
+            ("id", identity.id.to_string()),
+            ("civility", identity.civility.clone()),
+            ("first_name", identity.first_name.clone()),
+            ("last_name", identity.last_name.clone()),
+            ("email", identity.email.clone()),
+            ("phone", identity.phone.clone()),
+            ("address", identity.address.clone()),
+            ("postal_code", identity.postal_code.clone()),
+            ("city", identity.city.clone()),
+            ("birth_date", identity.birth_date.clone()),
+            ("note", identity.note.clone()),
+            ("points_balance", self.points_balance.to_string()),
+        ] {
+            rows.push([
+                "client".into(),
+                identity.created_at.clone(),
+                field.into(),
+                value,
+                String::new(),
+            ]);
+        }
+        for consent in &self.consents {
+            rows.push([
+                "consent".into(),
+                consent.changed_at.clone(),
+                consent.channel.clone(),
+                format!(
+                    "{} ({})",
+                    if consent.granted { "yes" } else { "no" },
+                    consent.source
+                ),
+                consent.by.clone(),
+            ]);
+        }
+        for note in &self.notes {
+            rows.push([
+                "note".into(),
+                note.written_at.clone(),
+                "body".into(),
+                note.body.clone(),
+                note.by.clone(),
+            ]);
+        }
+        for entry in &self.transactions {
+            let amount = entry
+                .amount_cents
+                .map(|cents| format!(" {}.{:02} EUR", cents / 100, (cents % 100).abs()))
+                .unwrap_or_default();
+            rows.push([
+                "transaction".into(),
+                entry.recorded_at.clone(),
+                format!("{} #{}", entry.kind, entry.id),
+                format!("{:+} points{amount}", entry.points),
+                entry.by.clone(),
+            ]);
+        }
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|field| csv_field(field))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n")
+            + "\r\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::client_file::{ConsentSource, ConsentUpdate, NoteForm};
+    use crate::services::client_file::{add_note, update_consents};
+    use crate::services::ledger::record_transaction;
+    use crate::services::test_support::{TestShop, earn};
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("Lyon"), "Lyon");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("dit \"oui\""), "\"dit \"\"oui\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("-cmd"), "'-cmd");
+    }
+
+    #[tokio::test]
+    async fn the_report_holds_identity_consents_notes_and_ledger() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", "12,50"))
+            .await
+            .expect("recorded");
+        add_note(
+            &shop.db,
+            &shop.owner,
+            &NoteForm {
+                client_id: client.id,
+                body: "=1+1, sans gluten".into(),
+            },
+        )
+        .await
+        .expect("note");
+        update_consents(
+            &shop.db,
+            &shop.owner,
+            &ConsentUpdate {
+                client_id: client.id,
+                email: true,
+                sms: false,
+                source: ConsentSource::Form,
+            },
+        )
+        .await
+        .expect("consents");
+        let report = client_report(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("report");
+        assert_eq!(report.client.first_name, "Léa");
+        assert_eq!(report.points_balance, 12);
+        assert_eq!(report.consents.len(), 2);
+        assert_eq!(report.notes[0].by, shop.owner.display_name);
+        assert_eq!(report.transactions[0].amount_cents, Some(1250));
+        let csv = report.to_csv();
+        assert!(csv.starts_with("section,date,field,value,by\r\n"));
+        assert!(csv.contains("client,"));
+        assert!(csv.contains("\"'=1+1, sans gluten\""), "{csv}");
+        assert!(csv.contains("+12 points 12.50 EUR"));
+        let json = serde_json::to_value(&report).expect("json");
+        assert_eq!(json["client"]["email"], client.email);
+
+        let stranger = shop.other_shop().await;
+        assert_eq!(
+            client_report(&shop.db, &stranger, client.id).await,
+            Err(AppError::NotFound)
+        );
+    }
+}
