@@ -40,6 +40,29 @@ pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
     }
 }
 
+/// A stored client as the edit form shows it: every field text, the phone in its shown form.
+pub(crate) fn form_of(model: &client::Model) -> ClientForm {
+    ClientForm {
+        civility: model.civility.clone(),
+        first_name: model.first_name.clone(),
+        last_name: model.last_name.clone(),
+        email: model.email.clone(),
+        phone: model
+            .phone
+            .as_deref()
+            .map(display_phone)
+            .unwrap_or_default(),
+        address: model.address.clone().unwrap_or_default(),
+        postal_code: model.postal_code.clone().unwrap_or_default(),
+        city: model.city.clone().unwrap_or_default(),
+        birth_date: model
+            .birth_date
+            .map(|date| date.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        note: model.note.clone().unwrap_or_default(),
+    }
+}
+
 /// The client's name as pages show it, from the stored row.
 pub(crate) fn name_of(model: &client::Model) -> String {
     let phone = model.phone.as_deref().map(display_phone);
@@ -407,25 +430,7 @@ pub async fn get_client(
     let model = find_in_shop(db, user.shop_id, client_id).await?;
     Ok(ClientDetail {
         row: to_row(&model, zone),
-        form: ClientForm {
-            civility: model.civility.clone(),
-            first_name: model.first_name.clone(),
-            last_name: model.last_name.clone(),
-            email: model.email.clone(),
-            phone: model
-                .phone
-                .as_deref()
-                .map(display_phone)
-                .unwrap_or_default(),
-            address: model.address.clone().unwrap_or_default(),
-            postal_code: model.postal_code.clone().unwrap_or_default(),
-            city: model.city.clone().unwrap_or_default(),
-            birth_date: model
-                .birth_date
-                .map(|date| date.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            note: model.note.clone().unwrap_or_default(),
-        },
+        form: form_of(&model),
         stats: client_file::stats(db, &model, zone).await?,
         consents: client_file::consents(db, model.id, zone).await?,
         created_at: format_date_time(model.created_at, zone),

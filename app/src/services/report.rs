@@ -7,11 +7,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::Serialize;
 
 use super::audit::{self, Actor, AuditRecord};
-use super::clients::find_in_shop;
+use super::clients::{find_in_shop, form_of};
 use super::time::{format_date_time, shop_zone};
 use super::{db_error, display_names};
 use crate::entities::{client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
+use crate::model::client::ClientForm;
 use crate::model::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,17 +30,10 @@ pub struct ClientReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportIdentity {
     pub id: i64,
-    pub civility: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub address: String,
-    pub postal_code: String,
-    pub city: String,
-    pub birth_date: String,
-    pub note: String,
     pub created_at: String,
+    /// The fields of the client form, as the shop's edit form shows them.
+    #[serde(flatten)]
+    pub details: ClientForm,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,20 +101,8 @@ pub async fn client_report(
         generated_at: format_date_time(Utc::now(), zone),
         client: ReportIdentity {
             id: client.id,
-            civility: client.civility.clone(),
-            first_name: client.first_name.clone(),
-            last_name: client.last_name.clone(),
-            email: client.email.clone(),
-            phone: client.phone.clone().unwrap_or_default(),
-            address: client.address.clone().unwrap_or_default(),
-            postal_code: client.postal_code.clone().unwrap_or_default(),
-            city: client.city.clone().unwrap_or_default(),
-            birth_date: client
-                .birth_date
-                .map(|date| date.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            note: client.note.clone().unwrap_or_default(),
             created_at: format_date_time(client.created_at, zone),
+            details: form_of(&client),
         },
         points_balance: client.points_balance,
         consents: consents
@@ -190,18 +172,19 @@ impl ClientReport {
             "by".into(),
         ]];
         let identity = &self.client;
+        let details = &identity.details;
         for (field, value) in [
             ("id", identity.id.to_string()),
-            ("civility", identity.civility.clone()),
-            ("first_name", identity.first_name.clone()),
-            ("last_name", identity.last_name.clone()),
-            ("email", identity.email.clone()),
-            ("phone", identity.phone.clone()),
-            ("address", identity.address.clone()),
-            ("postal_code", identity.postal_code.clone()),
-            ("city", identity.city.clone()),
-            ("birth_date", identity.birth_date.clone()),
-            ("note", identity.note.clone()),
+            ("civility", details.civility.clone()),
+            ("first_name", details.first_name.clone()),
+            ("last_name", details.last_name.clone()),
+            ("email", details.email.clone()),
+            ("phone", details.phone.clone()),
+            ("address", details.address.clone()),
+            ("postal_code", details.postal_code.clone()),
+            ("city", details.city.clone()),
+            ("birth_date", details.birth_date.clone()),
+            ("note", details.note.clone()),
             ("points_balance", self.points_balance.to_string()),
         ] {
             rows.push([
@@ -310,7 +293,7 @@ mod tests {
         let report = client_report(&shop.db, &shop.owner, client.id)
             .await
             .expect("report");
-        assert_eq!(report.client.first_name, "Léa");
+        assert_eq!(report.client.details.first_name, "Léa");
         assert_eq!(report.points_balance, 12);
         assert_eq!(report.consents.len(), 2);
         assert_eq!(report.notes[0].by, shop.owner.display_name);
