@@ -26,53 +26,25 @@ pub enum AuditKind {
     DataExported,
 }
 
-impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
-        AuditKind::LoginSucceeded,
-        AuditKind::LoginFailed,
-        AuditKind::LoginThrottled,
-        AuditKind::Logout,
-        AuditKind::PasswordResetRequested,
-        AuditKind::PasswordChanged,
-        AuditKind::ClientCreated,
-        AuditKind::ClientUpdated,
-        AuditKind::TransactionRecorded,
-        AuditKind::TransactionModified,
-        AuditKind::NoteAdded,
-        AuditKind::ConsentChanged,
-        AuditKind::StaffInvited,
-        AuditKind::RoleChanged,
-        AuditKind::AccountDisabled,
-        AuditKind::AccountEnabled,
-        AuditKind::DataExported,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AuditKind::LoginSucceeded => "login_succeeded",
-            AuditKind::LoginFailed => "login_failed",
-            AuditKind::LoginThrottled => "login_throttled",
-            AuditKind::Logout => "logout",
-            AuditKind::PasswordResetRequested => "password_reset_requested",
-            AuditKind::PasswordChanged => "password_changed",
-            AuditKind::ClientCreated => "client_created",
-            AuditKind::ClientUpdated => "client_updated",
-            AuditKind::TransactionRecorded => "transaction_recorded",
-            AuditKind::TransactionModified => "transaction_modified",
-            AuditKind::NoteAdded => "note_added",
-            AuditKind::ConsentChanged => "consent_changed",
-            AuditKind::StaffInvited => "staff_invited",
-            AuditKind::RoleChanged => "role_changed",
-            AuditKind::AccountDisabled => "account_disabled",
-            AuditKind::AccountEnabled => "account_enabled",
-            AuditKind::DataExported => "data_exported",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
-    }
-}
+coded!(AuditKind {
+    LoginSucceeded => "login_succeeded",
+    LoginFailed => "login_failed",
+    LoginThrottled => "login_throttled",
+    Logout => "logout",
+    PasswordResetRequested => "password_reset_requested",
+    PasswordChanged => "password_changed",
+    ClientCreated => "client_created",
+    ClientUpdated => "client_updated",
+    TransactionRecorded => "transaction_recorded",
+    TransactionModified => "transaction_modified",
+    NoteAdded => "note_added",
+    ConsentChanged => "consent_changed",
+    StaffInvited => "staff_invited",
+    RoleChanged => "role_changed",
+    AccountDisabled => "account_disabled",
+    AccountEnabled => "account_enabled",
+    DataExported => "data_exported",
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
@@ -112,7 +84,7 @@ mod tests {
     #[test]
     fn every_kind_reads_back_from_its_code() {
         for kind in AuditKind::ALL {
-            assert_eq!(AuditKind::from_code(kind.code()), Some(kind));
+            assert_eq!(AuditKind::from_code(kind.code()), Some(*kind));
         }
         assert_eq!(AuditKind::from_code("nonsense"), None);
     }

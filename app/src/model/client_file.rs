@@ -41,25 +41,6 @@ pub enum ConsentSource {
     Verbal,
 }
 
-/// Codes stored in the database; they never change once released.
-macro_rules! coded {
-    ($type:ty { $($variant:ident => $code:literal),+ $(,)? }) => {
-        impl $type {
-            pub const ALL: &'static [$type] = &[$(<$type>::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self {
-                    $(<$type>::$variant => $code),+
-                }
-            }
-
-            pub fn from_code(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.code() == code)
-            }
-        }
-    };
-}
-
 coded!(ConsentChannel { Email => "email", Sms => "sms" });
 coded!(ConsentSource { Form => "form", Till => "till", Import => "import", Verbal => "verbal" });
 

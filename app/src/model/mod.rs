@@ -1,5 +1,25 @@
 //! Types and rules shared by the server and the browser.
 
+/// `ALL`, `code()` and `from_code()` for an enum stored by its code: the codes never change once
+/// released.
+macro_rules! coded {
+    ($type:ty { $($variant:ident => $code:literal),+ $(,)? }) => {
+        impl $type {
+            pub const ALL: &'static [$type] = &[$(<$type>::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(<$type>::$variant => $code),+
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.code() == code)
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod auth;
 pub mod client;

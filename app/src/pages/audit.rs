@@ -74,7 +74,8 @@ pub fn AuditPage() -> impl IntoView {
     let go_to_page = Callback::new(move |page: u64| applied.update(|filter| filter.page = page));
     let kind_options = move || {
         AuditKind::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|option| {
                 view! {
                     <option value=option.code() selected=move || kind.get() == option.code()>

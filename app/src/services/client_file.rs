@@ -112,28 +112,32 @@ pub async fn consents(
     client_id: i64,
     zone: Tz,
 ) -> Result<Vec<ConsentStatus>, AppError> {
-    let mut statuses = Vec::with_capacity(ConsentChannel::ALL.len());
+    let mut latest = Vec::with_capacity(ConsentChannel::ALL.len());
     for channel in ConsentChannel::ALL {
-        let latest = match latest_consent(db, client_id, *channel).await? {
-            Some(change) => {
-                let names = display_names(db, [change.author_user_id]).await?;
-                Some(ConsentAnswer {
-                    granted: change.granted,
-                    source: ConsentSource::from_code(&change.source).unwrap_or(ConsentSource::Till),
-                    changed_at: format_date_time(change.changed_at, zone),
-                    author_name: names
-                        .get(&change.author_user_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                })
-            }
-            None => None,
-        };
-        statuses.push(ConsentStatus {
-            channel: *channel,
-            latest,
-        });
+        latest.push((*channel, latest_consent(db, client_id, *channel).await?));
     }
+    let names = display_names(
+        db,
+        latest
+            .iter()
+            .filter_map(|(_, change)| change.as_ref().map(|change| change.author_user_id)),
+    )
+    .await?;
+    let statuses = latest
+        .into_iter()
+        .map(|(channel, change)| ConsentStatus {
+            channel,
+            latest: change.map(|change| ConsentAnswer {
+                granted: change.granted,
+                source: ConsentSource::from_code(&change.source).unwrap_or(ConsentSource::Till),
+                changed_at: format_date_time(change.changed_at, zone),
+                author_name: names
+                    .get(&change.author_user_id)
+                    .cloned()
+                    .unwrap_or_default(),
+            }),
+        })
+        .collect();
     Ok(statuses)
 }
 
@@ -245,15 +249,13 @@ pub async fn activity(
             .order_by_desc(ledger_entry::Column::Id);
         total += query.clone().count(db).await.map_err(db_error)?;
         let entries = query.limit(wanted).all(db).await.map_err(db_error)?;
-        let times: Vec<(DateTime<Utc>, i64)> = entries
-            .iter()
-            .map(|entry| (entry.created_at, entry.author_user_id))
-            .collect();
-        for ((at, author), view) in times.into_iter().zip(views(db, zone, entries).await?) {
+        let times: Vec<DateTime<Utc>> = entries.iter().map(|entry| entry.created_at).collect();
+        for (at, view) in times.into_iter().zip(views(db, zone, entries).await?) {
             events.push(Dated {
                 at,
                 order: (0, view.id),
-                author_user_id: Some(author),
+                // The view already names its author.
+                author_user_id: None,
                 event: ActivityEvent::Transaction(view),
             });
         }
@@ -342,10 +344,13 @@ pub async fn activity(
         .into_iter()
         .map(|item| ActivityItem {
             at: format_date_time(item.at, zone),
-            author_name: item
-                .author_user_id
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_default(),
+            author_name: match &item.event {
+                ActivityEvent::Transaction(view) => view.author_name.clone(),
+                ActivityEvent::File(_) => item
+                    .author_user_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+            },
             event: item.event,
         })
         .collect();
