@@ -7,8 +7,14 @@ pub fn RegisterServiceWorker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {
-            let container = window.navigator().service_worker();
-            let _ = container.register("/sw.js");
+            let registration = window.navigator().service_worker().register("/sw.js");
+            // The app works online without its worker and the next page load tries again, so a
+            // refused registration (the page left mid-way, a flaky network) is a warning only.
+            leptos::task::spawn_local(async move {
+                if let Err(reason) = wasm_bindgen_futures::JsFuture::from(registration).await {
+                    web_sys::console::warn_2(&"service worker not registered:".into(), &reason);
+                }
+            });
             // Tells the browser tests the page is interactive.
             if let Some(body) = window.document().and_then(|document| document.body()) {
                 let _ = body.set_attribute("data-hydrated", "true");
