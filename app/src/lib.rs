@@ -21,7 +21,7 @@ pub mod services;
 
 use leptos::prelude::*;
 use leptos_i18n::context::{CookieOptions, UseLocalesOptions};
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::SignedInLayout;
@@ -32,11 +32,13 @@ use crate::pages::audit::AuditPage;
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
+use crate::pages::groups::GroupsPage;
 use crate::pages::journal::JournalPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::points::PointsPage;
 use crate::pages::reset_password::ResetPasswordPage;
+use crate::pages::support::SupportPage;
 use crate::pages::team::TeamPage;
 
 /// The HTML document around the app, rendered on the server.
@@ -87,13 +89,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage />
                     <Route path=path!("/reinitialiser-mot-de-passe") view=ResetPasswordPage />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=|| view! { <Redirect path="/clients" /> } ssr=SsrMode::Async />
+                        <Route path=path!("") view=crate::components::layout::Home ssr=SsrMode::Async />
                         <Route path=path!("clients") view=ClientsPage ssr=SsrMode::Async />
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=path!("journal") view=JournalPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
+                        <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />
+                        <Route path=path!("support") view=SupportPage ssr=SsrMode::Async />
                         <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

@@ -9,6 +9,8 @@ mod m20261123_000004_create_ledger_entries;
 mod m20261123_000005_create_login_failures_and_audit_events;
 mod m20261123_000006_create_client_notes_and_consents;
 mod m20261123_000007_index_client_contacts;
+mod m20261123_000008_create_labels;
+mod m20261123_000009_merge_erase_and_support;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_login_failures_and_audit_events::Migration),
             Box::new(m20261123_000006_create_client_notes_and_consents::Migration),
             Box::new(m20261123_000007_index_client_contacts::Migration),
+            Box::new(m20261123_000008_create_labels::Migration),
+            Box::new(m20261123_000009_merge_erase_and_support::Migration),
         ]
     }
 }

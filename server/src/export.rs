@@ -1,13 +1,16 @@
 //! The client data report as a download: `GET /export/client/{id}/{json|csv}`, for the signed-in
-//! user of the client's shop. A plain link, so it works without JavaScript and saves as a file.
+//! user of the client's shop or for the platform support. A plain link, so it works without
+//! JavaScript and saves as a file.
 
 use std::net::SocketAddr;
 
+use app::model::auth::Role;
 use app::model::error::AppError;
 use app::services::audit::Actor;
 use app::services::auth::{SESSION_COOKIE, user_for_session};
 use app::services::report::client_report;
 use app::services::state::AppState;
+use app::services::support::acting_for_client;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -44,7 +47,12 @@ pub async fn client_export(
             _ => return Err(AppError::NotFound),
         };
         let source = peer.unwrap_or_else(|| "unknown".to_owned());
-        let report = client_report(&state.db, &Actor::new(user, source), client_id).await?;
+        let mut actor = Actor::new(user, source);
+        // Support downloads a client's report for the shop that asked, in that shop's name.
+        if actor.role == Role::Support {
+            actor = acting_for_client(&state.db, &actor, client_id).await?;
+        }
+        let report = client_report(&state.db, &actor, client_id).await?;
         let body = match extension {
             "json" => serde_json::to_string_pretty(&report).map_err(|_| AppError::Internal)?,
             _ => report.to_csv(),

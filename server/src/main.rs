@@ -41,6 +41,17 @@ enum Command {
         #[arg(long, env = "COMPTOIR_OWNER_PASSWORD", hide_env_values = true)]
         owner_password: String,
     },
+    /// Create a platform support account: it sees the shops and exports or erases a client
+    /// on request, never a shop's till work.
+    CreateSupport {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Read from COMPTOIR_SUPPORT_PASSWORD when not given, to keep it out of shell history.
+        #[arg(long, env = "COMPTOIR_SUPPORT_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
     /// Load the demo shop (skipped if it exists).
     Demo,
 }
@@ -90,6 +101,24 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             println!(
                 "Shop \"{}\" created (id {}); its owner logs in as {}.",
                 owner.shop_name, owner.shop_id, owner.email
+            );
+        }
+        Command::CreateSupport {
+            name,
+            email,
+            password,
+        } => {
+            let account = app::services::support::create_support_account(
+                &connection,
+                &hasher,
+                &name,
+                &email,
+                &password,
+            )
+            .await?;
+            println!(
+                "Support account created; it logs in as {} and lands on /support.",
+                account.email
             );
         }
         Command::Demo => {

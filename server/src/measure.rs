@@ -96,6 +96,8 @@ pub async fn fill_clients(
                 last_visit_at: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
+                merged_into_id: Set(None),
+                erased_at: Set(None),
             });
         }
         client::Entity::insert_many(clients)

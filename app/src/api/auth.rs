@@ -120,9 +120,9 @@ pub async fn change_password(
     password: String,
     confirmation: String,
 ) -> Result<(), AppError> {
-    use super::support::{require_actor, session_token};
+    use super::support::{require_account_actor, session_token};
     use crate::services::auth::{PasswordChange, ResetContext};
-    let (state, actor) = require_actor().await?;
+    let (state, actor) = require_account_actor().await?;
     let token = session_token().await.ok_or(AppError::Unauthenticated)?;
     let context = ResetContext {
         mailer: &state.mailer,

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use crate::model::client::{ClientDetail, ClientForm, ClientRow, ClientSearchPage, EnrolForm};
+use crate::model::client::{
+    ClientDetail, ClientForm, ClientQuery, ClientRow, ClientSearchPage, EnrolForm,
+};
 use crate::model::error::AppError;
 
 #[server(endpoint = "clients-search")]
@@ -8,6 +10,14 @@ pub async fn search_clients(query: String) -> Result<ClientSearchPage, AppError>
     use super::support::require_user;
     let (state, user) = require_user().await?;
     crate::services::clients::search_clients(&state.db, &user, &query).await
+}
+
+/// The clients list with its filters and order.
+#[server(endpoint = "clients-list", input = server_fn::codec::Json)]
+pub async fn list_clients(query: ClientQuery) -> Result<ClientSearchPage, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::clients::list_clients(&state.db, &user, &query).await
 }
 
 #[server(endpoint = "client")]
@@ -67,4 +77,13 @@ pub async fn unlink_phone(client_id: i64) -> Result<ClientRow, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
     crate::services::clients::unlink_phone(&state.db, &actor, client_id).await
+}
+
+/// The owner joins `merged_id` into `kept_id`; returns the kept client.
+#[server(endpoint = "client-merge", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn merge_clients(kept_id: i64, merged_id: i64) -> Result<ClientRow, AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::merge::merge_clients(&state.db, &actor, kept_id, merged_id).await
 }

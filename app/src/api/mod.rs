@@ -5,7 +5,9 @@ pub mod audit;
 pub mod auth;
 pub mod client_file;
 pub mod clients;
+pub mod labels;
 pub mod ledger;
+pub mod platform;
 pub mod team;
 
 #[cfg(feature = "ssr")]
@@ -42,8 +44,8 @@ pub(crate) mod support {
         }
     }
 
-    /// The signed-in user, or `Unauthenticated` (with its 401 status).
-    pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
+    /// Any signed-in account, or `Unauthenticated` (with its 401 status).
+    pub async fn require_account() -> Result<(AppState, CurrentUser), AppError> {
         let state = state()?;
         match optional_user(&state).await? {
             Some(user) => Ok((state, user)),
@@ -51,9 +53,26 @@ pub(crate) mod support {
         }
     }
 
-    /// The signed-in user with where the request comes from, for changes and their audit trail.
+    /// A signed-in member of a shop: support accounts never do a shop's work.
+    pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
+        let (state, user) = require_account().await?;
+        if user.role.in_shop() {
+            Ok((state, user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A shop member with where the request comes from, for changes and their audit trail.
     pub async fn require_actor() -> Result<(AppState, Actor), AppError> {
         let (state, user) = require_user().await?;
+        let source = client_address(&state).await;
+        Ok((state, Actor::new(user, source)))
+    }
+
+    /// Any signed-in account acting, e.g. changing its own password.
+    pub async fn require_account_actor() -> Result<(AppState, Actor), AppError> {
+        let (state, user) = require_account().await?;
         let source = client_address(&state).await;
         Ok((state, Actor::new(user, source)))
     }

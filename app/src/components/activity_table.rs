@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::model::client_file::{
     ActivityEvent, ActivityItem, ConsentChannel, ConsentSource, FileEvent,
 };
+use crate::model::labels::LabelKind;
 use crate::model::ledger::TransactionView;
 
 pub fn channel_text(i18n: I18nContext<Locale>, channel: ConsentChannel) -> String {
@@ -115,6 +116,20 @@ fn FileEventRow(at: String, author: String, event: FileEvent) -> impl IntoView {
                 fields,
             )
         }
+        FileEvent::Labelled { kind, name, added } => {
+            let label = match (kind, added) {
+                (LabelKind::Tag, true) => t_string!(i18n, activity.tag_added),
+                (LabelKind::Tag, false) => t_string!(i18n, activity.tag_removed),
+                (LabelKind::Group, true) => t_string!(i18n, activity.group_added),
+                (LabelKind::Group, false) => t_string!(i18n, activity.group_removed),
+            };
+            ("badge edit", label.to_string(), name.clone())
+        }
+        FileEvent::Merged { from } => (
+            "badge edit",
+            t_string!(i18n, activity.merged).to_string(),
+            from.clone(),
+        ),
     };
     view! {
         <tr>

@@ -2,11 +2,11 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::duplicate_offer::{DuplicateOffer, other_than_duplicate};
 use super::errors::{FormError, problem_text};
 use super::field::{Field, field_problem};
+use super::form_state::FormState;
 use super::modal::{DialogActions, Modal};
 use crate::api::clients::{create_client, update_client};
 use crate::i18n::*;
@@ -85,16 +85,13 @@ pub fn ClientFormDialog(
     let city = RwSignal::new(initial.city);
     let birth_date = RwSignal::new(initial.birth_date);
     let note = RwSignal::new(initial.note);
-    let error = RwSignal::new(None::<AppError>);
-    let saving = RwSignal::new(false);
+    let state = FormState::new();
+    let (error, saving) = (state.error, state.saving);
     let editing = match &mode {
         ClientFormMode::New => None,
         ClientFormMode::Edit { client_id, .. } => Some(*client_id),
     };
     let send = move |share_phone: bool| {
-        if saving.get_untracked() {
-            return;
-        }
         let form = ClientForm {
             civility: civility.get_untracked(),
             first_name: first_name.get_untracked(),
@@ -107,18 +104,15 @@ pub fn ClientFormDialog(
             birth_date: birth_date.get_untracked(),
             note: note.get_untracked(),
         };
-        saving.set(true);
-        spawn_local(async move {
-            let answer = match editing {
-                None => create_client(form, share_phone.then_some(true)).await,
-                Some(client_id) => update_client(client_id, form).await,
-            };
-            saving.set(false);
-            match answer {
-                Ok(row) => on_saved.run(row),
-                Err(failure) => error.set(Some(failure)),
-            }
-        });
+        state.send(
+            move || async move {
+                match editing {
+                    None => create_client(form, share_phone.then_some(true)).await,
+                    Some(client_id) => update_client(client_id, form).await,
+                }
+            },
+            move |row| on_saved.run(row),
+        );
     };
     let submit = move |event: SubmitEvent| {
         event.prevent_default();

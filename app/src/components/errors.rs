@@ -81,6 +81,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
         }
         FieldProblem::OwnAccount => t_string!(i18n, field.own_account).to_string(),
         FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
+        FieldProblem::NameTaken => t_string!(i18n, field.name_taken).to_string(),
+        FieldProblem::LetterOrDigit => t_string!(i18n, field.letter_or_digit).to_string(),
         FieldProblem::Malformed => t_string!(i18n, field.malformed).to_string(),
     }
 }

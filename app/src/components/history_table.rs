@@ -63,6 +63,7 @@ pub fn TransactionRow(
         EntryKind::Reversal => t_string!(i18n, history.reversal),
         EntryKind::Correction => t_string!(i18n, history.correction),
         EntryKind::Redeem => t_string!(i18n, history.redeem),
+        EntryKind::Transfer => t_string!(i18n, history.transfer),
     };
     let kind = entry.kind;
     let badge_class = match kind {
@@ -70,6 +71,7 @@ pub fn TransactionRow(
         EntryKind::Reversal => "badge reversal",
         EntryKind::Correction => "badge correction",
         EntryKind::Redeem => "badge redeem",
+        EntryKind::Transfer => "badge",
     };
     let reversed = entry.reversed_by.is_some();
     let id = entry.id;
@@ -90,7 +92,12 @@ pub fn TransactionRow(
                 .then(|| {
                     view! {
                         <td class="keep">
-                            <A href=format!("/clients/{client_id}")>{client_name}</A>
+                            // An erased client has no name left, and no page.
+                            {if client_name.is_empty() {
+                                view! { <span>{t!(i18n, history.erased_client)}</span> }.into_any()
+                            } else {
+                                view! { <A href=format!("/clients/{client_id}")>{client_name}</A> }.into_any()
+                            }}
                         </td>
                     }
                 })}

@@ -49,12 +49,19 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 {user.shop_name.clone()}
             </A>
             <nav aria-label=move || t_string!(i18n, nav.main)>
-                <A href="/clients">{t!(i18n, nav.clients)}</A>
-                <A href="/points">{t!(i18n, nav.points)}</A>
+                {(user.role == Role::Support).then(|| view! { <A href="/support">{t!(i18n, nav.support)}</A> })}
+                {user.role.in_shop()
+                    .then(|| {
+                        view! {
+                            <A href="/clients">{t!(i18n, nav.clients)}</A>
+                            <A href="/points">{t!(i18n, nav.points)}</A>
+                        }
+                    })}
                 {(user.role == Role::Owner)
                     .then(|| {
                         view! {
                             <A href="/journal">{t!(i18n, nav.journal)}</A>
+                            <A href="/groupes">{t!(i18n, nav.groups)}</A>
                             <A href="/equipe">{t!(i18n, nav.team)}</A>
                             <A href="/audit">{t!(i18n, nav.audit)}</A>
                         }
@@ -70,6 +77,19 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 </button>
             </div>
         </header>
+    }
+}
+
+/// The address `/` leads to: the clients for a shop, the shops for support.
+#[component]
+pub fn Home() -> impl IntoView {
+    let session = use_session();
+    move || {
+        let home = match session.user.get() {
+            Some(Ok(Some(user))) => user.role.home(),
+            _ => Role::Owner.home(),
+        };
+        view! { <Redirect path=home /> }
     }
 }
 

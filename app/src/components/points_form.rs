@@ -5,11 +5,11 @@ use std::future::Future;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::errors::FormError;
 use super::field::{Field, field_problem};
+use super::form_state::{FormState, OperationKey};
 use super::modal::DialogActions;
 use crate::i18n::*;
 use crate::model::error::AppError;
@@ -34,15 +34,12 @@ where
     let i18n = use_i18n();
     let points = RwSignal::new(initial_points);
     let amount = RwSignal::new(initial_amount);
-    let error = RwSignal::new(None::<AppError>);
-    let saving = RwSignal::new(false);
-    // Made when the dialog opens: a double tap or a retried request is recorded once.
-    let key = StoredValue::new(Uuid::new_v4());
+    let state = FormState::new();
+    let (error, saving) = (state.error, state.saving);
+    // Made when the dialog opens.
+    let key = OperationKey::new();
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if saving.get_untracked() {
-            return;
-        }
         let form = TransactionForm {
             points: points.get_untracked(),
             amount: amount.get_untracked(),
@@ -51,24 +48,11 @@ where
             error.set(Some(invalid));
             return;
         }
-        saving.set(true);
-        error.set(None);
-        let answer = send(form, key.get_value());
-        spawn_local(async move {
-            let answer = answer.await;
-            saving.set(false);
-            match answer {
-                Ok(outcome) => on_saved.run(outcome),
-                Err(failure) => {
-                    // After a network failure the same key is kept: the request may have been
-                    // recorded. Any other answer means nothing was, so the next try is new.
-                    if !matches!(failure, AppError::Communication(_)) {
-                        key.set_value(Uuid::new_v4());
-                    }
-                    error.set(Some(failure));
-                }
-            }
-        });
+        state.send_or(
+            move || send(form, key.current()),
+            move |outcome| on_saved.run(outcome),
+            move |failure| key.after_failure(failure),
+        );
     };
     let error_signal: Signal<Option<AppError>> = error.into();
     view! {

@@ -21,6 +21,10 @@ pub struct Model {
     pub last_visit_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set once this file was merged into another: that one holds the client now.
+    pub merged_into_id: Option<i64>,
+    /// Set once the client's identity was erased on request.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,9 +2,11 @@
 
 pub mod audit_event;
 pub mod client;
+pub mod client_label;
 pub mod client_note;
 pub mod client_search_term;
 pub mod consent_change;
+pub mod label;
 pub mod ledger_entry;
 pub mod login_failure;
 pub mod password_reset_token;

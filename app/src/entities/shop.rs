@@ -8,6 +8,8 @@ pub struct Model {
     pub name: String,
     pub time_zone: String,
     pub created_at: DateTimeUtc,
+    /// The platform's own home for support accounts, not a shop.
+    pub is_platform: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

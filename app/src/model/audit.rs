@@ -24,6 +24,12 @@ pub enum AuditKind {
     AccountDisabled,
     AccountEnabled,
     DataExported,
+    ClientLabelled,
+    ClientUnlabelled,
+    GroupCreated,
+    GroupDeleted,
+    ClientsMerged,
+    ClientErased,
 }
 
 coded!(AuditKind {
@@ -44,6 +50,12 @@ coded!(AuditKind {
     AccountDisabled => "account_disabled",
     AccountEnabled => "account_enabled",
     DataExported => "data_exported",
+    ClientLabelled => "client_labelled",
+    ClientUnlabelled => "client_unlabelled",
+    GroupCreated => "group_created",
+    GroupDeleted => "group_deleted",
+    ClientsMerged => "clients_merged",
+    ClientErased => "client_erased",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,21 +6,28 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     Owner,
     Staff,
+    /// The platform's support, created by the command line: sees shops, exports or erases a
+    /// client on request, never does a shop's work.
+    Support,
 }
 
+coded!(Role {
+    Owner => "owner",
+    Staff => "staff",
+    Support => "support",
+});
+
 impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Staff => "staff",
-        }
+    /// The roles an owner gives in the shop's team; support accounts come from the command line.
+    pub fn in_shop(self) -> bool {
+        matches!(self, Role::Owner | Role::Staff)
     }
 
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "owner" => Some(Role::Owner),
-            "staff" => Some(Role::Staff),
-            _ => None,
+    /// The first page after signing in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Owner | Role::Staff => "/clients",
+            Role::Support => "/support",
         }
     }
 }

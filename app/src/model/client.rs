@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client_file::{ClientStats, ConsentStatus};
 use super::error::{AppError, FieldErrors, FieldProblem};
+use super::labels::Label;
 use super::phone::normalize_phone;
 
 pub const MAX_NAME_CHARS: usize = 100;
@@ -79,7 +80,7 @@ fn has_control_characters(value: &str, allow_newlines: bool) -> bool {
         .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
 }
 
-fn text_field(
+pub(crate) fn text_field(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,
@@ -265,6 +266,40 @@ pub struct ClientRow {
     pub points_balance: i64,
     /// Last visit in the shop's time zone, `23/11/2026`.
     pub last_visit: Option<String>,
+    /// Tags and groups, by name; filled where the page shows them.
+    #[serde(default)]
+    pub labels: Vec<Label>,
+}
+
+/// How the clients list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientSort {
+    /// Last name, then first name.
+    #[default]
+    Name,
+    /// Most points first.
+    Points,
+    /// Most recent visit first, clients never seen last.
+    LastVisit,
+}
+
+coded!(ClientSort {
+    Name => "name",
+    Points => "points",
+    LastVisit => "last_visit",
+});
+
+/// What the clients list shows: the search box's text, a tag and a group to keep, the order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientQuery {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub tag: Option<i64>,
+    #[serde(default)]
+    pub group: Option<i64>,
+    #[serde(default)]
+    pub sort: ClientSort,
 }
 
 impl ClientRow {

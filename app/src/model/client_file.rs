@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::labels::LabelKind;
+
 use super::error::{AppError, FieldErrors, FieldProblem};
 use super::ledger::TransactionView;
 
@@ -161,6 +163,16 @@ pub enum FileEvent {
     /// The names of the fields that changed, as the client form calls them.
     Edited {
         fields: Vec<String>,
+    },
+    /// A tag or group put on (`added`) or taken off the client.
+    Labelled {
+        kind: LabelKind,
+        name: String,
+        added: bool,
+    },
+    /// Another file of the same person was joined to this one; `from` is its name then.
+    Merged {
+        from: String,
     },
 }
 

@@ -47,6 +47,10 @@ pub enum FieldProblem {
     DuplicateEmail,
     /// The owner's own account is not changed from the team page.
     OwnAccount,
+    /// A group with this name, give or take case and accents, exists already.
+    NameTaken,
+    /// A tag or group name made only of symbols would be impossible to find again.
+    LetterOrDigit,
     /// The request itself could not be read: a wrong type or a missing field.
     Malformed,
 }

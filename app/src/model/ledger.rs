@@ -21,29 +21,17 @@ pub enum EntryKind {
     Correction,
     /// Points the client used, stored as a negative number.
     Redeem,
+    /// Points moved when two files of one client are merged: out of one, into the other.
+    Transfer,
 }
 
-impl EntryKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            EntryKind::Earn => "earn",
-            EntryKind::Reversal => "reversal",
-            EntryKind::Correction => "correction",
-            EntryKind::Redeem => "redeem",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [
-            EntryKind::Earn,
-            EntryKind::Reversal,
-            EntryKind::Correction,
-            EntryKind::Redeem,
-        ]
-        .into_iter()
-        .find(|kind| kind.code() == code)
-    }
-}
+coded!(EntryKind {
+    Earn => "earn",
+    Reversal => "reversal",
+    Correction => "correction",
+    Redeem => "redeem",
+    Transfer => "transfer",
+});
 
 /// The transaction form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +153,8 @@ impl TransactionView {
     }
 
     pub fn can_be_modified(&self) -> bool {
-        self.kind != EntryKind::Reversal && self.reversed_by.is_none()
+        !matches!(self.kind, EntryKind::Reversal | EntryKind::Transfer)
+            && self.reversed_by.is_none()
     }
 }
 

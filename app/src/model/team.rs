@@ -57,7 +57,7 @@ impl InviteForm {
         } else if display_name.chars().any(char::is_control) {
             errors.add("display_name", FieldProblem::ControlCharacters);
         }
-        let role = Role::from_code(self.role.trim());
+        let role = Role::from_code(self.role.trim()).filter(|role| role.in_shop());
         if role.is_none() {
             errors.add("role", FieldProblem::InvalidChoice);
         }

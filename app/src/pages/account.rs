@@ -3,11 +3,11 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::auth::change_password;
 use crate::components::errors::FormError;
 use crate::components::field::{Field, field_problem};
+use crate::components::form_state::FormState;
 use crate::components::password_rules::NewPasswordFields;
 use crate::components::session::use_session;
 use crate::i18n::*;
@@ -21,35 +21,27 @@ pub fn AccountPage() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let saving = RwSignal::new(false);
+    let state = FormState::new();
+    let (error, saving) = (state.error, state.saving);
     let changed = RwSignal::new(false);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if saving.get_untracked() {
-            return;
-        }
-        saving.set(true);
         changed.set(false);
-        spawn_local(async move {
-            let answer = change_password(
-                current.get_untracked(),
-                password.get_untracked(),
-                confirmation.get_untracked(),
-            )
-            .await;
-            saving.set(false);
-            match answer {
-                Ok(()) => {
-                    error.set(None);
-                    for field in [current, password, confirmation] {
-                        field.set(String::new());
-                    }
-                    changed.set(true);
+        state.send(
+            move || {
+                change_password(
+                    current.get_untracked(),
+                    password.get_untracked(),
+                    confirmation.get_untracked(),
+                )
+            },
+            move |()| {
+                for field in [current, password, confirmation] {
+                    field.set(String::new());
                 }
-                Err(failure) => error.set(Some(failure)),
-            }
-        });
+                changed.set(true);
+            },
+        );
     };
     let error_signal: Signal<Option<AppError>> = error.into();
     let identity = move || {
@@ -62,6 +54,7 @@ pub fn AccountPage() -> impl IntoView {
                 let role = match user.role {
                     Role::Owner => t_string!(i18n, account.owner),
                     Role::Staff => t_string!(i18n, account.staff),
+                    Role::Support => t_string!(i18n, account.support),
                 };
                 view! {
                     <dl class="details">

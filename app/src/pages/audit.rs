@@ -30,6 +30,12 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::AccountDisabled => t_string!(i18n, audit.kinds.account_disabled),
         AuditKind::AccountEnabled => t_string!(i18n, audit.kinds.account_enabled),
         AuditKind::DataExported => t_string!(i18n, audit.kinds.data_exported),
+        AuditKind::ClientLabelled => t_string!(i18n, audit.kinds.client_labelled),
+        AuditKind::ClientUnlabelled => t_string!(i18n, audit.kinds.client_unlabelled),
+        AuditKind::GroupCreated => t_string!(i18n, audit.kinds.group_created),
+        AuditKind::GroupDeleted => t_string!(i18n, audit.kinds.group_deleted),
+        AuditKind::ClientsMerged => t_string!(i18n, audit.kinds.clients_merged),
+        AuditKind::ClientErased => t_string!(i18n, audit.kinds.client_erased),
     }
     .to_string()
 }

@@ -3,24 +3,30 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::client_file::{add_note, client_activity};
 use crate::api::clients::{get_client, unlink_phone};
+use crate::api::labels::list_labels;
 use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::consent_dialog::ConsentDialog;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
+use crate::components::labels::{GroupPicker, LabelChips, TagEditor};
+use crate::components::merge_dialog::MergeDialog;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
+use crate::components::session::use_session;
 use crate::components::transaction_dialog::{RedeemDialog, TransactionDialog};
 use crate::i18n::*;
+use crate::model::auth::Role;
 use crate::model::client::{ClientDetail, ClientRow};
 use crate::model::client_file::{ACTIVITY_PAGE_SIZE, ActivityFilter, ConsentStatus, NoteForm};
 use crate::model::error::AppError;
+use crate::model::labels::{LabelKind, ShopLabels};
 use crate::model::ledger::{RecordOutcome, TransactionView};
 use crate::model::money::format_euros;
 
@@ -32,6 +38,7 @@ enum OpenDialog {
     Redeem(ClientRow),
     Modify(TransactionView),
     Consents(Vec<ConsentStatus>),
+    Merge(ClientRow),
 }
 
 #[component]
@@ -66,6 +73,7 @@ pub fn ClientFilePage() -> impl IntoView {
             }
         },
     );
+    let shop_labels = Resource::new(move || version.get(), |_| list_labels());
     let dialog = RwSignal::new(OpenDialog::None);
     let close = Callback::new(move |()| dialog.set(OpenDialog::None));
     let refresh = move || {
@@ -73,6 +81,7 @@ pub fn ClientFilePage() -> impl IntoView {
         version.update(|version| *version += 1);
     };
     let saved = Callback::new(move |_: ClientRow| refresh());
+    let labels_changed = Callback::new(move |()| refresh());
     let changed = Callback::new(move |_: RecordOutcome| refresh());
     let consents_saved = Callback::new(move |_: Vec<ConsentStatus>| refresh());
     let note_added = Callback::new(move |()| {
@@ -109,7 +118,11 @@ pub fn ClientFilePage() -> impl IntoView {
                     .get()
                     .map(|answer| match answer {
                         Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
-                        Ok(client) => view! { <ClientSummary client dialog refreshed=saved /> }.into_any(),
+                        // The address of a merged file leads to the file it joined.
+                        Ok(client) if client_id() != Some(client.row.id) => {
+                            view! { <Redirect path=format!("/clients/{}", client.row.id) /> }.into_any()
+                        }
+                        Ok(client) => view! { <ClientSummary client dialog refreshed=saved labels_changed shop_labels /> }.into_any(),
                     })
             }}
         </Suspense>
@@ -157,6 +170,7 @@ pub fn ClientFilePage() -> impl IntoView {
             OpenDialog::Record(client) => Some(view! { <TransactionDialog client on_close=close on_recorded=changed /> }.into_any()),
             OpenDialog::Redeem(client) => Some(view! { <RedeemDialog client on_close=close on_redeemed=changed /> }.into_any()),
             OpenDialog::Modify(transaction) => Some(view! { <ModifyDialog transaction on_close=close on_modified=changed /> }.into_any()),
+            OpenDialog::Merge(kept) => Some(view! { <MergeDialog kept on_close=close on_merged=saved /> }.into_any()),
             OpenDialog::Consents(current) => client_id().map(|client_id| {
                 view! { <ConsentDialog client_id current on_close=close on_saved=consents_saved /> }.into_any()
             }),
@@ -169,6 +183,9 @@ fn ClientSummary(
     client: ClientDetail,
     dialog: RwSignal<OpenDialog>,
     refreshed: Callback<ClientRow>,
+    labels_changed: Callback<()>,
+    /// The shop's tags and groups, for the suggestions and the group checkboxes.
+    shop_labels: Resource<Result<ShopLabels, AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let row = client.row.clone();
@@ -177,9 +194,15 @@ fn ClientSummary(
     let for_edit = client.clone();
     let for_record = row.clone();
     let for_redeem = row.clone();
+    let for_merge = row.clone();
     let has_points = row.points_balance > 0;
     let consents = client.consents.clone();
     let for_consents = client.consents.clone();
+    let client_id = row.id;
+    let labels = row.labels.clone();
+    let session = use_session();
+    let owner_signed_in =
+        move || matches!(session.user.get(), Some(Ok(Some(user))) if user.role == Role::Owner);
     let dash = || t_string!(i18n, common.none).to_string();
     let figure = move |value: Option<String>| value.unwrap_or_else(dash);
     view! {
@@ -231,9 +254,20 @@ fn ClientSummary(
             <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Edit(Box::new(for_edit.clone())))>
                 {t!(i18n, client_file.edit)}
             </button>
-            <A href=format!("/journal?client={}", row.id) attr:class="button secondary">
-                {t!(i18n, client_file.see_journal)}
-            </A>
+            {move || {
+                let for_merge = for_merge.clone();
+                owner_signed_in()
+                    .then(|| {
+                        view! {
+                            <A href=format!("/journal?client={client_id}") attr:class="button secondary">
+                                {t!(i18n, client_file.see_journal)}
+                            </A>
+                            <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Merge(for_merge.clone()))>
+                                {t!(i18n, merge.open)}
+                            </button>
+                        }
+                    })
+            }}
         </div>
         <h2>{t!(i18n, client_file.details)}</h2>
         <dl class="details">
@@ -266,6 +300,33 @@ fn ClientSummary(
             " · "
             <a href=format!("/export/client/{}/csv", row.id) download rel="external">{t!(i18n, client_file.export_csv)}</a>
         </p>
+        <h2>{t!(i18n, labels.title)}</h2>
+        <Transition>
+            {move || {
+                let labels = labels.clone();
+                shop_labels
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|shop| {
+                        let tags = shop.tags.into_iter().map(|counted| counted.label).collect();
+                        let groups: Vec<_> = shop.groups.into_iter().map(|counted| counted.label).collect();
+                        let client_groups: Vec<_> =
+                            labels.iter().filter(|label| label.kind == LabelKind::Group).cloned().collect();
+                        view! {
+                            <TagEditor client_id labels=labels.clone() shop_tags=tags on_changed=labels_changed />
+                            {if owner_signed_in() {
+                                (!groups.is_empty())
+                                    .then(|| view! { <GroupPicker client_id labels shop_groups=groups on_changed=labels_changed /> })
+                                    .into_any()
+                            } else {
+                                (!client_groups.is_empty())
+                                    .then(|| view! { <h3>{t!(i18n, labels.groups)}</h3> <LabelChips labels=client_groups /> })
+                                    .into_any()
+                            }}
+                        }
+                    })
+            }}
+        </Transition>
         <h2>{t!(i18n, consents.title)}</h2>
         <dl class="details" data-testid="consents">
             {consents.into_iter().map(|status| view! { <ConsentLine status /> }).collect_view()}

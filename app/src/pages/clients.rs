@@ -7,14 +7,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::clients::{get_client, search_clients};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::clients::{get_client, list_clients};
+use crate::api::labels::list_labels;
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::enrol_dialog::EnrolDialog;
 use crate::components::errors::FormError;
+use crate::components::labels::LabelChips;
+use crate::components::latest::LatestRequest;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
-use crate::model::client::{ClientRow, ClientSearchPage};
+use crate::model::client::{ClientQuery, ClientRow, ClientSearchPage, ClientSort};
 use crate::model::error::AppError;
+use crate::model::labels::LabelCount;
 
 /// Long enough to skip the requests of a fast typist, short enough to feel instant.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
@@ -36,15 +42,39 @@ pub fn ClientsPage() -> impl IntoView {
     let dialog = RwSignal::new(OpenDialog::None);
     // Each search gets a number; an answer is shown only if no newer search was started since,
     // so a slow older answer never paints over a newer one.
-    let latest_search = StoredValue::new(0u64);
+    let latest_search = LatestRequest::new();
     let pending_timer = StoredValue::new(None::<TimeoutHandle>);
 
-    let run_search = move |text: String| {
-        let number = latest_search.get_value() + 1;
-        latest_search.set_value(number);
+    let tag = RwSignal::new(None::<i64>);
+    let group = RwSignal::new(
+        use_query_map()
+            .get_untracked()
+            .get("group")
+            .and_then(|id| id.parse::<i64>().ok()),
+    );
+    let sort = RwSignal::new(ClientSort::Name);
+    let labels = Resource::new(|| (), |_| list_labels());
+
+    let run_search = move || {
+        // A debounced search may fire after the page was left: then there is nothing to do.
+        let (Some(text), Some(tag), Some(group), Some(sort)) = (
+            query.try_get_untracked(),
+            tag.try_get_untracked(),
+            group.try_get_untracked(),
+            sort.try_get_untracked(),
+        ) else {
+            return;
+        };
+        let number = latest_search.start();
+        let wanted = ClientQuery {
+            text,
+            tag,
+            group,
+            sort,
+        };
         spawn_local(async move {
-            let answer = search_clients(text).await;
-            if latest_search.get_value() != number {
+            let answer = list_clients(wanted).await;
+            if !latest_search.is_latest(number) {
                 return;
             }
             match answer {
@@ -56,16 +86,21 @@ pub fn ClientsPage() -> impl IntoView {
             }
         });
     };
-    Effect::new(move |_| run_search(String::new()));
+    // Runs at start and again whenever a filter or the order changes.
+    Effect::new(move |_| {
+        tag.track();
+        group.track();
+        sort.track();
+        run_search();
+    });
     let on_input = move |event| {
-        let text = event_target_value(&event);
-        query.set(text.clone());
+        query.set(event_target_value(&event));
         if let Some(timer) = pending_timer.get_value() {
             timer.clear();
         }
-        pending_timer
-            .set_value(set_timeout_with_handle(move || run_search(text), SEARCH_DEBOUNCE).ok());
+        pending_timer.set_value(set_timeout_with_handle(run_search, SEARCH_DEBOUNCE).ok());
     };
+    let chosen_id = |event| event_target_value(&event).parse::<i64>().ok();
 
     let replace_row = move |row: ClientRow| {
         page.update(|current| {
@@ -75,7 +110,11 @@ pub fn ClientsPage() -> impl IntoView {
                     .iter_mut()
                     .find(|existing| existing.id == row.id)
                 {
-                    Some(existing) => *existing = row,
+                    // Edits and transactions leave the labels as they were.
+                    Some(existing) => {
+                        let labels = std::mem::take(&mut existing.labels);
+                        *existing = ClientRow { labels, ..row };
+                    }
                     None => {
                         current.rows.insert(0, row);
                         current.total += 1;
@@ -143,6 +182,66 @@ pub fn ClientsPage() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| dialog.set(OpenDialog::Enrol)>
                     {t!(i18n, enrol.open)}
                 </button>
+            </div>
+        </div>
+        <div class="filters">
+            <Transition>
+                {move || {
+                    labels
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|found| {
+                            let tags = (!found.tags.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <div class="field inline-field">
+                                            <label for="filter-tag">{t!(i18n, clients.filter_tag)}</label>
+                                            <select id="filter-tag" on:change=move |event| tag.set(chosen_id(event))>
+                                                <option value="">{t!(i18n, clients.any)}</option>
+                                                {label_options(found.tags.clone(), tag)}
+                                            </select>
+                                        </div>
+                                    }
+                                });
+                            let groups = (!found.groups.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <div class="field inline-field">
+                                            <label for="filter-group">{t!(i18n, clients.filter_group)}</label>
+                                            <select id="filter-group" on:change=move |event| group.set(chosen_id(event))>
+                                                <option value="">{t!(i18n, clients.any)}</option>
+                                                {label_options(found.groups.clone(), group)}
+                                            </select>
+                                        </div>
+                                    }
+                                });
+                            view! { {tags} {groups} }
+                        })
+                }}
+            </Transition>
+            <div class="field inline-field">
+                <label for="client-sort">{t!(i18n, clients.sort)}</label>
+                <select
+                    id="client-sort"
+                    on:change=move |event| {
+                        if let Some(chosen) = ClientSort::from_code(&event_target_value(&event)) {
+                            sort.set(chosen);
+                        }
+                    }
+                >
+                    {ClientSort::ALL
+                        .iter()
+                        .map(|option| {
+                            let option = *option;
+                            let label = move || match option {
+                                ClientSort::Name => t_string!(i18n, clients.sort_name),
+                                ClientSort::Points => t_string!(i18n, clients.sort_points),
+                                ClientSort::LastVisit => t_string!(i18n, clients.sort_last_visit),
+                            };
+                            view! { <option value=option.code() selected=move || sort.get() == option>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
             </div>
         </div>
         <p class="result-count" role="status">{count_text}</p>
@@ -213,6 +312,7 @@ fn ClientCard(
             </div>
             <div class="meta">
                 {row.postal_code.clone()} " " {row.city.clone()}
+                <LabelChips labels=row.labels.clone() />
             </div>
             <div class="points">
                 <span class="visually-hidden">{t!(i18n, clients.points_label)} " "</span>
@@ -241,4 +341,18 @@ fn ClientCard(
             </div>
         </li>
     }
+}
+
+fn label_options(labels: Vec<LabelCount>, chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    labels
+        .into_iter()
+        .map(|counted| {
+            let id = counted.label.id;
+            view! {
+                <option value=id selected=move || chosen.get() == Some(id)>
+                    {counted.label.name}
+                </option>
+            }
+        })
+        .collect_view()
 }

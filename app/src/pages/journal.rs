@@ -70,7 +70,7 @@ pub fn JournalPage() -> impl IntoView {
             }
             match search_clients(text.clone()).await {
                 // Only the answer to what is in the box now.
-                Ok(found) if client_query.get_untracked() == text => {
+                Ok(found) if client_query.try_get_untracked().as_ref() == Some(&text) => {
                     client_matches.set(found.rows.into_iter().take(8).collect())
                 }
                 Ok(_) => {}

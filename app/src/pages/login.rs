@@ -21,9 +21,9 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let reset_done = move || query.read().get("reinitialise").is_some();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = login.value().get() {
+        if let Some(Ok(user)) = login.value().get() {
             session.refresh();
-            navigate("/clients", Default::default());
+            navigate(user.role.home(), Default::default());
         }
     });
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
@@ -34,7 +34,7 @@ pub fn LoginPage() -> impl IntoView {
                     .user
                     .get()
                     .and_then(|answer| answer.ok().flatten())
-                    .map(|_| view! { <Redirect path="/clients" /> })
+                    .map(|user| view! { <Redirect path=user.role.home() /> })
             }}
         </Suspense>
         <main class="auth-card">

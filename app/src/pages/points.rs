@@ -4,12 +4,11 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use uuid::Uuid;
 
 use crate::api::ledger::points_by_contact;
 use crate::components::errors::FormError;
 use crate::components::field::{Field, field_problem};
-use crate::components::form_state::FormState;
+use crate::components::form_state::{FormState, OperationKey};
 use crate::i18n::*;
 use crate::model::error::AppError;
 use crate::model::ledger::{ContactPointsRequest, PointsAction, RecordOutcome};
@@ -21,34 +20,26 @@ pub fn PointsPage() -> impl IntoView {
     let points = RwSignal::new(String::new());
     let form = FormState::new();
     let done = RwSignal::new(None::<(PointsAction, RecordOutcome)>);
-    // One key per operation: a double tap or a retried request counts once.
-    let key = StoredValue::new(Uuid::new_v4());
+    let key = OperationKey::new();
     let send = move |action: PointsAction| {
         let request = ContactPointsRequest {
             contact: contact.get_untracked(),
             points: points.get_untracked(),
             action,
-            idempotency_key: key.get_value(),
+            idempotency_key: key.current(),
         };
         done.set(None);
-        form.send(
+        form.send_or(
             move || points_by_contact(request),
             move |outcome| {
-                key.set_value(Uuid::new_v4());
+                key.renew();
                 contact.set(String::new());
                 points.set(String::new());
                 done.set(Some((action, outcome)));
             },
+            move |failure| key.after_failure(failure),
         );
     };
-    // After any answer but a lost connection, the next try is a new operation.
-    Effect::new(move |_| {
-        if let Some(failure) = form.error.get()
-            && !matches!(failure, AppError::Communication(_))
-        {
-            key.set_value(Uuid::new_v4());
-        }
-    });
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         send(PointsAction::Add);

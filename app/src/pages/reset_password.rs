@@ -2,12 +2,12 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::auth::reset_password;
 use crate::components::errors::FormError;
+use crate::components::form_state::FormState;
 use crate::components::password_rules::NewPasswordFields;
 use crate::i18n::*;
 use crate::model::error::AppError;
@@ -19,30 +19,23 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = move || query.read().get("jeton").unwrap_or_default();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let saving = RwSignal::new(false);
+    let state = FormState::new();
+    let (error, saving) = (state.error, state.saving);
     let navigate = use_navigate();
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if saving.get_untracked() {
-            return;
-        }
-        saving.set(true);
         let navigate = navigate.clone();
         let token = token();
-        spawn_local(async move {
-            let answer = reset_password(
-                token,
-                password.get_untracked(),
-                confirmation.get_untracked(),
-            )
-            .await;
-            saving.set(false);
-            match answer {
-                Ok(()) => navigate("/connexion?reinitialise=1", Default::default()),
-                Err(failure) => error.set(Some(failure)),
-            }
-        });
+        state.send(
+            move || {
+                reset_password(
+                    token,
+                    password.get_untracked(),
+                    confirmation.get_untracked(),
+                )
+            },
+            move |()| navigate("/connexion?reinitialise=1", Default::default()),
+        );
     };
     let error_signal: Signal<Option<AppError>> = error.into();
     view! {

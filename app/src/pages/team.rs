@@ -18,6 +18,7 @@ fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
         Role::Owner => t_string!(i18n, team.roles.owner).to_string(),
         Role::Staff => t_string!(i18n, team.roles.staff).to_string(),
+        Role::Support => t_string!(i18n, team.roles.support).to_string(),
     }
 }
 

@@ -103,6 +103,26 @@ fn cut(text: &str, max_chars: usize) -> String {
 /// Writes the event on `db`, which may be the transaction of the change it records, so the
 /// change and its trace are saved together or not at all.
 pub async fn write(db: &impl ConnectionTrait, record: AuditRecord<'_>) -> Result<(), AppError> {
+    row(record).insert(db).await.map_err(db_error)?;
+    Ok(())
+}
+
+/// Writes several events in one statement (the till's batched transactions).
+pub async fn write_many(
+    db: &impl ConnectionTrait,
+    records: Vec<AuditRecord<'_>>,
+) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    audit_event::Entity::insert_many(records.into_iter().map(row))
+        .exec_without_returning(db)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+fn row(record: AuditRecord<'_>) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         shop_id: Set(record.shop_id),
         user_id: Set(record.user_id),
@@ -114,10 +134,6 @@ pub async fn write(db: &impl ConnectionTrait, record: AuditRecord<'_>) -> Result
         detail: Set(cut(&record.detail, DETAIL_MAX)),
         ..Default::default()
     }
-    .insert(db)
-    .await
-    .map_err(db_error)?;
-    Ok(())
 }
 
 fn kind_filter(code: &str) -> Result<Option<AuditKind>, AppError> {

@@ -611,11 +611,38 @@ pub async fn create_shop_with_owner(
     owner_email: &str,
     owner_password: &str,
 ) -> Result<CurrentUser, AppError> {
-    let email = normalize_email(owner_email);
+    create_account(
+        db,
+        hasher,
+        None,
+        shop_name,
+        owner_name,
+        owner_email,
+        owner_password,
+        Role::Owner,
+    )
+    .await
+}
+
+/// An account with its password, in the shop `shop_id` or, without one, in a new shop named
+/// `shop_name` (the platform's home for a support account). Command line and demo only: the
+/// team page invites by e-mail instead.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn create_account(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    shop_id: Option<i64>,
+    shop_name: &str,
+    name: &str,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<CurrentUser, AppError> {
+    let email = normalize_email(email);
     if !crate::model::client::is_valid_email(&email) {
         return Err(AppError::invalid("email", FieldProblem::InvalidEmail));
     }
-    let unmet = unmet_password_rules(owner_password);
+    let unmet = unmet_password_rules(password);
     if !unmet.is_empty() {
         return Err(AppError::invalid(
             "password",
@@ -634,24 +661,31 @@ pub async fn create_shop_with_owner(
     {
         return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
     }
-    let password_hash = hasher.hash(owner_password).await?;
+    let password_hash = hasher.hash(password).await?;
     let now = Utc::now();
     let (txn, _turn) = begin_write(db).await?;
-    let shop = shop::ActiveModel {
-        name: Set(shop_name.trim().to_owned()),
-        time_zone: Set("Europe/Paris".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(db_error)?;
-    let owner = user::ActiveModel {
-        shop_id: Set(shop.id),
+    let shop_id = match shop_id {
+        Some(shop_id) => shop_id,
+        None => {
+            shop::ActiveModel {
+                name: Set(shop_name.trim().to_owned()),
+                time_zone: Set("Europe/Paris".to_owned()),
+                created_at: Set(now),
+                is_platform: Set(role == Role::Support),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(db_error)?
+            .id
+        }
+    };
+    let account = user::ActiveModel {
+        shop_id: Set(shop_id),
         email: Set(email),
-        display_name: Set(owner_name.trim().to_owned()),
+        display_name: Set(name.trim().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(Role::Owner.code().to_owned()),
+        role: Set(role.code().to_owned()),
         is_active: Set(true),
         created_at: Set(now),
         ..Default::default()
@@ -659,7 +693,7 @@ pub async fn create_shop_with_owner(
     .insert(&txn)
     .await
     .map_err(db_error)?;
-    let current = current_user(&txn, owner).await?;
+    let current = current_user(&txn, account).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(current)
 }

@@ -10,8 +10,9 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::clients::find_in_shop;
+use super::clients::{file_ids, find_in_shop, name_of};
 use super::db::begin_write;
+use super::labels::parse_labelled_detail;
 use super::ledger::views;
 use super::time::{format_date, format_date_time, shop_zone};
 use super::{db_error, display_names, page_offset};
@@ -34,9 +35,11 @@ struct Spending {
 
 /// Visits, first and last visit, and spending. A modified transaction counts with its
 /// corrected amount: entries that were reversed are left out, reversals themselves too.
+/// `file_ids` are the client's and those of the files merged into it (`clients::file_ids`).
 pub async fn stats(
     db: &impl ConnectionTrait,
     client: &client::Model,
+    file_ids: &[i64],
     zone: Tz,
 ) -> Result<ClientStats, AppError> {
     let reversed = Query::select()
@@ -60,7 +63,7 @@ pub async fn stats(
                 .cast_as(Alias::new("BIGINT")),
             "spent",
         )
-        .filter(ledger_entry::Column::ClientId.eq(client.id))
+        .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(
             ledger_entry::Column::Kind
                 .is_in([EntryKind::Earn.code(), EntryKind::Correction.code()]),
@@ -75,7 +78,7 @@ pub async fn stats(
             spent: None,
         });
     let first_visit = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::ClientId.eq(client.id))
+        .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(ledger_entry::Column::Kind.eq(EntryKind::Earn.code()))
         .order_by_asc(ledger_entry::Column::Id)
         .one(db)
@@ -92,13 +95,14 @@ pub async fn stats(
     })
 }
 
+/// The latest answer on the channel among these files of one client.
 async fn latest_consent(
     db: &impl ConnectionTrait,
-    client_id: i64,
+    file_ids: &[i64],
     channel: ConsentChannel,
 ) -> Result<Option<consent_change::Model>, AppError> {
     consent_change::Entity::find()
-        .filter(consent_change::Column::ClientId.eq(client_id))
+        .filter(consent_change::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(consent_change::Column::Channel.eq(channel.code()))
         .order_by_desc(consent_change::Column::Id)
         .one(db)
@@ -109,12 +113,12 @@ async fn latest_consent(
 /// Each channel's latest answer, or none if the client was never asked.
 pub async fn consents(
     db: &impl ConnectionTrait,
-    client_id: i64,
+    file_ids: &[i64],
     zone: Tz,
 ) -> Result<Vec<ConsentStatus>, AppError> {
     let mut latest = Vec::with_capacity(ConsentChannel::ALL.len());
     for channel in ConsentChannel::ALL {
-        latest.push((*channel, latest_consent(db, client_id, *channel).await?));
+        latest.push((*channel, latest_consent(db, file_ids, *channel).await?));
     }
     let names = display_names(
         db,
@@ -180,9 +184,10 @@ pub async fn update_consents(
     let zone = shop_zone(&actor.time_zone);
     let (txn, _turn) = begin_write(db).await?;
     find_in_shop(&txn, actor.shop_id, update.client_id).await?;
+    let ids = file_ids(&txn, update.client_id).await?;
     for channel in ConsentChannel::ALL {
         let granted = update.granted(*channel);
-        let latest = latest_consent(&txn, update.client_id, *channel).await?;
+        let latest = latest_consent(&txn, &ids, *channel).await?;
         if latest.is_some_and(|latest| latest.granted == granted) {
             continue;
         }
@@ -212,7 +217,7 @@ pub async fn update_consents(
         )
         .await?;
     }
-    let statuses = consents(&txn, update.client_id, zone).await?;
+    let statuses = consents(&txn, &ids, zone).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(statuses)
 }
@@ -224,6 +229,47 @@ struct Dated {
     order: (u8, i64),
     author_user_id: Option<i64>,
     event: ActivityEvent,
+}
+
+/// The name of a file merged into this one, from the id its audit entry keeps.
+async fn merged_file_name(db: &impl ConnectionTrait, detail: &str) -> Result<String, AppError> {
+    let Ok(merged_id) = detail.parse::<i64>() else {
+        return Ok(String::new());
+    };
+    Ok(client::Entity::find_by_id(merged_id)
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .map(|merged| name_of(&merged))
+        .unwrap_or_default())
+}
+
+/// What an audit event about the client shows in the timeline.
+fn file_event(edit: &audit_event::Model) -> Option<FileEvent> {
+    let kind = AuditKind::from_code(&edit.kind)?;
+    Some(match kind {
+        AuditKind::ClientCreated => FileEvent::Created,
+        AuditKind::ClientLabelled | AuditKind::ClientUnlabelled => {
+            let (label_kind, name) = parse_labelled_detail(&edit.detail)?;
+            FileEvent::Labelled {
+                kind: label_kind,
+                name,
+                added: kind == AuditKind::ClientLabelled,
+            }
+        }
+        // The name is read by the caller, from the merged file.
+        AuditKind::ClientsMerged => FileEvent::Merged {
+            from: String::new(),
+        },
+        _ => FileEvent::Edited {
+            fields: edit
+                .detail
+                .split(", ")
+                .filter(|field| !field.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        },
+    })
 }
 
 /// The client's activity, newest first: transactions with their corrections, notes, consent
@@ -240,12 +286,13 @@ pub async fn activity(
     let wanted = offset + ACTIVITY_PAGE_SIZE;
     let zone = shop_zone(&user.time_zone);
     find_in_shop(db, user.shop_id, client_id).await?;
+    let ids = file_ids(db, client_id).await?;
     let mut total = 0;
     let mut events: Vec<Dated> = Vec::new();
 
     if filter.shows(ActivityFilter::Transactions) {
         let query = ledger_entry::Entity::find()
-            .filter(ledger_entry::Column::ClientId.eq(client_id))
+            .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(ledger_entry::Column::Id);
         total += query.clone().count(db).await.map_err(db_error)?;
         let entries = query.limit(wanted).all(db).await.map_err(db_error)?;
@@ -263,7 +310,7 @@ pub async fn activity(
 
     if filter.shows(ActivityFilter::Notes) {
         let query = client_note::Entity::find()
-            .filter(client_note::Column::ClientId.eq(client_id))
+            .filter(client_note::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(client_note::Column::Id);
         total += query.clone().count(db).await.map_err(db_error)?;
         for note in query.limit(wanted).all(db).await.map_err(db_error)? {
@@ -278,7 +325,7 @@ pub async fn activity(
 
     if filter.shows(ActivityFilter::Consents) {
         let query = consent_change::Entity::find()
-            .filter(consent_change::Column::ClientId.eq(client_id))
+            .filter(consent_change::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(consent_change::Column::Id);
         total += query.clone().count(db).await.map_err(db_error)?;
         for change in query.limit(wanted).all(db).await.map_err(db_error)? {
@@ -303,27 +350,24 @@ pub async fn activity(
 
     if filter.shows(ActivityFilter::Edits) {
         let query = audit_event::Entity::find()
-            .filter(audit_event::Column::ClientId.eq(client_id))
+            .filter(audit_event::Column::ClientId.is_in(ids.clone()))
             .filter(audit_event::Column::ShopId.eq(user.shop_id))
             .filter(audit_event::Column::Kind.is_in([
                 AuditKind::ClientCreated.code(),
                 AuditKind::ClientUpdated.code(),
+                AuditKind::ClientLabelled.code(),
+                AuditKind::ClientUnlabelled.code(),
+                AuditKind::ClientsMerged.code(),
             ]))
             .order_by_desc(audit_event::Column::Id);
         total += query.clone().count(db).await.map_err(db_error)?;
         for edit in query.limit(wanted).all(db).await.map_err(db_error)? {
-            let event = if edit.kind == AuditKind::ClientCreated.code() {
-                FileEvent::Created
-            } else {
-                FileEvent::Edited {
-                    fields: edit
-                        .detail
-                        .split(", ")
-                        .filter(|field| !field.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                }
+            let Some(mut event) = file_event(&edit) else {
+                continue;
             };
+            if let FileEvent::Merged { from } = &mut event {
+                *from = merged_file_name(db, &edit.detail).await?;
+            }
             events.push(Dated {
                 at: edit.occurred_at,
                 order: (3, edit.id),
@@ -395,6 +439,8 @@ mod tests {
                 ActivityEvent::File(FileEvent::Consent { .. }) => "consent",
                 ActivityEvent::File(FileEvent::Created) => "created",
                 ActivityEvent::File(FileEvent::Edited { .. }) => "edited",
+                ActivityEvent::File(FileEvent::Labelled { .. }) => "labelled",
+                ActivityEvent::File(FileEvent::Merged { .. }) => "merged",
             })
             .collect()
     }

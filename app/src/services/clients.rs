@@ -4,25 +4,27 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use chrono_tz::Tz;
+use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, Statement, Value,
+    DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Set, Statement, Value,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::db::begin_write;
 use super::text::{normalize, prefix_upper_bound, words};
 use super::time::{format_date, format_date_time, shop_zone, today};
-use super::{client_file, db_error};
-use crate::entities::{client, client_search_term};
+use super::{client_file, db_error, labels};
+use crate::entities::{client, client_label, client_search_term};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::client::{
-    Civility, ClientDetail, ClientForm, ClientRow, ClientSearchPage, EnrolForm, SEARCH_COUNT_CAP,
-    SEARCH_PAGE_SIZE, SharedContact, ValidClient, display_name,
+    Civility, ClientDetail, ClientForm, ClientQuery, ClientRow, ClientSearchPage, ClientSort,
+    EnrolForm, SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE, SharedContact, ValidClient, display_name,
 };
 use crate::model::error::{AppError, FieldProblem};
+use crate::model::labels::LabelKind;
 use crate::model::phone::{display_phone, national_digits, normalize_phone, phone_query_digits};
 
 pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
@@ -37,6 +39,7 @@ pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
         city: model.city.clone(),
         points_balance: model.points_balance,
         last_visit: model.last_visit_at.map(|moment| format_date(moment, zone)),
+        labels: Vec::new(),
     }
 }
 
@@ -74,19 +77,45 @@ pub(crate) fn name_of(model: &client::Model) -> String {
     )
 }
 
+/// The shop's clients that are still files of their own: not merged into another, not erased.
+pub(crate) fn active_clients(shop_id: i64) -> Select<client::Entity> {
+    client::Entity::find()
+        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(client::Column::MergedIntoId.is_null())
+        .filter(client::Column::ErasedAt.is_null())
+}
+
 /// A client of the user's shop; any other shop's client is "not found", never "forbidden", so
-/// ids reveal nothing.
+/// ids reveal nothing. A merged or erased file is not found either.
 pub(crate) async fn find_in_shop(
     db: &impl ConnectionTrait,
     shop_id: i64,
     client_id: i64,
 ) -> Result<client::Model, AppError> {
-    client::Entity::find_by_id(client_id)
-        .filter(client::Column::ShopId.eq(shop_id))
+    active_clients(shop_id)
+        .filter(client::Column::Id.eq(client_id))
         .one(db)
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)
+}
+
+/// The client's own id and those of the files merged into it: their ledger entries, notes and
+/// consents are the client's history too.
+pub(crate) async fn file_ids(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    let mut ids: Vec<i64> = client::Entity::find()
+        .select_only()
+        .column(client::Column::Id)
+        .filter(client::Column::MergedIntoId.eq(client_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    ids.push(client_id);
+    Ok(ids)
 }
 
 /// Longest contact the till may type: an e-mail address at most.
@@ -115,9 +144,7 @@ pub(crate) async fn find_by_contact(
             Err(_) => return invalid(FieldProblem::InvalidContact),
         }
     };
-    let sharing = client::Entity::find()
-        .filter(client::Column::ShopId.eq(shop_id))
-        .filter(same_contact);
+    let sharing = active_clients(shop_id).filter(same_contact);
     let mut found = sharing
         .clone()
         .order_by_asc(client::Column::Id)
@@ -170,7 +197,7 @@ pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
     terms
 }
 
-async fn replace_search_terms(
+pub(crate) async fn replace_search_terms(
     db: &impl ConnectionTrait,
     shop_id: i64,
     client_id: i64,
@@ -313,9 +340,7 @@ async fn refuse_duplicate(
         ));
     }
     for (by, same_contact) in checks {
-        let mut query = client::Entity::find()
-            .filter(client::Column::ShopId.eq(shop_id))
-            .filter(same_contact);
+        let mut query = active_clients(shop_id).filter(same_contact);
         if let Some(except) = except {
             query = query.filter(client::Column::Id.ne(except));
         }
@@ -382,7 +407,7 @@ pub async fn unlink_phone(
 }
 
 /// A stored client as the rules see it, to change one field and save it again.
-fn as_saved(model: &client::Model) -> ValidClient {
+pub(crate) fn as_saved(model: &client::Model) -> ValidClient {
     ValidClient {
         civility: Civility::from_code(&model.civility).unwrap_or(Civility::Unspecified),
         first_name: model.first_name.clone(),
@@ -399,7 +424,7 @@ fn as_saved(model: &client::Model) -> ValidClient {
 
 /// Saves an edited client with its search terms and the names of the changed fields in the
 /// audit log, inside the caller's transaction.
-async fn save_edit(
+pub(crate) async fn save_edit(
     txn: &DatabaseTransaction,
     user: &Actor,
     existing: client::Model,
@@ -427,12 +452,30 @@ pub async fn get_client(
     client_id: i64,
 ) -> Result<ClientDetail, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let model = find_in_shop(db, user.shop_id, client_id).await?;
+    let model = match find_in_shop(db, user.shop_id, client_id).await {
+        // A merged file answers with the file it joined: old links lead to the client.
+        Err(AppError::NotFound) => {
+            let merged_into = client::Entity::find_by_id(client_id)
+                .filter(client::Column::ShopId.eq(user.shop_id))
+                .one(db)
+                .await
+                .map_err(db_error)?
+                .and_then(|merged| merged.merged_into_id)
+                .ok_or(AppError::NotFound)?;
+            find_in_shop(db, user.shop_id, merged_into).await?
+        }
+        found => found?,
+    };
+    let labels = labels::labels_of(db, &[model.id]).await?;
+    let ids = file_ids(db, model.id).await?;
     Ok(ClientDetail {
-        row: to_row(&model, zone),
+        row: ClientRow {
+            labels: labels.get(&model.id).cloned().unwrap_or_default(),
+            ..to_row(&model, zone)
+        },
         form: form_of(&model),
-        stats: client_file::stats(db, &model, zone).await?,
-        consents: client_file::consents(db, model.id, zone).await?,
+        stats: client_file::stats(db, &model, &ids, zone).await?,
+        consents: client_file::consents(db, &ids, zone).await?,
         created_at: format_date_time(model.created_at, zone),
     })
 }
@@ -459,8 +502,14 @@ struct MatchCount {
 const TERM_ROWS_PER_CLIENT: u64 = 4;
 
 /// The SQL that finds term rows of clients having, for each searched prefix, a term starting
-/// with it; the first prefix drives an index range scan, the others are checked per candidate.
-fn matching_terms_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (String, Vec<Value>) {
+/// with it, and each of the labels; the first prefix drives an index range scan, the rest is
+/// checked per candidate.
+fn matching_terms_sql(
+    shop_id: i64,
+    prefixes: &[String],
+    label_ids: &[i64],
+    limit: u64,
+) -> (String, Vec<Value>) {
     let mut values: Vec<Value> = vec![shop_id.into()];
     let mut sql =
         String::from("SELECT t.client_id FROM client_search_terms t WHERE t.shop_id = $1");
@@ -478,6 +527,14 @@ fn matching_terms_sql(shop_id: i64, prefixes: &[String], limit: u64) -> (String,
             ));
         }
     }
+    for label_id in label_ids {
+        values.push((*label_id).into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM client_labels l WHERE l.client_id = t.client_id \
+             AND l.label_id = ${})",
+            values.len()
+        ));
+    }
     sql.push_str(&format!(" LIMIT {limit}"));
     (sql, values)
 }
@@ -490,18 +547,25 @@ pub struct SearchStatements {
     pub count_limit: u64,
 }
 
+/// `label_ids` keeps clients carrying every one of them. Sorted by name, the page is the first
+/// clients found; sorted otherwise, it is the best of every client counted.
 pub fn search_statements(
     backend: DbBackend,
     shop_id: i64,
     prefixes: &[String],
+    label_ids: &[i64],
+    sort: ClientSort,
 ) -> SearchStatements {
-    let (sql, values) =
-        matching_terms_sql(shop_id, prefixes, SEARCH_PAGE_SIZE * TERM_ROWS_PER_CLIENT);
-    let page_terms = Statement::from_sql_and_values(backend, sql, values);
     // The count reads at most one row per client it may report: when it stops there the page says
     // "more than N", which stays true even if some clients matched through several words.
     let count_limit = SEARCH_COUNT_CAP + 1;
-    let (sql, values) = matching_terms_sql(shop_id, prefixes, count_limit);
+    let page_limit = match sort {
+        ClientSort::Name => SEARCH_PAGE_SIZE * TERM_ROWS_PER_CLIENT,
+        ClientSort::Points | ClientSort::LastVisit => count_limit,
+    };
+    let (sql, values) = matching_terms_sql(shop_id, prefixes, label_ids, page_limit);
+    let page_terms = Statement::from_sql_and_values(backend, sql, values);
+    let (sql, values) = matching_terms_sql(shop_id, prefixes, label_ids, count_limit);
     let count = Statement::from_sql_and_values(
         backend,
         format!(
@@ -516,14 +580,19 @@ pub fn search_statements(
     }
 }
 
-/// The first page of distinct client ids, in the order the terms were found.
-pub fn first_page_ids(term_rows: impl IntoIterator<Item = i64>) -> Vec<i64> {
+/// Distinct client ids in the order the terms were found, at most `limit`.
+pub fn distinct_ids(term_rows: impl IntoIterator<Item = i64>, limit: usize) -> Vec<i64> {
     let mut seen = std::collections::HashSet::new();
     term_rows
         .into_iter()
         .filter(|id| seen.insert(*id))
-        .take(SEARCH_PAGE_SIZE as usize)
+        .take(limit)
         .collect()
+}
+
+/// The first page of distinct client ids, in the order the terms were found.
+pub fn first_page_ids(term_rows: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    distinct_ids(term_rows, SEARCH_PAGE_SIZE as usize)
 }
 
 /// What the search box's text asks for: one phone/postal-code prefix, or word prefixes with the
@@ -537,31 +606,80 @@ pub fn search_prefixes(query: &str) -> Vec<String> {
     prefixes
 }
 
+fn in_order(find: Select<client::Entity>, sort: ClientSort) -> Select<client::Entity> {
+    let find = match sort {
+        ClientSort::Name => find,
+        ClientSort::Points => find.order_by_desc(client::Column::PointsBalance),
+        ClientSort::LastVisit => {
+            find.order_by_with_nulls(client::Column::LastVisitAt, Order::Desc, NullOrdering::Last)
+        }
+    };
+    find.order_by_asc(client::Column::LastName)
+        .order_by_asc(client::Column::FirstName)
+        .order_by_asc(client::Column::Id)
+}
+
+fn with_label(find: Select<client::Entity>, label_id: i64) -> Select<client::Entity> {
+    find.filter(
+        client::Column::Id.in_subquery(
+            Query::select()
+                .column(client_label::Column::ClientId)
+                .from(client_label::Entity)
+                .and_where(client_label::Column::LabelId.eq(label_id))
+                .to_owned(),
+        ),
+    )
+}
+
+/// The type-ahead search of the till: text only, by name.
 pub async fn search_clients(
     db: &DatabaseConnection,
     user: &CurrentUser,
-    query: &str,
+    text: &str,
 ) -> Result<ClientSearchPage, AppError> {
+    let query = ClientQuery {
+        text: text.to_owned(),
+        ..ClientQuery::default()
+    };
+    list_clients(db, user, &query).await
+}
+
+/// The clients list: searched, filtered by tag and group, sorted; 50 rows with their labels
+/// and a count that stops at 1,000.
+pub async fn list_clients(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    query: &ClientQuery,
+) -> Result<ClientSearchPage, AppError> {
+    labels::check_filter(db, user, LabelKind::Tag, query.tag).await?;
+    labels::check_filter(db, user, LabelKind::Group, query.group).await?;
+    let label_ids: Vec<i64> = [query.tag, query.group].into_iter().flatten().collect();
     let zone = shop_zone(&user.time_zone);
     let backend = db.get_database_backend();
-    let prefixes = search_prefixes(query);
-    let by_name = |find: sea_orm::Select<client::Entity>| {
-        find.order_by_asc(client::Column::LastName)
-            .order_by_asc(client::Column::FirstName)
-    };
+    let prefixes = search_prefixes(&query.text);
     let (rows, total, capped) = if prefixes.is_empty() {
-        let rows = by_name(client::Entity::find().filter(client::Column::ShopId.eq(user.shop_id)))
+        let mut find = active_clients(user.shop_id);
+        for label_id in &label_ids {
+            find = with_label(find, *label_id);
+        }
+        let rows = in_order(find.clone(), query.sort)
             .limit(SEARCH_PAGE_SIZE)
             .all(db)
             .await
             .map_err(db_error)?;
+        let counted = find
+            .select_only()
+            .column(client::Column::Id)
+            .limit(SEARCH_COUNT_CAP + 1)
+            .into_query();
+        let (sql, values) = match backend {
+            DbBackend::Postgres => counted.build(sea_orm::sea_query::PostgresQueryBuilder),
+            _ => counted.build(sea_orm::sea_query::SqliteQueryBuilder),
+        };
         let count = Statement::from_sql_and_values(
             backend,
-            format!(
-                "SELECT COUNT(*) AS total FROM (SELECT 1 FROM clients WHERE shop_id = $1 LIMIT {}) AS capped",
-                SEARCH_COUNT_CAP + 1
-            ),
-            [Value::from(user.shop_id)],
+            format!("SELECT COUNT(*) AS total FROM ({sql}) AS capped"),
+            values,
         );
         let total = Count::find_by_statement(count)
             .one(db)
@@ -571,19 +689,28 @@ pub async fn search_clients(
         let total = u64::try_from(total).unwrap_or(0);
         (rows, total, total > SEARCH_COUNT_CAP)
     } else {
-        let statements = search_statements(backend, user.shop_id, &prefixes);
+        let statements =
+            search_statements(backend, user.shop_id, &prefixes, &label_ids, query.sort);
         let term_rows = MatchedId::find_by_statement(statements.page_terms)
             .all(db)
             .await
             .map_err(db_error)?;
-        let ids = first_page_ids(term_rows.into_iter().map(|matched| matched.client_id));
+        let term_rows = term_rows.into_iter().map(|matched| matched.client_id);
+        let ids = match query.sort {
+            ClientSort::Name => first_page_ids(term_rows),
+            ClientSort::Points | ClientSort::LastVisit => distinct_ids(term_rows, usize::MAX),
+        };
         let rows = if ids.is_empty() {
             Vec::new()
         } else {
-            by_name(client::Entity::find().filter(client::Column::Id.is_in(ids)))
-                .all(db)
-                .await
-                .map_err(db_error)?
+            in_order(
+                client::Entity::find().filter(client::Column::Id.is_in(ids)),
+                query.sort,
+            )
+            .limit(SEARCH_PAGE_SIZE)
+            .all(db)
+            .await
+            .map_err(db_error)?
         };
         let counted = MatchCount::find_by_statement(statements.count)
             .one(db)
@@ -601,8 +728,16 @@ pub async fn search_clients(
             total > SEARCH_COUNT_CAP || scanned >= statements.count_limit,
         )
     };
+    let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
+    let mut labels = labels::labels_of(db, &ids).await?;
     Ok(ClientSearchPage {
-        rows: rows.iter().map(|model| to_row(model, zone)).collect(),
+        rows: rows
+            .iter()
+            .map(|model| ClientRow {
+                labels: labels.remove(&model.id).unwrap_or_default(),
+                ..to_row(model, zone)
+            })
+            .collect(),
         total: total.min(SEARCH_COUNT_CAP),
         capped,
     })

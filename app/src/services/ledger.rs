@@ -9,14 +9,15 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr,
+    QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::{find_by_contact, find_in_shop, name_of, to_row};
 use super::db::begin_write;
+use super::recorder;
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use super::{db_error, display_names, page_offset};
+use super::{db_error, display_names, is_unique_violation, page_offset};
 use crate::entities::{client, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
@@ -26,10 +27,6 @@ use crate::model::ledger::{
     PointsAction, RecordOutcome, RecordRequest, RedeemRequest, TransactionForm, TransactionValues,
     TransactionView, validate_points_to_use,
 };
-
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
 
 async fn find_by_key(
     db: &impl ConnectionTrait,
@@ -60,6 +57,14 @@ async fn append(
     entry: NewEntry,
     now: chrono::DateTime<Utc>,
 ) -> Result<ledger_entry::Model, DbErr> {
+    entry_row(user, entry, now).insert(txn).await
+}
+
+fn entry_row(
+    user: &CurrentUser,
+    entry: NewEntry,
+    now: chrono::DateTime<Utc>,
+) -> ledger_entry::ActiveModel {
     ledger_entry::ActiveModel {
         shop_id: Set(user.shop_id),
         client_id: Set(entry.client_id),
@@ -73,8 +78,45 @@ async fn append(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(txn)
-    .await
+}
+
+/// Moves every point of `from` to `to_id` with a pair of transfer entries, inside the caller's
+/// transaction; the merge that calls it writes the audit entry.
+pub(crate) async fn transfer_points(
+    txn: &DatabaseTransaction,
+    user: &CurrentUser,
+    from: &client::Model,
+    to_id: i64,
+) -> Result<(), AppError> {
+    let points = from.points_balance;
+    if points == 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    for (client_id, points) in [(from.id, -points), (to_id, points)] {
+        let entry = NewEntry {
+            client_id,
+            kind: EntryKind::Transfer,
+            values: TransactionValues {
+                points,
+                amount_cents: None,
+            },
+            reverses_entry_id: None,
+            corrects_entry_id: None,
+            idempotency_key: None,
+        };
+        append(txn, user, entry, now).await.map_err(db_error)?;
+        client::Entity::update_many()
+            .col_expr(
+                client::Column::PointsBalance,
+                Expr::col(client::Column::PointsBalance).add(points),
+            )
+            .filter(client::Column::Id.eq(client_id))
+            .exec(txn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
 }
 
 /// A replayed request gets the first answer; the same key with other content is refused.
@@ -152,7 +194,13 @@ pub async fn record_transaction(
 ) -> Result<RecordOutcome, AppError> {
     let values = request.form.validate()?;
     let key = request.idempotency_key.to_string();
-    record_entry(db, user, EntryKind::Earn, request.client_id, values, key).await
+    let request = TillEntry {
+        kind: EntryKind::Earn,
+        client_id: request.client_id,
+        values,
+        key,
+    };
+    record_entry(db, user, request).await
 }
 
 /// Uses points from the client's balance, never below zero, even with two tills at once: the
@@ -168,7 +216,13 @@ pub async fn redeem_points(
         amount_cents: None,
     };
     let key = request.idempotency_key.to_string();
-    record_entry(db, user, EntryKind::Redeem, request.client_id, values, key).await
+    let request = TillEntry {
+        kind: EntryKind::Redeem,
+        client_id: request.client_id,
+        values,
+        key,
+    };
+    record_entry(db, user, request).await
 }
 
 /// Adds or uses points for the client with this e-mail or phone, without opening the file.
@@ -210,33 +264,34 @@ pub async fn points_by_contact(
         points,
         amount_cents: None,
     };
-    let key = request.idempotency_key.to_string();
-    record_entry(db, user, kind, client.id, values, key).await
+    let request = TillEntry {
+        kind,
+        client_id: client.id,
+        values,
+        key: request.idempotency_key.to_string(),
+    };
+    record_entry(db, user, request).await
 }
 
-/// Appends one entry to a client's account and changes its balance (and, for a purchase, its
-/// visits) in the same database transaction.
-async fn record_entry(
-    db: &DatabaseConnection,
-    user: &Actor,
+/// The change of a client's balance (and, for a purchase, its visits) that an entry makes:
+/// conditional on the shop and on an active file, and for a use on the balance staying at zero
+/// or above.
+fn balance_change(
+    user: &CurrentUser,
     kind: EntryKind,
     client_id: i64,
     values: TransactionValues,
-    key: String,
-) -> Result<RecordOutcome, AppError> {
-    if let Some(answer) = earlier_answer(db, user, &key, kind, client_id, values).await? {
-        return Ok(answer);
-    }
-    let (txn, turn) = begin_write(db).await?;
-    let now = Utc::now();
-    // Conditional on the shop: another shop's client id changes nothing and is "not found".
+    now: chrono::DateTime<Utc>,
+) -> sea_orm::UpdateMany<client::Entity> {
     let mut change = client::Entity::update_many()
         .col_expr(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(values.points),
         )
         .filter(client::Column::Id.eq(client_id))
-        .filter(client::Column::ShopId.eq(user.shop_id));
+        .filter(client::Column::ShopId.eq(user.shop_id))
+        .filter(client::Column::MergedIntoId.is_null())
+        .filter(client::Column::ErasedAt.is_null());
     if values.points < 0 {
         change = change.filter(
             Expr::col(client::Column::PointsBalance)
@@ -252,46 +307,160 @@ async fn record_entry(
             )
             .col_expr(client::Column::LastVisitAt, Expr::value(now));
     }
-    let counted = change.exec(&txn).await.map_err(db_error)?;
-    if counted.rows_affected != 1 {
-        let client = find_in_shop(&txn, user.shop_id, client_id).await?;
+    change
+}
+
+/// One till request to record: an earn or a use of points, with its idempotency key.
+#[derive(Debug, Clone)]
+pub(crate) struct TillEntry {
+    pub kind: EntryKind,
+    pub client_id: i64,
+    pub values: TransactionValues,
+    pub key: String,
+}
+
+/// The first step of writing a till request: its balance change, the client row after it, or
+/// `None` when it matched no row (another shop's client, a merged file, not enough points).
+async fn change_balance(
+    txn: &DatabaseTransaction,
+    user: &CurrentUser,
+    request: &TillEntry,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<client::Model>, DbErr> {
+    Ok(
+        balance_change(user, request.kind, request.client_id, request.values, now)
+            .exec_with_returning(txn)
+            .await?
+            .pop(),
+    )
+}
+
+/// The second step: the ledger row of a till request.
+pub(crate) fn till_entry_row(
+    user: &CurrentUser,
+    request: &TillEntry,
+    now: chrono::DateTime<Utc>,
+) -> ledger_entry::ActiveModel {
+    let entry = NewEntry {
+        client_id: request.client_id,
+        kind: request.kind,
+        values: request.values,
+        reverses_entry_id: None,
+        corrects_entry_id: None,
+        idempotency_key: Some(request.key.clone()),
+    };
+    entry_row(user, entry, now)
+}
+
+/// The third step: the audit trace of the written entry.
+pub(crate) fn till_entry_audit<'a>(
+    user: &'a Actor,
+    request: &TillEntry,
+    entry_id: i64,
+) -> AuditRecord<'a> {
+    AuditRecord::by(user, AuditKind::TransactionRecorded)
+        .client(request.client_id)
+        .entry(entry_id)
+        .detail(format!("{:+} points", request.values.points))
+}
+
+/// Writes `request` inside `txn`: the balance change, the entry and its audit trace. `Ok(None)`
+/// when the balance change matched no row: nothing was written then. An error leaves the
+/// transaction to be rolled back.
+async fn write_till_entry(
+    txn: &DatabaseTransaction,
+    user: &Actor,
+    request: &TillEntry,
+) -> Result<Option<(ledger_entry::Model, client::Model)>, DbErr> {
+    let now = Utc::now();
+    let Some(client) = change_balance(txn, user, request, now).await? else {
+        return Ok(None);
+    };
+    let entry = till_entry_row(user, request, now).insert(txn).await?;
+    audit::write(txn, till_entry_audit(user, request, entry.id))
+        .await
+        .map_err(|_| DbErr::Custom("audit entry not written".into()))?;
+    Ok(Some((entry, client)))
+}
+
+/// The answer to a till request that was just written.
+pub(crate) fn recorded(
+    user: &CurrentUser,
+    entry: ledger_entry::Model,
+    client: &client::Model,
+) -> RecordOutcome {
+    let zone = shop_zone(&user.time_zone);
+    RecordOutcome {
+        transaction: to_view(
+            entry,
+            name_of(client),
+            user.display_name.clone(),
+            None,
+            zone,
+        ),
+        client: to_row(client, zone),
+    }
+}
+
+/// Appends one entry to a client's account and changes its balance (and, for a purchase, its
+/// visits) in the same database transaction. On SQLite the request first goes to the batching
+/// writer (`recorder`); whatever it does not write comes here. A replay is found by the key's
+/// unique index when the entry is inserted, not by a read before: a new request, the common case,
+/// costs no extra query, and the client row comes back from the update itself.
+async fn record_entry(
+    db: &DatabaseConnection,
+    user: &Actor,
+    request: TillEntry,
+) -> Result<RecordOutcome, AppError> {
+    if let Some((entry, client)) = recorder::record(db, user, &request).await {
+        return Ok(recorded(user, entry, &client));
+    }
+    let (txn, turn) = begin_write(db).await?;
+    let written = match write_till_entry(&txn, user, &request).await {
+        Ok(written) => written,
+        Err(error) if is_unique_violation(&error) => {
+            // This key was recorded before (a retry, or a concurrent one that won): nothing of
+            // this attempt is kept, and the request is answered as it was the first time.
+            drop((txn, turn));
+            return answer_again(db, user, &request)
+                .await?
+                .ok_or(AppError::Internal);
+        }
+        Err(error) => return Err(db_error(error)),
+    };
+    let Some((entry, client)) = written else {
+        drop((txn, turn));
+        // A replay of a use whose points are spent since is still answered as the first time.
+        if let Some(answer) = answer_again(db, user, &request).await? {
+            return Ok(answer);
+        }
+        let client = find_in_shop(db, user.shop_id, request.client_id).await?;
         return Err(AppError::invalid(
             "points",
             FieldProblem::NotEnoughPoints {
                 balance: client.points_balance,
             },
         ));
-    }
-    let entry = NewEntry {
-        client_id,
-        kind,
-        values,
-        reverses_entry_id: None,
-        corrects_entry_id: None,
-        idempotency_key: Some(key.clone()),
     };
-    let entry = match append(&txn, user, entry, now).await {
-        Ok(entry) => entry,
-        Err(error) if is_unique_violation(&error) => {
-            // A concurrent retry of the same request won the race: answer as it did.
-            drop((txn, turn));
-            return earlier_answer(db, user, &key, kind, client_id, values)
-                .await?
-                .ok_or(AppError::Internal);
-        }
-        Err(error) => return Err(db_error(error)),
-    };
-    audit::write(
-        &txn,
-        AuditRecord::by(user, AuditKind::TransactionRecorded)
-            .client(client_id)
-            .entry(entry.id)
-            .detail(format!("{:+} points", values.points)),
-    )
-    .await?;
     txn.commit().await.map_err(db_error)?;
     drop(turn);
-    fresh_outcome(db, user, entry).await
+    Ok(recorded(user, entry, &client))
+}
+
+async fn answer_again(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    request: &TillEntry,
+) -> Result<Option<RecordOutcome>, AppError> {
+    earlier_answer(
+        db,
+        user,
+        &request.key,
+        request.kind,
+        request.client_id,
+        request.values,
+    )
+    .await
 }
 
 /// Modifies a transaction without rewriting history: a reversal cancels it and a correction
@@ -329,6 +498,18 @@ pub async fn modify_transaction(
     if original.kind == EntryKind::Reversal.code() {
         return Err(AppError::AlreadyModified);
     }
+    // Points moved by a merge follow the files, not a sale: there is nothing to correct.
+    if original.kind == EntryKind::Transfer.code() {
+        return Err(AppError::Forbidden);
+    }
+    // The entry may belong to a file since merged: its reversal and correction go to the
+    // surviving file, which holds the balance now.
+    let account_id = client::Entity::find_by_id(original.client_id)
+        .one(&txn)
+        .await
+        .map_err(db_error)?
+        .and_then(|owner| owner.merged_into_id)
+        .unwrap_or(original.client_id);
     let already_reversed = ledger_entry::Entity::find()
         .filter(ledger_entry::Column::ReversesEntryId.eq(original.id))
         .count(&txn)
@@ -353,7 +534,7 @@ pub async fn modify_transaction(
     };
     let now = Utc::now();
     let reversal = NewEntry {
-        client_id: original.client_id,
+        client_id: account_id,
         kind: EntryKind::Reversal,
         values: TransactionValues {
             points: -original.points,
@@ -371,7 +552,7 @@ pub async fn modify_transaction(
         Err(error) => return Err(db_error(error)),
     }
     let correction = NewEntry {
-        client_id: original.client_id,
+        client_id: account_id,
         kind,
         values,
         reverses_entry_id: None,
@@ -403,7 +584,7 @@ pub async fn modify_transaction(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(delta),
         )
-        .filter(client::Column::Id.eq(original.client_id))
+        .filter(client::Column::Id.eq(account_id))
         .filter(Expr::col(client::Column::PointsBalance).add(delta).gte(0))
         .exec(&txn)
         .await
@@ -414,7 +595,7 @@ pub async fn modify_transaction(
     audit::write(
         &txn,
         AuditRecord::by(user, AuditKind::TransactionModified)
-            .client(original.client_id)
+            .client(account_id)
             .entry(original.id)
             .detail(format!("{} → {} points", original.points, values.points)),
     )

@@ -7,11 +7,15 @@ pub mod clients;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod labels;
 pub mod ledger;
 pub mod mail;
+pub mod merge;
 pub mod passwords;
+mod recorder;
 pub mod report;
 pub mod state;
+pub mod support;
 pub mod team;
 pub mod text;
 pub mod throttle;
@@ -25,9 +29,10 @@ pub(crate) mod test_support;
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
 
 use crate::entities::user;
+use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::AppError;
 
 /// The first row of `page`; a page number no list can reach is bad input, not an overflow.
@@ -67,4 +72,18 @@ pub(crate) async fn display_names(
         .into_iter()
         .map(|account| (account.id, account.display_name))
         .collect())
+}
+
+/// Another request inserted the same unique row first.
+pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// The team, the groups and corrections are the owner's.
+pub(crate) fn owner_only(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role == Role::Owner {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

@@ -10,7 +10,7 @@ use super::audit::{self, Actor, AuditRecord};
 use super::clients::{find_in_shop, form_of};
 use super::time::{format_date_time, shop_zone};
 use super::{db_error, display_names};
-use crate::entities::{client_note, consent_change, ledger_entry};
+use crate::entities::{client, client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;
@@ -21,6 +21,8 @@ pub struct ClientReport {
     /// In the shop's time zone, `23/11/2026 14:05`.
     pub generated_at: String,
     pub client: ReportIdentity,
+    /// Other files of the same person, merged into this one, as they were.
+    pub merged_files: Vec<ReportIdentity>,
     pub points_balance: i64,
     pub consents: Vec<ReportConsent>,
     pub notes: Vec<ReportNote>,
@@ -71,20 +73,30 @@ pub async fn client_report(
 ) -> Result<ClientReport, AppError> {
     let zone = shop_zone(&actor.time_zone);
     let client = find_in_shop(db, actor.shop_id, client_id).await?;
+    // Files merged into this one are the same person's data.
+    let merged = client::Entity::find()
+        .filter(client::Column::MergedIntoId.eq(client.id))
+        .order_by_asc(client::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let ids: Vec<i64> = std::iter::once(client.id)
+        .chain(merged.iter().map(|file| file.id))
+        .collect();
     let consents = consent_change::Entity::find()
-        .filter(consent_change::Column::ClientId.eq(client_id))
+        .filter(consent_change::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(consent_change::Column::Id)
         .all(db)
         .await
         .map_err(db_error)?;
     let notes = client_note::Entity::find()
-        .filter(client_note::Column::ClientId.eq(client_id))
+        .filter(client_note::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(client_note::Column::Id)
         .all(db)
         .await
         .map_err(db_error)?;
     let entries = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::ClientId.eq(client_id))
+        .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(ledger_entry::Column::Id)
         .all(db)
         .await
@@ -99,11 +111,8 @@ pub async fn client_report(
     let report = ClientReport {
         shop: actor.shop_name.clone(),
         generated_at: format_date_time(Utc::now(), zone),
-        client: ReportIdentity {
-            id: client.id,
-            created_at: format_date_time(client.created_at, zone),
-            details: form_of(&client),
-        },
+        client: identity(&client, zone),
+        merged_files: merged.iter().map(|file| identity(file, zone)).collect(),
         points_balance: client.points_balance,
         consents: consents
             .iter()
@@ -161,6 +170,40 @@ fn csv_field(value: &str) -> String {
     }
 }
 
+fn identity(client: &client::Model, zone: chrono_tz::Tz) -> ReportIdentity {
+    ReportIdentity {
+        id: client.id,
+        created_at: format_date_time(client.created_at, zone),
+        details: form_of(client),
+    }
+}
+
+/// The rows of one file's identity, in the CSV's `section,date,field,value,by` shape.
+fn identity_rows(rows: &mut Vec<[String; 5]>, section: &str, identity: &ReportIdentity) {
+    let details = &identity.details;
+    for (field, value) in [
+        ("id", identity.id.to_string()),
+        ("civility", details.civility.clone()),
+        ("first_name", details.first_name.clone()),
+        ("last_name", details.last_name.clone()),
+        ("email", details.email.clone()),
+        ("phone", details.phone.clone()),
+        ("address", details.address.clone()),
+        ("postal_code", details.postal_code.clone()),
+        ("city", details.city.clone()),
+        ("birth_date", details.birth_date.clone()),
+        ("note", details.note.clone()),
+    ] {
+        rows.push([
+            section.into(),
+            identity.created_at.clone(),
+            field.into(),
+            value,
+            String::new(),
+        ]);
+    }
+}
+
 impl ClientReport {
     /// The same report as rows of `section,date,field,value,by`, readable in any spreadsheet.
     pub fn to_csv(&self) -> String {
@@ -171,30 +214,18 @@ impl ClientReport {
             "value".into(),
             "by".into(),
         ]];
-        let identity = &self.client;
-        let details = &identity.details;
-        for (field, value) in [
-            ("id", identity.id.to_string()),
-            ("civility", details.civility.clone()),
-            ("first_name", details.first_name.clone()),
-            ("last_name", details.last_name.clone()),
-            ("email", details.email.clone()),
-            ("phone", details.phone.clone()),
-            ("address", details.address.clone()),
-            ("postal_code", details.postal_code.clone()),
-            ("city", details.city.clone()),
-            ("birth_date", details.birth_date.clone()),
-            ("note", details.note.clone()),
-            ("points_balance", self.points_balance.to_string()),
-        ] {
-            rows.push([
-                "client".into(),
-                identity.created_at.clone(),
-                field.into(),
-                value,
-                String::new(),
-            ]);
+        let files = std::iter::once(("client", &self.client))
+            .chain(self.merged_files.iter().map(|file| ("merged_file", file)));
+        for (section, identity) in files {
+            identity_rows(&mut rows, section, identity);
         }
+        rows.push([
+            "client".into(),
+            self.client.created_at.clone(),
+            "points_balance".into(),
+            self.points_balance.to_string(),
+            String::new(),
+        ]);
         for consent in &self.consents {
             rows.push([
                 "consent".into(),

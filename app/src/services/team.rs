@@ -10,8 +10,8 @@ use sea_orm::{
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
 use super::db::begin_write;
-use super::db_error;
 use super::mail::{Mailer, OutgoingMail};
+use super::{db_error, owner_only};
 use crate::entities::{session, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
@@ -22,14 +22,6 @@ use crate::model::team::{InviteForm, TeamMember};
 pub(crate) const NO_PASSWORD_YET: &str = "!invited";
 /// Long enough for someone starting next week; the link still works once only.
 pub const INVITATION_LIFETIME: Duration = Duration::days(7);
-
-fn owner_only(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 fn to_member(account: &user::Model, you: &CurrentUser) -> TeamMember {
     TeamMember {
@@ -158,6 +150,9 @@ pub async fn change_role(
     member_id: i64,
     role: Role,
 ) -> Result<TeamMember, AppError> {
+    if !role.in_shop() {
+        return Err(AppError::invalid("role", FieldProblem::InvalidChoice));
+    }
     let (txn, _turn) = begin_write(db).await?;
     let member = other_member(&txn, actor, member_id).await?;
     let before = member.role.clone();

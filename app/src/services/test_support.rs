@@ -68,6 +68,32 @@ impl TestShop {
         .expect("client")
     }
 
+    /// The owner's account acting as staff: services check the role, not the account.
+    pub fn staff(&self) -> Actor {
+        let mut staff = self.owner.clone();
+        staff.user.role = crate::model::auth::Role::Staff;
+        staff
+    }
+
+    /// Every client's balance is the sum of its own ledger entries, and never below zero.
+    pub async fn assert_balances_are_sums(&self) {
+        use crate::entities::{client, ledger_entry};
+        use sea_orm::EntityTrait;
+        let entries = ledger_entry::Entity::find()
+            .all(&self.db)
+            .await
+            .expect("entries");
+        for client in client::Entity::find().all(&self.db).await.expect("clients") {
+            let sum: i64 = entries
+                .iter()
+                .filter(|entry| entry.client_id == client.id)
+                .map(|entry| entry.points)
+                .sum();
+            assert_eq!(client.points_balance, sum, "client {}", client.id);
+            assert!(client.points_balance >= 0, "client {}", client.id);
+        }
+    }
+
     /// The owner of a second shop in the same database.
     pub async fn other_shop(&self) -> Actor {
         let owner = create_shop_with_owner(

@@ -7,6 +7,7 @@
 use std::time::Instant;
 
 use app::model::auth::CurrentUser;
+use app::model::client::ClientSort;
 use app::model::ledger::{RecordRequest, TransactionForm};
 use app::services::audit::Actor;
 use app::services::clients::{first_page_ids, search_clients, search_prefixes, search_statements};
@@ -40,7 +41,13 @@ type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 /// The statements the service runs, executed directly: term rows, their clients, the count.
 async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> BenchResult<usize> {
     let backend = db.get_database_backend();
-    let statements = search_statements(backend, shop_id, &search_prefixes(query));
+    let statements = search_statements(
+        backend,
+        shop_id,
+        &search_prefixes(query),
+        &[],
+        ClientSort::Name,
+    );
     let term_rows: Vec<i64> = db
         .query_all_raw(statements.page_terms)
         .await?

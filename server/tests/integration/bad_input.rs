@@ -462,6 +462,60 @@ async fn accounts_lists_and_filters_refuse_bad_input_without_a_server_error() {
             "transaction-redeem",
             json!({ "request": { "client_id": 1, "points": "99999999999999999999", "idempotency_key": "7b1f2a4d-8c9e-4daf-9a6b-7c8d9eafb0c7" } }),
         ),
+        ("client-tag-add", json!({ "client_id": 1, "name": "" })),
+        (
+            "client-tag-add",
+            json!({ "client_id": 1, "name": "x".repeat(41) }),
+        ),
+        ("client-tag-add", json!({ "client_id": 1, "name": "★★" })),
+        (
+            "client-tag-add",
+            json!({ "client_id": 1, "name": "v\u{0}ip" }),
+        ),
+        (
+            "client-tag-add",
+            json!({ "client_id": "un", "name": "VIP" }),
+        ),
+        (
+            "client-tag-remove",
+            json!({ "client_id": 1, "tag_id": 999_999 }),
+        ),
+        (
+            "client-groups",
+            json!({ "client_id": 1, "group_ids": [999_999] }),
+        ),
+        (
+            "client-groups",
+            json!({ "client_id": 1, "group_ids": "tous" }),
+        ),
+        ("group-create", json!({ "name": "" })),
+        ("group-create", json!({ "name": long })),
+        ("group-create", json!({ "name": "a\u{7}b" })),
+        ("group-create", json!({})),
+        ("group-delete", json!({ "group_id": 999_999 })),
+        ("client-merge", json!({ "kept_id": 1, "merged_id": 1 })),
+        (
+            "client-merge",
+            json!({ "kept_id": 1, "merged_id": 999_999 }),
+        ),
+        ("client-merge", json!({ "kept_id": "un", "merged_id": 2 })),
+        (
+            "clients-list",
+            json!({ "query": { "text": "", "tag": 999_999, "group": null, "sort": "Name" } }),
+        ),
+        (
+            "clients-list",
+            json!({ "query": { "text": "", "tag": null, "group": 999_999, "sort": "Name" } }),
+        ),
+        (
+            "clients-list",
+            json!({ "query": { "text": "", "tag": null, "group": null, "sort": "Age" } }),
+        ),
+        ("support-shops", json!({ "filter": "", "page": 0 })),
+        (
+            "support-erase",
+            json!({ "request": { "shop_id": 1, "client_id": 1, "reason": "" } }),
+        ),
     ] {
         let answer = app.post_json(endpoint, Some(&cookie), body.clone()).await;
         assert_client_error(answer.status(), &format!("{endpoint} {body:.80}"));

@@ -215,6 +215,24 @@ async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_tra
     let transaction_id = body_json(recorded).await["transaction"]["id"]
         .as_i64()
         .expect("transaction id");
+    let mut hugo = client_json("Hugo", "Martin");
+    hugo["phone"] = json!("");
+    let other = app
+        .post_json("client-create", Some(&shop_a), json!({ "form": hugo }))
+        .await;
+    let other_id = body_json(other).await["id"].as_i64().expect("client id");
+    let tagged = app
+        .post_json(
+            "client-tag-add",
+            Some(&shop_a),
+            json!({ "client_id": client_id, "name": "VIP" }),
+        )
+        .await;
+    let tag_id = body_json(tagged).await[0]["id"].as_i64().expect("tag id");
+    let group = app
+        .post_json("group-create", Some(&shop_a), json!({ "name": "Fidèles" }))
+        .await;
+    let group_id = body_json(group).await["id"].as_i64().expect("group id");
 
     let calls = vec![
         ("client", app.post_form("client", Some(&shop_b), &format!("client_id={client_id}")).await),
@@ -268,6 +286,23 @@ async fn a_shop_gets_not_found_for_every_call_naming_another_shops_client_or_tra
                 json!({ "update": { "client_id": client_id, "email": true, "sms": true, "source": "Till" } }),
             )
             .await,
+        ),
+        (
+            "client-tag-add",
+            app.post_json("client-tag-add", Some(&shop_b), json!({ "client_id": client_id, "name": "VIP" })).await,
+        ),
+        (
+            "client-tag-remove",
+            app.post_json("client-tag-remove", Some(&shop_b), json!({ "client_id": client_id, "tag_id": tag_id })).await,
+        ),
+        (
+            "client-groups",
+            app.post_json("client-groups", Some(&shop_b), json!({ "client_id": client_id, "group_ids": [] })).await,
+        ),
+        ("group-delete", app.post_json("group-delete", Some(&shop_b), json!({ "group_id": group_id })).await),
+        (
+            "client-merge",
+            app.post_json("client-merge", Some(&shop_b), json!({ "kept_id": client_id, "merged_id": other_id })).await,
         ),
     ];
     for (endpoint, response) in calls {

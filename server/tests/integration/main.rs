@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod client_lists;
 mod http;
 mod security;
 mod two_servers;
