@@ -26,14 +26,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .idle_timeout(None)
                 .max_lifetime(None);
         } else {
-            options.max_connections(8).map_sqlx_sqlite_opts(|sqlite| {
-                sqlite
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(5))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
+            // A local file's connection cannot drop like a network one: no ping before each
+            // use, which would cost every query a second trip to the connection's thread.
+            options
+                .max_connections(8)
+                .test_before_acquire(false)
+                .map_sqlx_sqlite_opts(|sqlite| {
+                    sqlite
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(5))
+                        .foreign_keys(true)
+                        .create_if_missing(true)
+                });
         }
     } else {
         options
@@ -71,6 +76,37 @@ pub(crate) async fn begin_write(
         .await
         .map_err(db_error)?;
     Ok((txn, turn))
+}
+
+/// A connection of its own to the same SQLite database, for a task that writes all the time and
+/// should never queue behind readers for a pooled one. It never checkpoints the log on its own
+/// (its owner does, see `recorder::LogKeeper`). An in-memory database lives in its one
+/// connection, so that one is shared.
+pub(crate) async fn dedicated_sqlite_connection(
+    db: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::SqlxSqliteConnector;
+    use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+    let pool = db.get_sqlite_connection_pool();
+    if pool.options().get_max_connections() <= 1 {
+        return Ok(db.clone());
+    }
+    let own = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .test_before_acquire(false)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(
+            (*pool.connect_options())
+                .clone()
+                .pragma("wal_autocheckpoint", "0")
+                // Once restarted, a log that grew under load gives its disk space back.
+                .pragma("journal_size_limit", (64 * 1024 * 1024).to_string()),
+        )
+        .await
+        .map_err(|error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(error.into())))?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(own))
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

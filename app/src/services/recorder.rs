@@ -9,16 +9,19 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, Statement,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use chrono::Utc;
 
 use super::audit::{self, Actor};
-use super::db::begin_write;
+use super::db::{begin_write, dedicated_sqlite_connection};
 use super::ledger::{TillEntry, till_entry_audit, till_entry_row};
 use crate::entities::{client, ledger_entry};
 use crate::model::ledger::EntryKind;
@@ -94,19 +97,30 @@ async fn run(
     generation: u64,
     mut queue: mpsc::UnboundedReceiver<Job>,
 ) {
+    let mut log = LogKeeper::new(db.clone());
+    // Every till's session check borrows the shared pool: the writer, always busy under load,
+    // keeps a connection of its own instead of queueing behind them.
+    let db = dedicated_sqlite_connection(&db).await.unwrap_or(db);
     loop {
-        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
+        let first = match tokio::time::timeout(QUIET, queue.recv()).await {
             Ok(Some(job)) => job,
             Ok(None) => return,
-            Err(_idle) => {
-                if let Ok(mut writers) = WRITERS.lock()
-                    && writers
-                        .get(&id)
-                        .is_some_and(|writer| writer.generation == generation)
-                {
-                    writers.remove(&id);
+            Err(_quiet) => {
+                log.when_quiet(&db).await;
+                match tokio::time::timeout(IDLE, queue.recv()).await {
+                    Ok(Some(job)) => job,
+                    Ok(None) => return,
+                    Err(_idle) => {
+                        if let Ok(mut writers) = WRITERS.lock()
+                            && writers
+                                .get(&id)
+                                .is_some_and(|writer| writer.generation == generation)
+                        {
+                            writers.remove(&id);
+                        }
+                        return;
+                    }
                 }
-                return;
             }
         };
         let mut batch = vec![first];
@@ -117,7 +131,85 @@ async fn run(
             }
         }
         write_batch(&db, batch).await;
+        log.after_batch(&db).await;
     }
+}
+
+/// How often a checkpoint beside the writer copies the log back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// No till request for this long: the writer has time to restart the log.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// Log pages (4 KiB each, so about 400 MB) past which the writer restarts the log even while
+/// tills keep it busy: some 3 s of 64 tills at full speed on a 2-core machine. Restarting every
+/// 1.5 s put its 10 ms into their p99.
+const RESTART_LOG_PAGES: i64 = 100_000;
+
+/// Keeps SQLite's write-ahead log short without making tills wait.
+///
+/// SQLite copies the log back into the database inside the commit that crosses its mark, fsync
+/// included, and every till of that batch waits (measured at 64 tills: p99 20 ms with it, 13 ms
+/// without). The writer's own connection never does. A passive checkpoint on a shared connection
+/// runs beside the writer instead and keeps the database file current; but the log only starts
+/// again from its beginning when a write finds all of it copied, which never happens while the
+/// writer adds pages during every checkpoint beside it. So the writer copies the last pages
+/// itself (about 10 ms here) when the tills pause, or when the log has grown too long.
+struct LogKeeper {
+    shared: DatabaseConnection,
+    last: Instant,
+    beside: Option<tokio::task::JoinHandle<Option<i64>>>,
+    unsaved: bool,
+}
+
+impl LogKeeper {
+    fn new(shared: DatabaseConnection) -> Self {
+        Self {
+            shared,
+            last: Instant::now(),
+            beside: None,
+            unsaved: false,
+        }
+    }
+
+    async fn after_batch(&mut self, writer: &DatabaseConnection) {
+        self.unsaved = true;
+        if let Some(beside) = self.beside.take_if(|beside| beside.is_finished())
+            && beside.await.ok().flatten() > Some(RESTART_LOG_PAGES)
+        {
+            self.restart(writer).await;
+        }
+        if self.beside.is_none() && self.last.elapsed() >= CHECKPOINT_EVERY {
+            self.last = Instant::now();
+            let shared = self.shared.clone();
+            self.beside = Some(tokio::spawn(async move { checkpoint(&shared).await }));
+        }
+    }
+
+    async fn when_quiet(&mut self, writer: &DatabaseConnection) {
+        if self.unsaved {
+            self.restart(writer).await;
+        }
+    }
+
+    /// Copies what is left of the log; the next write then starts it again from the beginning.
+    async fn restart(&mut self, writer: &DatabaseConnection) {
+        if checkpoint(writer).await.is_some() {
+            self.unsaved = false;
+        }
+    }
+}
+
+/// A passive checkpoint: copies what it can without waiting for anyone. The pages in the log.
+async fn checkpoint(db: &DatabaseConnection) -> Option<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA wal_checkpoint(PASSIVE)",
+        ))
+        .await
+        .ok()??;
+    row.try_get_by_index(1).ok()
 }
 
 /// What the batch changes on one client.
@@ -317,6 +409,8 @@ mod tests {
     use crate::services::ledger::{record_transaction, redeem_points};
     use crate::services::test_support::{TestShop, earn, redeem};
 
+    use super::{QUIET, checkpoint};
+
     /// Many tills at once on a real file: every request is answered, replays once, uses never
     /// below zero, and each balance is the sum of its entries.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -372,5 +466,28 @@ mod tests {
             .await
             .expect("audit");
         assert!(audited >= 200, "every write audited: {audited}");
+    }
+
+    /// The writer's connection never copies SQLite's log back into the database; once the tills
+    /// pause, it is copied and the next write starts it again from its beginning.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_starts_again_once_the_tills_pause() {
+        let shop = TestShop::on_file().await;
+        let client_id = shop.client("Journal", "Court").await.id;
+        for _ in 0..60 {
+            record_transaction(&shop.db, &shop.owner, &earn(client_id, "1", ""))
+                .await
+                .expect("recorded");
+        }
+        tokio::time::sleep(QUIET * 4).await;
+        record_transaction(&shop.db, &shop.owner, &earn(client_id, "1", ""))
+            .await
+            .expect("recorded");
+        let pages_in_log = checkpoint(&shop.db).await.expect("checkpoint");
+        assert!(
+            pages_in_log < 40,
+            "only the last write is in the log, not the 60 before: {pages_in_log} pages"
+        );
+        shop.assert_balances_are_sums().await;
     }
 }
