@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use app::model::error::AppError;
 use app::services::config::AppConfig;
+use app::services::db::Db;
 use app::services::mail::Mailer;
 use app::services::passwords::PasswordHasher;
 use app::services::state::AppState;
@@ -15,7 +16,6 @@ use axum::middleware;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 
 use crate::security::{SecuritySettings, protect, provide_request_nonce};
 
@@ -27,7 +27,7 @@ pub enum StartError {
 
 pub fn build_state(
     config: AppConfig,
-    db: DatabaseConnection,
+    db: Db,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, StartError> {
     let mailer = Mailer::from_config(&config)?;

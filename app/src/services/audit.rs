@@ -4,6 +4,7 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::DbErr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -107,18 +108,18 @@ pub async fn write(db: &impl ConnectionTrait, record: AuditRecord<'_>) -> Result
     Ok(())
 }
 
-/// Writes several events in one statement (the till's batched transactions).
-pub async fn write_many(
+/// Writes several events in one statement (the ledger's write path, inside its transaction,
+/// whose caller decides what a failure means).
+pub(crate) async fn write_many(
     db: &impl ConnectionTrait,
     records: Vec<AuditRecord<'_>>,
-) -> Result<(), AppError> {
+) -> Result<(), DbErr> {
     if records.is_empty() {
         return Ok(());
     }
     audit_event::Entity::insert_many(records.into_iter().map(row))
         .exec_without_returning(db)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(())
 }
 

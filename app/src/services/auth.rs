@@ -2,12 +2,12 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::db::begin_write;
+use super::db::Db;
 use super::db_error;
 use super::mail::{Mailer, OutgoingMail};
 use super::passwords::PasswordHasher;
@@ -107,7 +107,7 @@ fn auth_event<'a>(
 /// A throttled login of a known account is written down once per window, so a flood of
 /// refused tries cannot fill the shop's audit log; unknown accounts belong to no shop's log.
 async fn note_throttled(
-    db: &DatabaseConnection,
+    db: &Db,
     account: Option<&user::Model>,
     source: &str,
 ) -> Result<(), AppError> {
@@ -142,7 +142,7 @@ async fn note_throttled(
 /// error, after the same work. Too many failures for the account or from `source` (the client's
 /// address) make the next try wait, without any hashing.
 pub async fn login(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     credentials: Credentials<'_>,
     source: &str,
@@ -208,7 +208,7 @@ pub async fn login(
 }
 
 async fn open_session(
-    db: &DatabaseConnection,
+    db: &Db,
     account: user::Model,
     remember: bool,
 ) -> Result<NewSession, AppError> {
@@ -239,10 +239,7 @@ async fn open_session(
 
 /// The signed-in user behind a session cookie, if the session is still valid: one query for the
 /// session, its account and its shop, since every server call starts here.
-pub async fn user_for_session(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<Option<CurrentUser>, AppError> {
+pub async fn user_for_session(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
     use sea_orm::{Statement, Value};
     let token_hash = hash_secret(token);
     let found = db
@@ -283,7 +280,7 @@ pub async fn user_for_session(
 }
 
 /// Ends the session on the server; the cookie alone is worth nothing afterwards.
-pub async fn logout(db: &DatabaseConnection, token: &str, source: &str) -> Result<(), AppError> {
+pub async fn logout(db: &Db, token: &str, source: &str) -> Result<(), AppError> {
     let hash = hash_secret(token);
     let Some(found) = session::Entity::find_by_id(hash.clone())
         .one(db)
@@ -312,11 +309,7 @@ pub async fn logout(db: &DatabaseConnection, token: &str, source: &str) -> Resul
 
 /// Counts a reset-link request for `email` from `source`; too many in ten minutes wait, known
 /// and unknown addresses alike, so the answer still tells nothing about which exist.
-pub async fn check_reset_rate(
-    db: &DatabaseConnection,
-    email: &str,
-    source: &str,
-) -> Result<(), AppError> {
+pub async fn check_reset_rate(db: &Db, email: &str, source: &str) -> Result<(), AppError> {
     let account_key = format!("reset-{}", throttle::account_key(&normalize_email(email)));
     let address_key = format!("reset-{}", throttle::address_key(source));
     let now = Utc::now();
@@ -331,7 +324,7 @@ pub async fn check_reset_rate(
 /// Sends a reset link if the address belongs to an active account. The caller answers the same
 /// whatever happens here, so the page reveals nothing about which addresses exist.
 pub async fn request_password_reset(
-    db: &DatabaseConnection,
+    db: &Db,
     mailer: &Mailer,
     public_url: &str,
     email: &str,
@@ -489,7 +482,7 @@ pub struct ResetContext<'a> {
 /// Sets a new password from a reset link. The link works once; every open session of the account
 /// ends, since whoever held the old password may hold one of them, and the owner is told by e-mail.
 pub async fn reset_password(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     context: ResetContext<'_>,
     token: &str,
@@ -515,7 +508,7 @@ pub async fn reset_password(
         .map_err(db_error)?
         .ok_or(AppError::ResetLinkInvalid)?;
     let password_hash = hasher.hash(password).await?;
-    let (txn, turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     // Conditional on `used_at IS NULL`: two clicks on the same link cannot both succeed.
     let claimed = password_reset_token::Entity::update_many()
         .col_expr(
@@ -541,7 +534,6 @@ pub async fn reset_password(
     .await?;
     txn.commit().await.map_err(db_error)?;
     // The next writer need not wait for the mail server.
-    drop(turn);
     send_password_changed_notice(context.mailer, context.public_url, &account).await;
     Ok(())
 }
@@ -557,7 +549,7 @@ pub struct PasswordChange<'a> {
 /// ends and the owner of the account gets an e-mail. Wrong current passwords count as failed
 /// logins, so this form is no side door for guessing.
 pub async fn change_password(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     context: ResetContext<'_>,
     actor: &Actor,
@@ -585,7 +577,7 @@ pub async fn change_password(
     }
     throttle::withdraw(db, attempt).await?;
     let password_hash = hasher.hash(change.password).await?;
-    let (txn, turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     replace_password(
         &txn,
         &account,
@@ -597,14 +589,13 @@ pub async fn change_password(
     .await?;
     txn.commit().await.map_err(db_error)?;
     // The next writer need not wait for the mail server.
-    drop(turn);
     send_password_changed_notice(context.mailer, context.public_url, &account).await;
     Ok(())
 }
 
 /// Creates a shop and its owner account (CLI and demo data).
 pub async fn create_shop_with_owner(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     shop_name: &str,
     owner_name: &str,
@@ -629,7 +620,7 @@ pub async fn create_shop_with_owner(
 /// team page invites by e-mail instead.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn create_account(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     shop_id: Option<i64>,
     shop_name: &str,
@@ -663,7 +654,7 @@ pub(crate) async fn create_account(
     }
     let password_hash = hasher.hash(password).await?;
     let now = Utc::now();
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let shop_id = match shop_id {
         Some(shop_id) => shop_id,
         None => {

@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::{file_ids, find_in_shop, name_of};
-use super::db::begin_write;
+use super::db::Db;
 use super::labels::parse_labelled_detail;
 use super::ledger::views;
 use super::time::{format_date, format_date_time, shop_zone};
@@ -145,13 +145,9 @@ pub async fn consents(
     Ok(statuses)
 }
 
-pub async fn add_note(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    form: &NoteForm,
-) -> Result<(), AppError> {
+pub async fn add_note(db: &Db, actor: &Actor, form: &NoteForm) -> Result<(), AppError> {
     let body = form.validate()?;
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, form.client_id).await?;
     let note = client_note::ActiveModel {
         shop_id: Set(actor.shop_id),
@@ -177,12 +173,12 @@ pub async fn add_note(
 /// Records the consents the client gives or withdraws. A channel whose answer did not change
 /// keeps its history as it was: nothing is written for it.
 pub async fn update_consents(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     update: &ConsentUpdate,
 ) -> Result<Vec<ConsentStatus>, AppError> {
     let zone = shop_zone(&actor.time_zone);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, update.client_id).await?;
     let ids = file_ids(&txn, update.client_id).await?;
     for channel in ConsentChannel::ALL {
@@ -276,7 +272,7 @@ fn file_event(edit: &audit_event::Model) -> Option<FileEvent> {
 /// changes and edits of the file. Each source is read newest first up to the end of the asked
 /// page, and the sources are merged here.
 pub async fn activity(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &CurrentUser,
     client_id: i64,
     filter: ActivityFilter,

@@ -6,13 +6,13 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Set, Statement, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select, Set, Statement, Value,
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::db::begin_write;
+use super::db::Db;
 use super::text::{normalize, prefix_upper_bound, words};
 use super::time::{format_date, format_date_time, shop_zone, today};
 use super::{client_file, db_error, labels};
@@ -265,7 +265,7 @@ pub enum SharedPhone {
 }
 
 pub async fn create_client(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &Actor,
     form: &ClientForm,
     shared_phone: SharedPhone,
@@ -277,7 +277,7 @@ pub async fn create_client(
 /// Enrols a client at the till with a phone number (and maybe a first name); the file is
 /// completed later.
 pub async fn enrol_client(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &Actor,
     form: &EnrolForm,
     shared_phone: SharedPhone,
@@ -287,13 +287,13 @@ pub async fn enrol_client(
 }
 
 async fn insert_client(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &Actor,
     valid: &ValidClient,
     shared_phone: SharedPhone,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     refuse_duplicate(&txn, user.shop_id, None, valid, shared_phone, zone).await?;
     let mut model = client::ActiveModel {
         shop_id: Set(user.shop_id),
@@ -360,14 +360,14 @@ async fn refuse_duplicate(
 }
 
 pub async fn update_client(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &Actor,
     client_id: i64,
     form: &ClientForm,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
     let valid = form.validate(today(zone))?;
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
     // A phone may be shared on edit (the file is already there); an e-mail may not.
     refuse_duplicate(
@@ -386,13 +386,9 @@ pub async fn update_client(
 
 /// Removes a phone number the client no longer has: search and the till stop finding the
 /// client by it, and the number is free for whoever has it now.
-pub async fn unlink_phone(
-    db: &DatabaseConnection,
-    user: &Actor,
-    client_id: i64,
-) -> Result<ClientRow, AppError> {
+pub async fn unlink_phone(db: &Db, user: &Actor, client_id: i64) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
     if existing.phone.is_none() {
         return Ok(to_row(&existing, zone));
@@ -447,7 +443,7 @@ pub(crate) async fn save_edit(
 }
 
 pub async fn get_client(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &CurrentUser,
     client_id: i64,
 ) -> Result<ClientDetail, AppError> {
@@ -633,7 +629,7 @@ fn with_label(find: Select<client::Entity>, label_id: i64) -> Select<client::Ent
 
 /// The type-ahead search of the till: text only, by name.
 pub async fn search_clients(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &CurrentUser,
     text: &str,
 ) -> Result<ClientSearchPage, AppError> {
@@ -647,7 +643,7 @@ pub async fn search_clients(
 /// The clients list: searched, filtered by tag and group, sorted; 50 rows with their labels
 /// and a count that stops at 1,000.
 pub async fn list_clients(
-    db: &DatabaseConnection,
+    db: &Db,
     user: &CurrentUser,
     query: &ClientQuery,
 ) -> Result<ClientSearchPage, AppError> {

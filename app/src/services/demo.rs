@@ -1,11 +1,12 @@
 //! A demo shop with French clients and some history, so a first start has something to try.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::audit::Actor;
 use super::auth::create_shop_with_owner;
 use super::clients::{SharedPhone, create_client};
+use super::db::Db;
 use super::db_error;
 use super::ledger::record_transaction;
 use super::passwords::PasswordHasher;
@@ -162,7 +163,7 @@ pub fn generated_client(index: u64) -> ClientForm {
 }
 
 /// Creates the demo shop unless its owner already exists. Returns whether it was created.
-pub async fn load_demo(db: &DatabaseConnection, hasher: &PasswordHasher) -> Result<bool, AppError> {
+pub async fn load_demo(db: &Db, hasher: &PasswordHasher) -> Result<bool, AppError> {
     let exists = user::Entity::find()
         .filter(user::Column::Email.eq(DEMO_EMAIL))
         .one(db)

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::find_in_shop;
-use super::db::begin_write;
+use super::db::Db;
 use super::text::normalize;
 use super::{db_error, is_unique_violation, owner_only};
 use crate::entities::{client_label, label};
@@ -211,14 +211,14 @@ async fn find_or_create_tag(
 /// Puts the tag on the client, creating it for the shop the first time; an existing tag
 /// written in another case or without accents is reused with its first spelling.
 pub async fn tag_client(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     client_id: i64,
     name: &str,
 ) -> Result<Vec<Label>, AppError> {
     let name = valid_label_name(name)?;
     let key = label_key(&name);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, client_id).await?;
     let tag = find_or_create_tag(&txn, actor.shop_id, &name, &key).await?;
     attach(&txn, actor, client_id, &tag).await?;
@@ -309,12 +309,12 @@ async fn detach(
 
 /// Takes the tag off the client; the tag stays offered to the shop.
 pub async fn untag_client(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     client_id: i64,
     tag_id: i64,
 ) -> Result<Vec<Label>, AppError> {
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, client_id).await?;
     let tag = find_label_by_id(&txn, actor.shop_id, LabelKind::Tag, tag_id).await?;
     detach(&txn, actor, client_id, &tag).await?;
@@ -325,15 +325,11 @@ pub async fn untag_client(
 
 /// A new group of the shop; a name that only differs by case or accents from an existing
 /// group is refused next to the field.
-pub async fn create_group(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    name: &str,
-) -> Result<Label, AppError> {
+pub async fn create_group(db: &Db, actor: &Actor, name: &str) -> Result<Label, AppError> {
     owner_only(actor)?;
     let name = valid_label_name(name)?;
     let key = label_key(&name);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let group = match new_label(actor.shop_id, LabelKind::Group, &name, &key)
         .insert(&txn)
         .await
@@ -354,13 +350,9 @@ pub async fn create_group(
 }
 
 /// Removes the group and its memberships; the clients stay as they are.
-pub async fn delete_group(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    group_id: i64,
-) -> Result<(), AppError> {
+pub async fn delete_group(db: &Db, actor: &Actor, group_id: i64) -> Result<(), AppError> {
     owner_only(actor)?;
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let group = find_label_by_id(&txn, actor.shop_id, LabelKind::Group, group_id).await?;
     client_label::Entity::delete_many()
         .filter(client_label::Column::LabelId.eq(group.id))
@@ -381,13 +373,13 @@ pub async fn delete_group(
 
 /// Puts the client in exactly these groups of the shop (the owner's checkboxes).
 pub async fn set_client_groups(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     client_id: i64,
     group_ids: &[i64],
 ) -> Result<Vec<Label>, AppError> {
     owner_only(actor)?;
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, client_id).await?;
     let groups = label::Entity::find()
         .filter(label::Column::ShopId.eq(actor.shop_id))

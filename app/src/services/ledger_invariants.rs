@@ -1,5 +1,7 @@
 //! The ledger's invariants under random use: points earned and used, modifications and replays,
-//! several at a time from concurrent tasks, on a SQLite file with the server's connection pool.
+//! several at a time from concurrent tasks, with the server's connection pool: on a SQLite file
+//! and, when `TEST_DATABASE_URL` is set, on PostgreSQL, each with till requests written by the
+//! batching writer and alone.
 //!
 //! Whatever happens, afterwards: each client's balance is the sum of its entries and never
 //! negative, its visit count is its number of earn entries, an idempotency key names at most
@@ -13,6 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::clients::{SharedPhone, create_client};
+use super::db::TillWrites;
 use super::ledger::{modify_transaction, record_transaction, redeem_points};
 use super::test_support::{TestShop, client_form};
 use crate::entities::{client, ledger_entry};
@@ -107,8 +110,22 @@ async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppErro
     }
 }
 
-async fn run(batches: Vec<Vec<Op>>) -> Result<(), TestCaseError> {
-    let shop = TestShop::on_file().await;
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A shop on `engine` with `till_writes`; `None` for PostgreSQL without `TEST_DATABASE_URL`.
+async fn shop_on(engine: Engine, till_writes: TillWrites) -> Option<TestShop> {
+    let shop = match engine {
+        Engine::Sqlite => TestShop::on_file().await,
+        Engine::Postgres => TestShop::on_postgres().await?,
+    };
+    Some(shop.with_till_writes(till_writes))
+}
+
+async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError> {
     let mut client_ids = Vec::new();
     for index in 0..CLIENTS {
         let name = format!("Client{}", (b'a' + index as u8) as char);
@@ -264,17 +281,60 @@ async fn check_invariants(shop: &TestShop) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn check(
+    engine: Engine,
+    till_writes: TillWrites,
+    batches: Vec<Vec<Op>>,
+) -> Result<(), TestCaseError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        match shop_on(engine, till_writes).await {
+            Some(shop) => run(shop, batches).await,
+            None => {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    eprintln!("skipped: the ledger's PostgreSQL cases need TEST_DATABASE_URL");
+                });
+                Ok(())
+            }
+        }
+    })
+}
+
+fn batches() -> impl Strategy<Value = Vec<Vec<Op>>> {
+    prop::collection::vec(prop::collection::vec(op(), 1..5), 1..14)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_ledger_never_lies(batches in prop::collection::vec(prop::collection::vec(op(), 1..5), 1..14)) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(4)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(run(batches))?;
+    fn the_ledger_never_lies_on_sqlite_batched(batches in batches()) {
+        check(Engine::Sqlite, TillWrites::Batched, batches)?;
+    }
+
+    #[test]
+    fn the_ledger_never_lies_on_sqlite_written_alone(batches in batches()) {
+        check(Engine::Sqlite, TillWrites::Direct, batches)?;
+    }
+}
+
+proptest! {
+    // Each case creates a PostgreSQL database: fewer cases, the same properties.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_ledger_never_lies_on_postgres_batched(batches in batches()) {
+        check(Engine::Postgres, TillWrites::Batched, batches)?;
+    }
+
+    #[test]
+    fn the_ledger_never_lies_on_postgres_written_alone(batches in batches()) {
+        check(Engine::Postgres, TillWrites::Direct, batches)?;
     }
 }
 

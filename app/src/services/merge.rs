@@ -4,11 +4,11 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::{as_saved, find_in_shop, save_edit, to_row};
-use super::db::begin_write;
+use super::db::Db;
 use super::labels::link;
 use super::ledger::transfer_points;
 use super::time::shop_zone;
@@ -58,7 +58,7 @@ fn completed(kept: &client::Model, merged: &client::Model) -> ValidClient {
 /// file, which takes the contact details it lacked; the merged file stops being listed and found
 /// by its e-mail or phone, and its page leads to the kept one. The owner's, in one transaction, with an audit entry.
 pub async fn merge_clients(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     kept_id: i64,
     merged_id: i64,
@@ -68,7 +68,7 @@ pub async fn merge_clients(
         return Err(AppError::invalid("other", FieldProblem::InvalidChoice));
     }
     let zone = shop_zone(&actor.time_zone);
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let kept = find_in_shop(&txn, actor.shop_id, kept_id).await?;
     let merged =
         find_in_shop(&txn, actor.shop_id, merged_id)

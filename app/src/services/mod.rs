@@ -1,4 +1,4 @@
-//! Server-only rules, each module taking a `&DatabaseConnection` and testable without Leptos.
+//! Server-only rules, each module taking a `&Db` and testable without Leptos.
 
 pub mod audit;
 pub mod auth;
@@ -12,7 +12,6 @@ pub mod ledger;
 pub mod mail;
 pub mod merge;
 pub mod passwords;
-mod recorder;
 pub mod report;
 pub mod state;
 pub mod support;

@@ -3,11 +3,12 @@
 //! ledger entry, in JSON and in CSV.
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::audit::{self, Actor, AuditRecord};
 use super::clients::{find_in_shop, form_of};
+use super::db::Db;
 use super::time::{format_date_time, shop_zone};
 use super::{db_error, display_names};
 use crate::entities::{client, client_note, consent_change, ledger_entry};
@@ -67,7 +68,7 @@ pub struct ReportEntry {
 
 /// The client's data report, oldest first; the export itself is written in the audit log.
 pub async fn client_report(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     client_id: i64,
 ) -> Result<ClientReport, AppError> {

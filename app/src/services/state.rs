@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use super::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sea_orm::DatabaseConnection;
 
 use super::config::AppConfig;
 use super::mail::Mailer;
@@ -13,7 +13,7 @@ use super::passwords::PasswordHasher;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub config: Arc<AppConfig>,
     pub hasher: PasswordHasher,
     pub mailer: Mailer,

@@ -5,14 +5,14 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::create_account;
 use super::clients::{active_clients, file_ids, search_clients};
-use super::db::begin_write;
+use super::db::Db;
 use super::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
 use super::{db_error, page_offset};
@@ -28,7 +28,7 @@ const PLATFORM_NAME: &str = "Comptoir — support";
 /// Creates a support account (command line only), with the platform's home created the first
 /// time.
 pub async fn create_support_account(
-    db: &DatabaseConnection,
+    db: &Db,
     hasher: &PasswordHasher,
     name: &str,
     email: &str,
@@ -171,7 +171,7 @@ pub async fn acting_for_client(
 
 /// A shop's clients found by name, e-mail or phone, as the shop's own search finds them.
 pub async fn shop_clients(
-    db: &DatabaseConnection,
+    db: &Db,
     support: &Actor,
     shop_id: i64,
     text: &str,
@@ -184,13 +184,13 @@ pub async fn shop_clients(
 /// (from the files merged into it too); the ledger keeps its entries and amounts, the shop's
 /// figures stay right, and the audit log says who erased which file and why.
 pub async fn erase_client(
-    db: &DatabaseConnection,
+    db: &Db,
     support: &Actor,
     request: &ErasureRequest,
 ) -> Result<(), AppError> {
     let reason = request.valid_reason()?;
     let in_shop = acting_in_shop(db, support, request.shop_id).await?;
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let erased = active_clients(in_shop.shop_id)
         .filter(client::Column::Id.eq(request.client_id))
         .one(&txn)

@@ -3,13 +3,11 @@
 //! disables their own account here, so a shop always keeps someone who can.
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
-use super::db::begin_write;
+use super::db::Db;
 use super::mail::{Mailer, OutgoingMail};
 use super::{db_error, owner_only};
 use crate::entities::{session, user};
@@ -35,10 +33,7 @@ fn to_member(account: &user::Model, you: &CurrentUser) -> TeamMember {
     }
 }
 
-pub async fn members(
-    db: &DatabaseConnection,
-    user: &CurrentUser,
-) -> Result<Vec<TeamMember>, AppError> {
+pub async fn members(db: &Db, user: &CurrentUser) -> Result<Vec<TeamMember>, AppError> {
     owner_only(user)?;
     Ok(user::Entity::find()
         .filter(user::Column::ShopId.eq(user.shop_id))
@@ -55,7 +50,7 @@ pub async fn members(
 /// Creates the account and e-mails its link. The address must not have an account yet, in this
 /// shop or another: an e-mail signs in to one shop.
 pub async fn invite(
-    db: &DatabaseConnection,
+    db: &Db,
     mailer: &Mailer,
     public_url: &str,
     actor: &Actor,
@@ -63,7 +58,7 @@ pub async fn invite(
 ) -> Result<TeamMember, AppError> {
     owner_only(actor)?;
     let invite = form.validate()?;
-    let (txn, turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(invite.email.clone()))
         .one(&txn)
@@ -96,7 +91,6 @@ pub async fn invite(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
-    drop(turn);
     let link = format!("{public_url}/reinitialiser-mot-de-passe?jeton={token}");
     let body = format!(
         "Bonjour {name},\n\n\
@@ -145,7 +139,7 @@ async fn other_member(
 }
 
 pub async fn change_role(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     member_id: i64,
     role: Role,
@@ -153,7 +147,7 @@ pub async fn change_role(
     if !role.in_shop() {
         return Err(AppError::invalid("role", FieldProblem::InvalidChoice));
     }
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let member = other_member(&txn, actor, member_id).await?;
     let before = member.role.clone();
     let mut changed: user::ActiveModel = member.into();
@@ -174,12 +168,12 @@ pub async fn change_role(
 
 /// Disables an account, ending its sessions at once, or enables it again.
 pub async fn set_active(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     member_id: i64,
     active: bool,
 ) -> Result<TeamMember, AppError> {
-    let (txn, _turn) = begin_write(db).await?;
+    let txn = db.begin_write().await?;
     let member = other_member(&txn, actor, member_id).await?;
     let mut changed: user::ActiveModel = member.into();
     changed.is_active = Set(active);

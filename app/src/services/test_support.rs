@@ -1,6 +1,6 @@
 //! Fixtures for service tests: a migrated in-memory database with a shop and its owner.
 
-use sea_orm::DatabaseConnection;
+use super::db::Db;
 
 use super::audit::Actor;
 use super::auth::create_shop_with_owner;
@@ -16,7 +16,7 @@ pub const OWNER_PASSWORD: &str = "Croissant-2026";
 
 #[derive(Clone)]
 pub struct TestShop {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub hasher: PasswordHasher,
     pub owner: Actor,
 }
@@ -40,7 +40,38 @@ impl TestShop {
         Self::on(db).await
     }
 
-    async fn on(db: DatabaseConnection) -> Self {
+    /// A shop on a fresh PostgreSQL database when `TEST_DATABASE_URL` is set (`None` otherwise),
+    /// named like the integration tests' so the test scripts drop it afterwards.
+    pub async fn on_postgres() -> Option<Self> {
+        use sea_orm::ConnectionTrait;
+        let url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())?;
+        let admin = sea_orm::Database::connect(&url)
+            .await
+            .expect("TEST_DATABASE_URL reachable");
+        let name = format!("comptoir_test_{}", Uuid::new_v4().simple());
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+        let db = super::db::connect(&format!("{base}/{name}"))
+            .await
+            .expect("test database");
+        super::db::migrate(&db).await.expect("migrate");
+        Some(Self::on(db).await)
+    }
+
+    /// The same shop, its till requests written the other way (batched or alone).
+    pub fn with_till_writes(&self, till_writes: super::db::TillWrites) -> Self {
+        Self {
+            db: self.db.with_till_writes(till_writes),
+            ..self.clone()
+        }
+    }
+
+    async fn on(db: Db) -> Self {
         let hasher = PasswordHasher::with_concurrency(2);
         let owner = create_shop_with_owner(
             &db,

@@ -185,16 +185,15 @@ pub async fn forget_failures(db: &impl ConnectionTrait, key: &str) -> Result<(),
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::DatabaseConnection;
 
     use super::*;
-    use crate::services::db::connect_for_tests;
+    use crate::services::db::{Db, connect_for_tests};
 
-    async fn fail(db: &DatabaseConnection, key: &str, at: DateTime<Utc>) {
+    async fn fail(db: &Db, key: &str, at: DateTime<Utc>) {
         begin_attempt(db, &[key], at).await.expect("attempt");
     }
 
-    async fn try_at(db: &DatabaseConnection, key: &str, at: DateTime<Utc>) -> Option<Duration> {
+    async fn try_at(db: &Db, key: &str, at: DateTime<Utc>) -> Option<Duration> {
         let attempt = begin_attempt(db, &[key], at).await.expect("attempt");
         let wait = wait_before_next_try(db, key, PER_ACCOUNT, at)
             .await

@@ -11,10 +11,11 @@ use app::model::client::ClientSort;
 use app::model::ledger::{RecordRequest, TransactionForm};
 use app::services::audit::Actor;
 use app::services::clients::{first_page_ids, search_clients, search_prefixes, search_statements};
+use app::services::db::Db;
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db, ledger};
 use clap::Parser;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use sea_orm::{ConnectionTrait, Statement, Value};
 use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};
 
 #[derive(Parser)]
@@ -39,7 +40,7 @@ const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// The statements the service runs, executed directly: term rows, their clients, the count.
-async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> BenchResult<usize> {
+async fn direct_sql(db: &Db, shop_id: i64, query: &str) -> BenchResult<usize> {
     let backend = db.get_database_backend();
     let statements = search_statements(
         backend,
@@ -69,11 +70,7 @@ async fn direct_sql(db: &DatabaseConnection, shop_id: i64, query: &str) -> Bench
     Ok(ids.len())
 }
 
-async fn measure_search(
-    db: &DatabaseConnection,
-    owner: &CurrentUser,
-    runs: usize,
-) -> BenchResult<()> {
+async fn measure_search(db: &Db, owner: &CurrentUser, runs: usize) -> BenchResult<()> {
     println!(
         "\n  {:<10} {:>7} {:>9} {:>9} {:>9}   {:>9} {:>9} {:>9}   {:>6}",
         "query", "found", "p50 ms", "p95 ms", "p99 ms", "sql p50", "sql p95", "sql p99", "ratio"
@@ -116,7 +113,7 @@ async fn measure_search(
 
 /// Records points for the first thousand clients of `owner`'s shop, starting at `first_client_id`.
 async fn measure_recording(
-    db: &DatabaseConnection,
+    db: &Db,
     owner: &CurrentUser,
     first_client_id: i64,
     count: u64,

@@ -6,12 +6,13 @@ pub mod smtp;
 
 use app::services::config::AppConfig;
 use app::services::db;
+use app::services::db::Db;
 use app::services::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -51,7 +52,7 @@ pub async fn fresh_database_url() -> String {
 
 /// A database of its own for one test, migrated, with the server's pool: on SQLite a file, so
 /// concurrent requests really run at once.
-pub async fn fresh_database() -> DatabaseConnection {
+pub async fn fresh_database() -> Db {
     let connection = db::connect(&fresh_database_url().await)
         .await
         .expect("connect to test database");

@@ -1,0 +1,84 @@
+//! The points ledger: append-only entries, a cached balance changed in the same database
+//! transaction, idempotency keys made on the device, and modifications as reversal + correction.
+//!
+//! Every entry is decided by one rule (`rules::decide`) and written through one path (`write`),
+//! whether the till request goes through the batching writer (`batch`) or alone.
+
+mod batch;
+mod modify;
+mod rules;
+mod till;
+mod views;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+pub use modify::modify_transaction;
+pub(crate) use modify::transfer_points;
+pub use till::{points_by_contact, record_transaction, redeem_points};
+pub(crate) use views::views;
+pub use views::{client_history, journal};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+
+use super::db_error;
+use crate::entities::ledger_entry;
+use crate::model::auth::CurrentUser;
+use crate::model::error::AppError;
+use crate::model::ledger::{EntryKind, TransactionValues};
+
+async fn find_by_key(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    key: &str,
+) -> Result<Option<ledger_entry::Model>, AppError> {
+    ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(shop_id))
+        .filter(ledger_entry::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await
+        .map_err(db_error)
+}
+
+/// One ledger row to append.
+struct NewEntry {
+    client_id: i64,
+    kind: EntryKind,
+    values: TransactionValues,
+    reverses_entry_id: Option<i64>,
+    corrects_entry_id: Option<i64>,
+    idempotency_key: Option<String>,
+}
+
+async fn append(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    entry: NewEntry,
+    now: chrono::DateTime<Utc>,
+) -> Result<ledger_entry::Model, DbErr> {
+    entry_row(user, entry, now).insert(txn).await
+}
+
+fn entry_row(
+    user: &CurrentUser,
+    entry: NewEntry,
+    now: chrono::DateTime<Utc>,
+) -> ledger_entry::ActiveModel {
+    ledger_entry::ActiveModel {
+        shop_id: Set(user.shop_id),
+        client_id: Set(entry.client_id),
+        kind: Set(entry.kind.code().to_owned()),
+        points: Set(entry.values.points),
+        amount_cents: Set(entry.values.amount_cents),
+        reverses_entry_id: Set(entry.reverses_entry_id),
+        corrects_entry_id: Set(entry.corrects_entry_id),
+        idempotency_key: Set(entry.idempotency_key),
+        author_user_id: Set(user.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+}

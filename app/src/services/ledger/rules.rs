@@ -1,0 +1,140 @@
+//! The ledger's rules for one entry, decided in one place for every writer: the batching writer,
+//! a till request written alone, a modification and a merge's transfer.
+
+use crate::entities::client;
+use crate::model::ledger::EntryKind;
+
+/// What an entry needs to know of the account it changes, read inside the write transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Account {
+    pub shop_id: i64,
+    pub balance: i64,
+    /// Neither merged into another file nor erased.
+    pub active: bool,
+}
+
+impl From<&client::Model> for Account {
+    fn from(client: &client::Model) -> Self {
+        Self {
+            shop_id: client.shop_id,
+            balance: client.points_balance,
+            active: client.merged_into_id.is_none() && client.erased_at.is_none(),
+        }
+    }
+}
+
+/// What an accepted entry changes on its account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct BalanceChange {
+    pub points: i64,
+    /// A purchase is a visit: the count goes up and the last visit becomes now.
+    pub visits: i64,
+}
+
+impl BalanceChange {
+    pub fn add(&mut self, other: BalanceChange) {
+        self.points += other.points;
+        self.visits += other.visits;
+    }
+}
+
+/// Why an entry is not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Another shop's client, a merged or erased file, or no such client: all look the same.
+    NoSuchAccount,
+    NotEnoughPoints {
+        balance: i64,
+    },
+}
+
+/// Decides an entry of `points` on `account` for `shop_id`: the same shop, an active file only,
+/// never below zero, an earn counts as a visit. On success `account` holds the balance after it,
+/// so the next entry of the same batch is decided on it.
+pub(crate) fn decide(
+    account: Option<&mut Account>,
+    shop_id: i64,
+    kind: EntryKind,
+    points: i64,
+) -> Result<BalanceChange, Refusal> {
+    let account = match account {
+        Some(account) if account.shop_id == shop_id && account.active => account,
+        _ => return Err(Refusal::NoSuchAccount),
+    };
+    let balance = account.balance + points;
+    if balance < 0 {
+        return Err(Refusal::NotEnoughPoints {
+            balance: account.balance,
+        });
+    }
+    account.balance = balance;
+    Ok(BalanceChange {
+        points,
+        visits: i64::from(kind == EntryKind::Earn),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(balance: i64) -> Account {
+        Account {
+            shop_id: 1,
+            balance,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn an_earn_adds_points_and_a_visit() {
+        let mut held = account(3);
+        let change = decide(Some(&mut held), 1, EntryKind::Earn, 5);
+        assert_eq!(
+            change,
+            Ok(BalanceChange {
+                points: 5,
+                visits: 1
+            })
+        );
+        assert_eq!(held.balance, 8);
+    }
+
+    #[test]
+    fn a_use_is_no_visit_and_never_goes_below_zero() {
+        let mut held = account(10);
+        assert_eq!(
+            decide(Some(&mut held), 1, EntryKind::Redeem, -8),
+            Ok(BalanceChange {
+                points: -8,
+                visits: 0
+            })
+        );
+        assert_eq!(
+            decide(Some(&mut held), 1, EntryKind::Redeem, -8),
+            Err(Refusal::NotEnoughPoints { balance: 2 })
+        );
+        assert_eq!(held.balance, 2, "a refused entry changes nothing");
+    }
+
+    #[test]
+    fn another_shop_or_an_inactive_file_is_no_account() {
+        let mut other_shop = account(10);
+        assert_eq!(
+            decide(Some(&mut other_shop), 2, EntryKind::Earn, 1),
+            Err(Refusal::NoSuchAccount)
+        );
+        let mut erased = Account {
+            active: false,
+            ..account(10)
+        };
+        assert_eq!(
+            decide(Some(&mut erased), 1, EntryKind::Earn, 1),
+            Err(Refusal::NoSuchAccount)
+        );
+        assert_eq!(
+            decide(None, 1, EntryKind::Earn, 1),
+            Err(Refusal::NoSuchAccount)
+        );
+    }
+}
