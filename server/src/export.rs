@@ -8,7 +8,7 @@ use app::model::auth::Role;
 use app::model::error::AppError;
 use app::services::audit::Actor;
 use app::services::auth::{SESSION_COOKIE, user_for_session};
-use app::services::report::client_report;
+use app::services::clients::report::client_report;
 use app::services::state::AppState;
 use app::services::support::acting_for_client;
 use axum::extract::{ConnectInfo, Path, Request, State};

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use app::entities::{client, client_search_term};
 use app::model::auth::CurrentUser;
-use app::services::clients::search_terms;
+use app::services::clients::edit::search_terms;
 use app::services::demo::generated_client;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait};

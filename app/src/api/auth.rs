@@ -61,7 +61,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = state()?;
     let source = client_address(&state).await;
     let email = email.trim().to_owned();
-    if !crate::model::client::is_valid_email(&email) {
+    if !crate::model::fields::is_valid_email(&email) {
         return Err(AppError::invalid(
             "email",
             crate::model::error::FieldProblem::InvalidEmail,

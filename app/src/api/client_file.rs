@@ -13,7 +13,7 @@ pub async fn client_activity(
 ) -> Result<ActivityPage, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::client_file::activity(&state.db, &user, client_id, filter, page).await
+    crate::services::clients::file::activity(&state.db, &user, client_id, filter, page).await
 }
 
 #[server(endpoint = "client-note-add", input = server_fn::codec::Json)]
@@ -21,7 +21,7 @@ pub async fn client_activity(
 pub async fn add_note(form: NoteForm) -> Result<(), AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::client_file::add_note(&state.db, &actor, &form).await
+    crate::services::clients::file::add_note(&state.db, &actor, &form).await
 }
 
 #[server(endpoint = "client-consents", input = server_fn::codec::Json)]
@@ -29,5 +29,5 @@ pub async fn add_note(form: NoteForm) -> Result<(), AppError> {
 pub async fn update_consents(update: ConsentUpdate) -> Result<Vec<ConsentStatus>, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::client_file::update_consents(&state.db, &actor, &update).await
+    crate::services::clients::file::update_consents(&state.db, &actor, &update).await
 }

@@ -1,15 +1,14 @@
 use leptos::prelude::*;
 
-use crate::model::client::{
-    ClientDetail, ClientForm, ClientQuery, ClientRow, ClientSearchPage, EnrolForm,
-};
+use crate::model::client::{ClientForm, ClientQuery, ClientRow, ClientSearchPage, EnrolForm};
+use crate::model::client_file::ClientDetail;
 use crate::model::error::AppError;
 
 #[server(endpoint = "clients-search")]
 pub async fn search_clients(query: String) -> Result<ClientSearchPage, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::clients::search_clients(&state.db, &user, &query).await
+    crate::services::clients::search::search_clients(&state.db, &user, &query).await
 }
 
 /// The clients list with its filters and order.
@@ -17,14 +16,14 @@ pub async fn search_clients(query: String) -> Result<ClientSearchPage, AppError>
 pub async fn list_clients(query: ClientQuery) -> Result<ClientSearchPage, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::clients::list_clients(&state.db, &user, &query).await
+    crate::services::clients::search::list_clients(&state.db, &user, &query).await
 }
 
 #[server(endpoint = "client")]
 pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::clients::get_client(&state.db, &user, client_id).await
+    crate::services::clients::detail::get_client(&state.db, &user, client_id).await
 }
 
 #[server(endpoint = "client-create", input = server_fn::codec::Json)]
@@ -38,7 +37,7 @@ pub async fn create_client(
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
     let shared_phone = shared_phone(share_phone);
-    crate::services::clients::create_client(&state.db, &actor, &form, shared_phone).await
+    crate::services::clients::edit::create_client(&state.db, &actor, &form, shared_phone).await
 }
 
 #[server(endpoint = "client-enrol", input = server_fn::codec::Json)]
@@ -50,12 +49,12 @@ pub async fn enrol_client(
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
     let shared_phone = shared_phone(share_phone);
-    crate::services::clients::enrol_client(&state.db, &actor, &form, shared_phone).await
+    crate::services::clients::edit::enrol_client(&state.db, &actor, &form, shared_phone).await
 }
 
 #[cfg(feature = "ssr")]
-fn shared_phone(confirmed: Option<bool>) -> crate::services::clients::SharedPhone {
-    use crate::services::clients::SharedPhone;
+fn shared_phone(confirmed: Option<bool>) -> crate::services::clients::edit::SharedPhone {
+    use crate::services::clients::edit::SharedPhone;
     if confirmed == Some(true) {
         SharedPhone::Allow
     } else {
@@ -68,7 +67,7 @@ fn shared_phone(confirmed: Option<bool>) -> crate::services::clients::SharedPhon
 pub async fn update_client(client_id: i64, form: ClientForm) -> Result<ClientRow, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::clients::update_client(&state.db, &actor, client_id, &form).await
+    crate::services::clients::edit::update_client(&state.db, &actor, client_id, &form).await
 }
 
 #[server(endpoint = "client-phone-unlink")]
@@ -76,7 +75,7 @@ pub async fn update_client(client_id: i64, form: ClientForm) -> Result<ClientRow
 pub async fn unlink_phone(client_id: i64) -> Result<ClientRow, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::clients::unlink_phone(&state.db, &actor, client_id).await
+    crate::services::clients::edit::unlink_phone(&state.db, &actor, client_id).await
 }
 
 /// The owner joins `merged_id` into `kept_id`; returns the kept client.
@@ -85,5 +84,5 @@ pub async fn unlink_phone(client_id: i64) -> Result<ClientRow, AppError> {
 pub async fn merge_clients(kept_id: i64, merged_id: i64) -> Result<ClientRow, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::merge::merge_clients(&state.db, &actor, kept_id, merged_id).await
+    crate::services::clients::merge::merge_clients(&state.db, &actor, kept_id, merged_id).await
 }

@@ -7,7 +7,7 @@ use crate::model::labels::{Label, ShopLabels};
 pub async fn list_labels() -> Result<ShopLabels, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::labels::shop_labels(&state.db, &user).await
+    crate::services::clients::labels::shop_labels(&state.db, &user).await
 }
 
 /// Returns the client's labels after the change.
@@ -16,7 +16,7 @@ pub async fn list_labels() -> Result<ShopLabels, AppError> {
 pub async fn tag_client(client_id: i64, name: String) -> Result<Vec<Label>, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::labels::tag_client(&state.db, &actor, client_id, &name).await
+    crate::services::clients::labels::tag_client(&state.db, &actor, client_id, &name).await
 }
 
 #[server(endpoint = "client-tag-remove", input = server_fn::codec::Json)]
@@ -24,7 +24,7 @@ pub async fn tag_client(client_id: i64, name: String) -> Result<Vec<Label>, AppE
 pub async fn untag_client(client_id: i64, tag_id: i64) -> Result<Vec<Label>, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::labels::untag_client(&state.db, &actor, client_id, tag_id).await
+    crate::services::clients::labels::untag_client(&state.db, &actor, client_id, tag_id).await
 }
 
 #[server(endpoint = "client-groups", input = server_fn::codec::Json)]
@@ -35,7 +35,8 @@ pub async fn set_client_groups(
 ) -> Result<Vec<Label>, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::labels::set_client_groups(&state.db, &actor, client_id, &group_ids).await
+    crate::services::clients::labels::set_client_groups(&state.db, &actor, client_id, &group_ids)
+        .await
 }
 
 #[server(endpoint = "group-create", input = server_fn::codec::Json)]
@@ -43,7 +44,7 @@ pub async fn set_client_groups(
 pub async fn create_group(name: String) -> Result<Label, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::labels::create_group(&state.db, &actor, &name).await
+    crate::services::clients::labels::create_group(&state.db, &actor, &name).await
 }
 
 #[server(endpoint = "group-delete", input = server_fn::codec::Json)]
@@ -51,5 +52,5 @@ pub async fn create_group(name: String) -> Result<Label, AppError> {
 pub async fn delete_group(group_id: i64) -> Result<(), AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::labels::delete_group(&state.db, &actor, group_id).await
+    crate::services::clients::labels::delete_group(&state.db, &actor, group_id).await
 }

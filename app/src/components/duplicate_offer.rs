@@ -6,13 +6,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::*;
-use crate::model::client::{ClientRow, SharedContact};
-use crate::model::error::AppError;
+use crate::model::error::{AppError, ExistingClient, SharedContact};
 
 /// The existing client and the shared contact, if `error` is about a duplicate.
-pub fn duplicate_of(error: Option<AppError>) -> Option<(ClientRow, SharedContact)> {
+pub fn duplicate_of(error: Option<AppError>) -> Option<(ExistingClient, SharedContact)> {
     match error {
-        Some(AppError::DuplicateClient { existing, by }) => Some((*existing, by)),
+        Some(AppError::DuplicateClient { existing, by }) => Some((existing, by)),
         _ => None,
     }
 }
@@ -35,7 +34,7 @@ pub fn DuplicateOffer(
     let i18n = use_i18n();
     move || {
         duplicate_of(error.get()).map(|(existing, by)| {
-            let name = existing.full_name();
+            let name = existing.name;
             let href = format!("/clients/{}", existing.id);
             let balance = existing.points_balance;
             view! {

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::client_file::{ClientStats, ConsentStatus};
+pub use super::error::SharedContact;
 use super::error::{AppError, FieldErrors, FieldProblem};
+use super::fields::{is_valid_email, text_field};
 use super::labels::Label;
 use super::phone::normalize_phone;
 
@@ -72,52 +73,6 @@ pub struct ValidClient {
     pub city: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub note: Option<String>,
-}
-
-fn has_control_characters(value: &str, allow_newlines: bool) -> bool {
-    value
-        .chars()
-        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
-}
-
-pub(crate) fn text_field(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    required: bool,
-    max: usize,
-    allow_newlines: bool,
-) -> Option<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        if required {
-            errors.add(field, FieldProblem::Required);
-        }
-        return None;
-    }
-    if value.chars().count() > max {
-        errors.add(field, FieldProblem::TooLong { max });
-        return None;
-    }
-    if has_control_characters(value, allow_newlines) {
-        errors.add(field, FieldProblem::ControlCharacters);
-        return None;
-    }
-    Some(value.to_owned())
-}
-
-/// A plausible address: one `@`, something before it, a dotted domain after, no spaces.
-pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// French postal codes are five digits, kept as text (`01000`, `20000`, `97400`).
@@ -365,13 +320,6 @@ impl EnrolForm {
     }
 }
 
-/// Which contact another client of the shop already has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SharedContact {
-    Email,
-    Phone,
-}
-
 /// The answer to a search: the first rows and how many clients matched in all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ClientSearchPage {
@@ -380,17 +328,6 @@ pub struct ClientSearchPage {
     pub total: u64,
     /// More clients matched than `total` says: counting stopped there.
     pub capped: bool,
-}
-
-/// Everything the client page and the edit form show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientDetail {
-    pub row: ClientRow,
-    pub form: ClientForm,
-    pub stats: ClientStats,
-    /// E-mail then SMS.
-    pub consents: Vec<ConsentStatus>,
-    pub created_at: String,
 }
 
 #[cfg(test)]

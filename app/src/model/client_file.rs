@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::client::{ClientForm, ClientRow};
 use super::labels::LabelKind;
 
 use super::error::{AppError, FieldErrors, FieldProblem};
@@ -189,6 +190,17 @@ pub struct ActivityPage {
     pub items: Vec<ActivityItem>,
     pub total: u64,
     pub page: u64,
+}
+
+/// Everything the client page and the edit form show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDetail {
+    pub row: ClientRow,
+    pub form: ClientForm,
+    pub stats: ClientStats,
+    /// E-mail then SMS.
+    pub consents: Vec<ConsentStatus>,
+    pub created_at: String,
 }
 
 #[cfg(test)]

@@ -107,8 +107,8 @@ pub enum AppError {
     /// Another client of the shop has this e-mail or phone: the page offers that client.
     #[error("a client with this contact already exists")]
     DuplicateClient {
-        existing: Box<super::client::ClientRow>,
-        by: super::client::SharedContact,
+        existing: ExistingClient,
+        by: SharedContact,
     },
     #[error("transaction already modified")]
     AlreadyModified,
@@ -169,4 +169,19 @@ impl FromServerFnError for AppError {
             other => Self::Communication(other.to_string()),
         }
     }
+}
+
+/// Which contact another client of the shop already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SharedContact {
+    Email,
+    Phone,
+}
+
+/// The client who already holds a contact, as the offer to open that file shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistingClient {
+    pub id: i64,
+    pub name: String,
+    pub points_balance: i64,
 }

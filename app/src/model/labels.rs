@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::client::text_field;
 use super::error::{AppError, FieldErrors, FieldProblem};
+use super::fields::text_field;
 
 pub const MAX_LABEL_CHARS: usize = 40;
 

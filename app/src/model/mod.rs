@@ -25,6 +25,7 @@ pub mod auth;
 pub mod client;
 pub mod client_file;
 pub mod error;
+pub mod fields;
 pub mod labels;
 pub mod ledger;
 pub mod money;

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::client::text_field;
 use super::error::{AppError, FieldErrors};
+use super::fields::text_field;
 
 pub const SHOPS_PAGE_SIZE: u64 = 50;
 pub const MAX_REASON_CHARS: usize = 300;

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::auth::Role;
-use super::client::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, is_valid_email};
+use super::client::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use super::error::{AppError, FieldErrors, FieldProblem};
+use super::fields::is_valid_email;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {

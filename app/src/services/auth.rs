@@ -630,7 +630,7 @@ pub(crate) async fn create_account(
     role: Role,
 ) -> Result<CurrentUser, AppError> {
     let email = normalize_email(email);
-    if !crate::model::client::is_valid_email(&email) {
+    if !crate::model::fields::is_valid_email(&email) {
         return Err(AppError::invalid("email", FieldProblem::InvalidEmail));
     }
     let unmet = unmet_password_rules(password);

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::audit::Actor;
 use super::auth::create_shop_with_owner;
-use super::clients::{SharedPhone, create_client};
+use super::clients::edit::{SharedPhone, create_client};
 use super::db::Db;
 use super::db_error;
 use super::ledger::record_transaction;

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::clients::{SharedPhone, create_client};
+use super::clients::edit::{SharedPhone, create_client};
 use super::db::TillWrites;
 use super::ledger::{modify_transaction, record_transaction, redeem_points};
 use super::test_support::{TestShop, client_form};

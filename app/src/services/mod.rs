@@ -2,17 +2,13 @@
 
 pub mod audit;
 pub mod auth;
-pub mod client_file;
 pub mod clients;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod labels;
 pub mod ledger;
 pub mod mail;
-pub mod merge;
 pub mod passwords;
-pub mod report;
 pub mod state;
 pub mod support;
 pub mod team;

@@ -11,7 +11,10 @@ use sea_orm::{
 
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::create_account;
-use super::clients::{active_clients, file_ids, search_clients};
+use super::clients::{
+    lookup::{active_clients, file_ids},
+    search::search_clients,
+};
 use super::db::Db;
 use super::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
@@ -249,11 +252,11 @@ mod tests {
     use super::*;
     use crate::entities::ledger_entry;
     use crate::model::client_file::NoteForm;
-    use crate::services::client_file::add_note;
-    use crate::services::clients::get_client;
-    use crate::services::labels::tag_client;
+    use crate::services::clients::detail::get_client;
+    use crate::services::clients::file::add_note;
+    use crate::services::clients::labels::tag_client;
+    use crate::services::clients::report::client_report;
     use crate::services::ledger::record_transaction;
-    use crate::services::report::client_report;
     use crate::services::test_support::{OWNER_PASSWORD, TestShop, earn};
 
     async fn support(shop: &TestShop) -> Actor {

@@ -8,7 +8,7 @@ use super::db::connect_for_tests;
 use super::passwords::PasswordHasher;
 use uuid::Uuid;
 
-use super::clients::{SharedPhone, create_client};
+use super::clients::edit::{SharedPhone, create_client};
 use crate::model::client::{ClientForm, ClientRow};
 use crate::model::ledger::{ModifyRequest, RecordRequest, RedeemRequest, TransactionForm};
 

@@ -10,7 +10,9 @@ use app::model::auth::CurrentUser;
 use app::model::client::ClientSort;
 use app::model::ledger::{RecordRequest, TransactionForm};
 use app::services::audit::Actor;
-use app::services::clients::{first_page_ids, search_clients, search_prefixes, search_statements};
+use app::services::clients::search::{
+    first_page_ids, search_clients, search_prefixes, search_statements,
+};
 use app::services::db::Db;
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db, ledger};

@@ -2,6 +2,11 @@
 //! use it: points recorded by many tills at once (transactions per second and latency), then
 //! client searches while a flood of wrong-password logins hits the login form.
 //!
+//! Figures depend on the machine, so the recording phase is followed by a floor measured in the
+//! same run on the same database: the same rows (entries, audit traces, balance changes) written
+//! by bare batched statements, with no HTTP, session or rule in between. The ratio of the two
+//! compares across machines.
+//!
 //! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10]
 
 use std::net::SocketAddr;
@@ -9,12 +14,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use app::entities::{audit_event, client, ledger_entry};
+use app::model::audit::AuditKind;
+use app::model::auth::CurrentUser;
+use app::model::ledger::EntryKind;
 use app::services::config::AppConfig;
+use app::services::db::Db;
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db};
 use axum::http::StatusCode;
 use axum::serve::ListenerExt;
+use chrono::Utc;
 use clap::Parser;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use server::http_client::HttpClient;
 use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};
@@ -103,14 +116,15 @@ async fn start_server(database_url: &str) -> LoadResult<SocketAddr> {
     Ok(address)
 }
 
-/// `tills` tills record points for random clients until the time is up.
+/// `tills` tills record points for random clients until the time is up; the transactions per
+/// second and how many were recorded.
 async fn record_points(
     address: SocketAddr,
     email: &str,
     client_ids: Arc<Vec<i64>>,
     tills: usize,
     seconds: u64,
-) -> LoadResult<()> {
+) -> LoadResult<(f64, usize)> {
     let mut sessions = Vec::with_capacity(tills);
     for _ in 0..tills {
         let mut till = HttpClient::connect(address).await?;
@@ -151,12 +165,91 @@ async fn record_points(
     barrier.wait().await;
     let started = Instant::now();
     let all = gather(workers).await?;
+    let recorded = all.latencies.len();
+    let elapsed = started.elapsed();
     report(
         &format!("points recorded by {tills} tills at once"),
         all,
-        started.elapsed(),
+        elapsed,
     );
-    Ok(())
+    Ok((recorded as f64 / elapsed.as_secs_f64(), recorded))
+}
+
+/// Rows per batch in the floor: the till writer's largest batch.
+const FLOOR_BATCH: usize = 64;
+
+/// Writes `count` earn entries with their audit traces and balance changes, 64 a transaction,
+/// with bare statements: what the database alone can do on this machine. Transactions per second.
+async fn recording_floor(
+    db: &Db,
+    owner: &CurrentUser,
+    client_ids: &[i64],
+    count: usize,
+) -> LoadResult<f64> {
+    let started = Instant::now();
+    let mut written = 0;
+    let mut step = 0usize;
+    while written < count {
+        let batch = FLOOR_BATCH.min(count - written);
+        let now = Utc::now();
+        let mut entries = Vec::with_capacity(batch);
+        let mut traces = Vec::with_capacity(batch);
+        let mut clients = Vec::with_capacity(batch);
+        for _ in 0..batch {
+            step = step.wrapping_mul(7919).wrapping_add(104_729);
+            let client_id = client_ids[step % client_ids.len()];
+            clients.push(client_id);
+            entries.push(ledger_entry::ActiveModel {
+                shop_id: Set(owner.shop_id),
+                client_id: Set(client_id),
+                kind: Set(EntryKind::Earn.code().to_owned()),
+                points: Set(1 + (step % 40) as i64),
+                amount_cents: Set(Some(840)),
+                idempotency_key: Set(Some(uuid::Uuid::new_v4().to_string())),
+                author_user_id: Set(owner.user_id),
+                created_at: Set(now),
+                ..Default::default()
+            });
+            traces.push(audit_event::ActiveModel {
+                shop_id: Set(Some(owner.shop_id)),
+                user_id: Set(Some(owner.user_id)),
+                occurred_at: Set(now),
+                kind: Set(AuditKind::TransactionRecorded.code().to_owned()),
+                source: Set("127.0.0.1".to_owned()),
+                client_id: Set(Some(client_id)),
+                entry_id: Set(None),
+                detail: Set("+1 points".to_owned()),
+                ..Default::default()
+            });
+        }
+        let txn = db.begin_write().await?;
+        client::Entity::update_many()
+            .col_expr(
+                client::Column::PointsBalance,
+                Expr::col(client::Column::PointsBalance).add(1),
+            )
+            .col_expr(
+                client::Column::VisitCount,
+                Expr::col(client::Column::VisitCount).add(1),
+            )
+            .col_expr(client::Column::LastVisitAt, Expr::value(now))
+            .filter(client::Column::Id.is_in(clients))
+            .exec(&txn)
+            .await?;
+        ledger_entry::Entity::insert_many(entries)
+            .exec_without_returning(&txn)
+            .await?;
+        audit_event::Entity::insert_many(traces)
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        written += batch;
+    }
+    let per_second = count as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "  floor: the same {count} entries by bare batched statements on the same database = {per_second:.0}/s"
+    );
+    Ok(per_second)
 }
 
 /// Searches from `searchers` tills while `flood` connections send wrong passwords.
@@ -283,7 +376,19 @@ async fn main() -> LoadResult<()> {
 
     let address = start_server(&url).await?;
     println!("  server on http://{address}, {} clients", options.clients);
-    record_points(address, &email, client_ids, options.tills, options.seconds).await?;
+    let (per_second, recorded) = record_points(
+        address,
+        &email,
+        client_ids.clone(),
+        options.tills,
+        options.seconds,
+    )
+    .await?;
+    let floor = recording_floor(&connection, &owner, &client_ids, recorded.max(1)).await?;
+    println!(
+        "  recording reaches {:.0} % of the floor",
+        100.0 * per_second / floor
+    );
     search_under_login_flood(
         address,
         &email,

@@ -12,8 +12,8 @@ use crate::model::ledger::{
     ContactPointsRequest, JournalFilter, PointsAction, RecordOutcome, RecordRequest,
     TransactionForm,
 };
-use crate::services::clients::find_in_shop;
-use crate::services::clients::{SharedPhone, create_client};
+use crate::services::clients::edit::{SharedPhone, create_client};
+use crate::services::clients::lookup::find_in_shop;
 use crate::services::test_support::{TestShop, change, client_form, earn, redeem};
 use crate::services::time::shop_zone;
 use chrono::Duration;

@@ -16,7 +16,7 @@ use crate::model::ledger::{
     TransactionForm, TransactionValues, validate_points_to_use,
 };
 use crate::services::audit::Actor;
-use crate::services::clients::{find_by_contact, name_of, to_row};
+use crate::services::clients::lookup::{find_by_contact, name_of, to_row};
 use crate::services::db::{Db, TillWrites};
 use crate::services::time::shop_zone;
 use crate::services::{db_error, is_unique_violation};

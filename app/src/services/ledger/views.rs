@@ -16,7 +16,7 @@ use crate::model::error::AppError;
 use crate::model::ledger::{
     EntryKind, JOURNAL_PAGE_SIZE, JournalFilter, JournalPage, RecordOutcome, TransactionView,
 };
-use crate::services::clients::{find_in_shop, name_of, to_row};
+use crate::services::clients::lookup::{find_in_shop, name_of, to_row};
 use crate::services::time::{format_date_time, parse_day, shop_zone, start_of_day};
 use crate::services::{db_error, display_names, owner_only, page_offset};
 

@@ -10,16 +10,16 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 
-use super::audit::{self, Actor, AuditRecord};
-use super::clients::find_in_shop;
-use super::db::Db;
-use super::text::normalize;
-use super::{db_error, is_unique_violation, owner_only};
+use super::lookup::find_in_shop;
 use crate::entities::{client_label, label};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::labels::{Label, LabelCount, LabelKind, ShopLabels, valid_label_name};
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::text::normalize;
+use crate::services::{db_error, is_unique_violation, owner_only};
 
 /// The name labels are compared by: `Végétarien`, `vegetarien` and `VEGETARIEN ` are one tag.
 fn label_key(name: &str) -> String {

@@ -6,17 +6,18 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::audit::{self, Actor, AuditRecord};
-use super::clients::{as_saved, find_in_shop, save_edit, to_row};
-use super::db::Db;
+use super::edit::{as_saved, save_edit};
 use super::labels::link;
-use super::ledger::transfer_points;
-use super::time::shop_zone;
-use super::{db_error, owner_only};
+use super::lookup::{find_in_shop, to_row};
 use crate::entities::{client, client_label, client_search_term};
 use crate::model::audit::AuditKind;
 use crate::model::client::{Civility, ClientRow, ValidClient};
 use crate::model::error::{AppError, FieldProblem};
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::ledger::transfer_points;
+use crate::services::time::shop_zone;
+use crate::services::{db_error, owner_only};
 
 /// The kept file as it is, with what it lacks taken from the merged one: a file made at the
 /// till with a phone only gets the name and e-mail of the full one.
@@ -146,13 +147,16 @@ mod tests {
     use crate::model::client::EnrolForm;
     use crate::model::client_file::{ActivityEvent, ActivityFilter, FileEvent};
     use crate::model::ledger::EntryKind;
-    use crate::services::client_file::activity;
+    use crate::services::clients::file::activity;
+    use crate::services::clients::labels::tag_client;
+    use crate::services::clients::report::client_report;
     use crate::services::clients::{
-        SharedPhone, enrol_client, find_by_contact, get_client, search_clients,
+        detail::get_client,
+        edit::{SharedPhone, enrol_client},
+        lookup::find_by_contact,
+        search::search_clients,
     };
-    use crate::services::labels::tag_client;
     use crate::services::ledger::{modify_transaction, record_transaction, redeem_points};
-    use crate::services::report::client_report;
     use crate::services::test_support::{TestShop, change, earn, redeem};
 
     #[tokio::test]

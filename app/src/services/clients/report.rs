@@ -6,15 +6,15 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use super::audit::{self, Actor, AuditRecord};
-use super::clients::{find_in_shop, form_of};
-use super::db::Db;
-use super::time::{format_date_time, shop_zone};
-use super::{db_error, display_names};
+use super::lookup::{find_in_shop, form_of};
 use crate::entities::{client, client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::time::{format_date_time, shop_zone};
+use crate::services::{db_error, display_names};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientReport {
@@ -279,7 +279,7 @@ impl ClientReport {
 mod tests {
     use super::*;
     use crate::model::client_file::{ConsentSource, ConsentUpdate, NoteForm};
-    use crate::services::client_file::{add_note, update_consents};
+    use crate::services::clients::file::{add_note, update_consents};
     use crate::services::ledger::record_transaction;
     use crate::services::test_support::{TestShop, earn};
 

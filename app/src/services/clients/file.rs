@@ -9,13 +9,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::audit::{self, Actor, AuditRecord};
-use super::clients::{file_ids, find_in_shop, name_of};
-use super::db::Db;
 use super::labels::parse_labelled_detail;
-use super::ledger::views;
-use super::time::{format_date, format_date_time, shop_zone};
-use super::{db_error, display_names, page_offset};
+use super::lookup::{file_ids, find_in_shop, name_of};
 use crate::entities::{audit_event, client, client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
@@ -26,6 +21,11 @@ use crate::model::client_file::{
 };
 use crate::model::error::AppError;
 use crate::model::ledger::EntryKind;
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::ledger::views;
+use crate::services::time::{format_date, format_date_time, shop_zone};
+use crate::services::{db_error, display_names, page_offset};
 
 #[derive(Debug, FromQueryResult)]
 struct Spending {
@@ -401,7 +401,7 @@ pub async fn activity(
 mod tests {
     use super::*;
     use crate::model::client::ClientForm;
-    use crate::services::clients::{get_client, update_client};
+    use crate::services::clients::{detail::get_client, edit::update_client};
     use crate::services::ledger::{modify_transaction, record_transaction};
     use crate::services::test_support::{TestShop, change, client_form, earn};
 

@@ -1,0 +1,48 @@
+//! A client's page: the file, its tags and groups, figures and consents.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::lookup::{file_ids, find_in_shop, form_of, to_row};
+use super::{file, labels};
+use crate::entities::client;
+use crate::model::auth::CurrentUser;
+use crate::model::client::ClientRow;
+use crate::model::client_file::ClientDetail;
+use crate::model::error::AppError;
+use crate::services::db::Db;
+use crate::services::db_error;
+use crate::services::time::{format_date_time, shop_zone};
+
+pub async fn get_client(
+    db: &Db,
+    user: &CurrentUser,
+    client_id: i64,
+) -> Result<ClientDetail, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let model = match find_in_shop(db, user.shop_id, client_id).await {
+        // A merged file answers with the file it joined: old links lead to the client.
+        Err(AppError::NotFound) => {
+            let merged_into = client::Entity::find_by_id(client_id)
+                .filter(client::Column::ShopId.eq(user.shop_id))
+                .one(db)
+                .await
+                .map_err(db_error)?
+                .and_then(|merged| merged.merged_into_id)
+                .ok_or(AppError::NotFound)?;
+            find_in_shop(db, user.shop_id, merged_into).await?
+        }
+        found => found?,
+    };
+    let labels = labels::labels_of(db, &[model.id]).await?;
+    let ids = file_ids(db, model.id).await?;
+    Ok(ClientDetail {
+        row: ClientRow {
+            labels: labels.get(&model.id).cloned().unwrap_or_default(),
+            ..to_row(&model, zone)
+        },
+        form: form_of(&model),
+        stats: file::stats(db, &model, &ids, zone).await?,
+        consents: file::consents(db, &ids, zone).await?,
+        created_at: format_date_time(model.created_at, zone),
+    })
+}
