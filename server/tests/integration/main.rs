@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod bad_input;
 mod client_lists;
+mod erasure;
 mod http;
 mod security;
 mod two_servers;
