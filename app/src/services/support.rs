@@ -15,7 +15,7 @@ use super::clients::{active_clients, file_ids, search_clients};
 use super::db::begin_write;
 use super::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
-use super::{db_error, page_offset};
+use super::{db_error, existing_page_offset};
 use crate::entities::{
     audit_event, client, client_label, client_note, client_search_term, consent_change, label, shop,
 };
@@ -77,7 +77,6 @@ pub async fn shops(
     page: u64,
 ) -> Result<ShopPage, AppError> {
     support_only(user)?;
-    let offset = page_offset(page, SHOPS_PAGE_SIZE)?;
     let mut query = shop::Entity::find().filter(shop::Column::IsPlatform.eq(false));
     let filter = filter.trim().to_lowercase();
     if !filter.is_empty() {
@@ -94,6 +93,7 @@ pub async fn shops(
         );
     }
     let total = query.clone().count(db).await.map_err(db_error)?;
+    let offset = existing_page_offset(page, SHOPS_PAGE_SIZE, total)?;
     let found = query
         .order_by_asc(shop::Column::Name)
         .order_by_asc(shop::Column::Id)

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod activity_pages;
 mod bad_input;
 mod client_lists;
 mod erasure;
