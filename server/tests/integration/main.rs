@@ -8,6 +8,7 @@ mod accounts;
 mod activity_pages;
 mod bad_input;
 mod client_lists;
+mod exports;
 mod erasure;
 mod http;
 mod security;
