@@ -40,7 +40,7 @@ pub async fn client_export(
         let report = client_report(&state.db, &actor, client_id).await?;
         let body = match extension {
             "json" => serde_json::to_string_pretty(&report).map_err(|_| AppError::Internal)?,
-            _ => report.to_csv(),
+            _ => report.to_csv()?,
         };
         Ok((content_type, extension, body))
     }
