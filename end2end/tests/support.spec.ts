@@ -43,11 +43,11 @@ test("support finds a shop's client, downloads the report, and erases the client
   expect(report.client.last_name).toBe(lastName);
   expect(report.transactions[0].points).toBe(9);
 
-  // Erasing needs the reason of the request.
+  // Erasing needs to know who asked.
   await client.getByRole("button", { name: `Effacer le client Rose ${lastName}` }).click();
   await client.getByRole("button", { name: "Effacer définitivement" }).click();
   await expect(client.getByText("Ce champ est obligatoire.")).toBeVisible();
-  await client.getByLabel("Motif de la demande (qui, quand, comment)").fill("Demande de la cliente par e-mail du 20/11");
+  await client.getByLabel("Demande faite par").selectOption({ label: "Le client (droit à l'effacement)" });
   await client.getByRole("button", { name: "Effacer définitivement" }).click();
   await expect(support.getByRole("status").filter({ hasText: "Client effacé" })).toBeVisible();
   await expect(support.getByRole("listitem").filter({ hasText: `Rose ${lastName}` })).toHaveCount(0);

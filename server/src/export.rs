@@ -2,19 +2,15 @@
 //! user of the client's shop or for the platform support. A plain link, so it works without
 //! JavaScript and saves as a file.
 
-use std::net::SocketAddr;
-
+use app::api::request::RequestActor;
 use app::model::auth::Role;
 use app::model::error::AppError;
-use app::services::audit::Actor;
-use app::services::auth::{SESSION_COOKIE, user_for_session};
 use app::services::clients::report::client_report;
 use app::services::state::AppState;
 use app::services::support::acting_for_client;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 
 fn error_response(error: AppError) -> Response {
     let status =
@@ -22,40 +18,29 @@ fn error_response(error: AppError) -> Response {
     (status, axum::Json(error)).into_response()
 }
 
+/// Writes the export in the audit log, so the router refuses it cross-site like a POST (see
+/// `security::refuse_cross_site_read`).
 pub async fn client_export(
     State(state): State<AppState>,
-    jar: CookieJar,
+    RequestActor(actor): RequestActor,
     Path((client_id, format)): Path<(i64, String)>,
-    request: Request,
 ) -> Response {
-    // The TCP peer, when the server runs with connect info (always, outside router tests).
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip().to_string());
     let answer = async {
-        let token = jar
-            .get(SESSION_COOKIE)
-            .map(|cookie| cookie.value().to_owned())
-            .ok_or(AppError::Unauthenticated)?;
-        let user = user_for_session(&state.db, &token)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
         let (content_type, extension) = match format.as_str() {
             "json" => ("application/json; charset=utf-8", "json"),
             "csv" => ("text/csv; charset=utf-8", "csv"),
             _ => return Err(AppError::NotFound),
         };
-        let source = peer.unwrap_or_else(|| "unknown".to_owned());
-        let mut actor = Actor::new(user, source);
         // Support downloads a client's report for the shop that asked, in that shop's name.
-        if actor.role == Role::Support {
-            actor = acting_for_client(&state.db, &actor, client_id).await?;
-        }
+        let actor = if actor.role == Role::Support {
+            acting_for_client(&state.db, &actor, client_id).await?
+        } else {
+            actor
+        };
         let report = client_report(&state.db, &actor, client_id).await?;
         let body = match extension {
             "json" => serde_json::to_string_pretty(&report).map_err(|_| AppError::Internal)?,
-            _ => report.to_csv(),
+            _ => report.to_csv()?,
         };
         Ok((content_type, extension, body))
     }

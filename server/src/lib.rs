@@ -6,3 +6,4 @@ pub mod http_client;
 pub mod measure;
 pub mod router;
 pub mod security;
+pub mod startup;

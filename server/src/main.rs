@@ -8,25 +8,37 @@ use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
 use app::services::passwords::PasswordHasher;
 use app::services::{auth, db};
 use axum::serve::ListenerExt;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
     name = "comptoir",
-    about = "Client and loyalty platform for local shops"
+    about = "Client and loyalty platform for local shops",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// `server --demo` is `server serve --demo`.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Args, Clone, Default)]
+struct ServeArgs {
+    /// Load the demo shop, whose owner's password is published, if it is missing. Never on a
+    /// production database.
+    #[arg(long, env = "COMPTOIR_DEMO")]
+    demo: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the web server (the default). Migrates the database first and, on an empty
-    /// database, loads the demo shop.
-    Serve,
+    /// Start the web server (the default). Migrates the database first; loads the demo shop
+    /// only with `--demo`.
+    Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create a shop and its owner account.
@@ -68,6 +80,8 @@ enum CliError {
     App(#[from] app::model::error::AppError),
     #[error("{0}")]
     Start(#[from] server::router::StartError),
+    #[error("{0}")]
+    Startup(#[from] server::startup::StartupError),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -81,7 +95,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let connection = db::connect(&config.database_url).await?;
     db::migrate(&connection).await?;
     let hasher = PasswordHasher::default();
-    match cli.command.unwrap_or(Command::Serve) {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Migrate => println!("Database migrated."),
         Command::CreateShop {
             name,
@@ -127,17 +141,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
             print_demo_login();
         }
-        Command::Serve => {
-            use app::entities::{shop, user};
-            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-            if shop::Entity::find().count(&connection).await? == 0 {
-                load_demo(&connection, &hasher).await?;
-            }
-            let demo_exists = user::Entity::find()
-                .filter(user::Column::Email.eq(DEMO_EMAIL))
-                .count(&connection)
-                .await?
-                > 0;
+        Command::Serve(ServeArgs { demo }) => {
+            let demo_exists = server::startup::prepare_to_serve(&connection, &hasher, demo).await?;
             let leptos =
                 get_configuration(None).map_err(|error| CliError::Leptos(error.to_string()))?;
             let address = leptos.leptos_options.site_addr;

@@ -17,7 +17,7 @@ use axum::response::Response;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::security::{SecuritySettings, protect, provide_request_nonce};
+use crate::security::{SecuritySettings, protect, provide_request_nonce, refuse_cross_site_read};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -47,7 +47,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/export/client/{client_id}/{format}",
-            axum::routing::get(crate::export::client_export),
+            axum::routing::get(crate::export::client_export).route_layer(
+                middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
+            ),
         )
         .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
             shell(options.clone())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use app::model::error::AppError;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERER, REFERRER_POLICY,
     STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -86,6 +86,38 @@ pub async fn protect(
     let mut response = next.run(request).await;
     add_headers(response.headers_mut(), &nonce, settings.https);
     response
+}
+
+/// For the few GET routes that change state (a data report download writes the audit log): a
+/// link on another site must not trigger them, so they are refused cross-site like a POST, and
+/// also on a foreign `Referer` (our own pages send none: `Referrer-Policy: no-referrer`).
+pub async fn refuse_cross_site_read(
+    State(settings): State<Arc<SecuritySettings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    if is_cross_site(headers, &settings) || has_foreign_referer(headers, &settings) {
+        tracing::warn!(
+            path = request.uri().path(),
+            origin = ?headers.get(ORIGIN),
+            "cross-site request refused"
+        );
+        return forbidden();
+    }
+    next.run(request).await
+}
+
+/// A `Referer` whose origin is not ours; none at all is fine (our pages never send one).
+fn has_foreign_referer(headers: &HeaderMap, settings: &SecuritySettings) -> bool {
+    let Some(referer) = headers.get(REFERER) else {
+        return false;
+    };
+    let Some((scheme, rest)) = referer.to_str().ok().and_then(|url| url.split_once("://")) else {
+        return true;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    !is_own_origin(&format!("{scheme}://{authority}"), headers, settings)
 }
 
 fn is_safe_method(method: &Method) -> bool {

@@ -8,15 +8,17 @@ pub mod clients;
 pub mod labels;
 pub mod ledger;
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod team;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
     use axum::http::{HeaderValue, header::SET_COOKIE};
-    use axum_extra::extract::CookieJar;
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
+    use super::request::{ClientAddress, NoActor, RequestActor};
     use crate::model::auth::CurrentUser;
     use crate::model::error::AppError;
     use crate::services::audit::Actor;
@@ -32,9 +34,8 @@ pub(crate) mod support {
     }
 
     pub async fn session_token() -> Option<String> {
-        let jar = leptos_axum::extract::<CookieJar>().await.ok()?;
-        jar.get(SESSION_COOKIE)
-            .map(|cookie| cookie.value().to_owned())
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
+        super::request::session_token(&headers)
     }
 
     pub async fn optional_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
@@ -65,37 +66,34 @@ pub(crate) mod support {
 
     /// A shop member with where the request comes from, for changes and their audit trail.
     pub async fn require_actor() -> Result<(AppState, Actor), AppError> {
-        let (state, user) = require_user().await?;
-        let source = client_address(&state).await;
-        Ok((state, Actor::new(user, source)))
-    }
-
-    /// Any signed-in account acting, e.g. changing its own password.
-    pub async fn require_account_actor() -> Result<(AppState, Actor), AppError> {
-        let (state, user) = require_account().await?;
-        let source = client_address(&state).await;
-        Ok((state, Actor::new(user, source)))
-    }
-
-    /// The client's address: the TCP peer, or behind a trusted reverse proxy the address it
-    /// appended last to `X-Forwarded-For` (earlier entries are whatever the client claimed).
-    pub async fn client_address(state: &AppState) -> String {
-        use axum::extract::ConnectInfo;
-        use std::net::SocketAddr;
-        if state.config.trust_forwarded_for
-            && let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await
-            && let Some(forwarded) = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(','))
-                .map(str::trim)
-                .rfind(|address| !address.is_empty())
-        {
-            return forwarded.to_owned();
+        let (state, actor) = require_account_actor().await?;
+        if actor.role.in_shop() {
+            Ok((state, actor))
+        } else {
+            Err(AppError::Forbidden)
         }
-        match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-            Ok(ConnectInfo(peer)) => peer.ip().to_string(),
+    }
+
+    /// Any signed-in account acting, e.g. changing its own password: the same extractor as the
+    /// data report download.
+    pub async fn require_account_actor() -> Result<(AppState, Actor), AppError> {
+        let state = state()?;
+        match leptos_axum::extract_with_state::<Result<RequestActor, NoActor>, AppState>(&state)
+            .await
+        {
+            Ok(Ok(RequestActor(actor))) => Ok((state, actor)),
+            Ok(Err(NoActor(error))) => Err(error),
+            Err(error) => {
+                tracing::error!(%error, "request parts missing from the server function context");
+                Err(AppError::Internal)
+            }
+        }
+    }
+
+    /// The client's address (see `request::client_address`).
+    pub async fn client_address(state: &AppState) -> String {
+        match leptos_axum::extract_with_state::<ClientAddress, AppState>(state).await {
+            Ok(ClientAddress(address)) => address,
             Err(_) => "unknown".to_owned(),
         }
     }

@@ -3,11 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{AppError, FieldErrors};
-use super::fields::text_field;
+use super::error::{AppError, FieldProblem};
 
 pub const SHOPS_PAGE_SIZE: u64 = 50;
-pub const MAX_REASON_CHARS: usize = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShopSummary {
@@ -26,27 +24,33 @@ pub struct ShopPage {
     pub page: u64,
 }
 
-/// Erasing a client on request: the shop, the client, and the request it answers.
+/// Who asked for an erasure. A code, not free text: the audit log keeps why a file was erased
+/// without keeping anything the client or the support account wrote about the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErasureReason {
+    /// The client asked (GDPR art. 17).
+    ClientRequest,
+    /// The shop asked, e.g. for a file it should not have made.
+    ShopRequest,
+}
+
+coded!(ErasureReason {
+    ClientRequest => "client_request",
+    ShopRequest => "shop_request",
+});
+
+/// Erasing a client on request: the shop, the client, and who asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErasureRequest {
     pub shop_id: i64,
     pub client_id: i64,
-    /// Who asked and how, e.g. "Demande de la cliente par e-mail du 20/11"; kept in the audit log.
-    pub reason: String,
+    /// Kept in the audit log as its code; none chosen yet is a missing field.
+    pub reason: Option<ErasureReason>,
 }
 
 impl ErasureRequest {
-    pub fn valid_reason(&self) -> Result<String, AppError> {
-        let mut errors = FieldErrors::default();
-        let reason = text_field(
-            &mut errors,
-            "reason",
-            &self.reason,
-            true,
-            MAX_REASON_CHARS,
-            false,
-        );
-        errors.into_result()?;
-        Ok(reason.unwrap_or_default())
+    pub fn valid_reason(&self) -> Result<ErasureReason, AppError> {
+        self.reason
+            .ok_or_else(|| AppError::invalid("reason", FieldProblem::Required))
     }
 }

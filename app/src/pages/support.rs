@@ -6,15 +6,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::platform::{support_clients, support_erase, support_shops};
+use crate::components::errors::problem_text;
 use crate::components::errors::{FormError, error_text};
-use crate::components::field::{Field, field_problem};
+use crate::components::field::field_problem;
 use crate::components::form_state::FormState;
 use crate::components::latest::LatestRequest;
 use crate::components::pager::Pager;
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::error::AppError;
-use crate::model::support::{ErasureRequest, SHOPS_PAGE_SIZE, ShopSummary};
+use crate::model::support::{ErasureReason, ErasureRequest, SHOPS_PAGE_SIZE, ShopSummary};
 
 #[component]
 pub fn SupportPage() -> impl IntoView {
@@ -176,7 +177,7 @@ fn SupportClient(shop_id: i64, row: ClientRow, on_erased: Callback<()>) -> impl 
     let client_id = row.id;
     let name = row.full_name();
     let asking = RwSignal::new(false);
-    let reason = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<ErasureReason>);
     let form = FormState::new();
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -192,6 +193,7 @@ fn SupportClient(shop_id: i64, row: ClientRow, on_erased: Callback<()>) -> impl 
         form.send(move || support_erase(request), move |()| on_erased.run(()));
     };
     let error: Signal<Option<AppError>> = form.error.into();
+    let reason_problem = field_problem(error, "reason");
     let erase_label = {
         let name = name.clone();
         move || {
@@ -218,7 +220,29 @@ fn SupportClient(shop_id: i64, row: ClientRow, on_erased: Callback<()>) -> impl 
                     view! {
                         <form class="narrow" on:submit=submit novalidate>
                             <p>{t!(i18n, support.erase_warning)}</p>
-                            <Field id="erase-reason" label=move || t!(i18n, support.reason) value=reason problem=field_problem(error, "reason") autocomplete="off" required=true />
+                            <div class="field">
+                                <label for="erase-reason">{t!(i18n, support.reason)}</label>
+                                <select
+                                    id="erase-reason"
+                                    required=true
+                                    aria-invalid=move || reason_problem.get().map(|_| "true")
+                                    on:change=move |event| reason.set(ErasureReason::from_code(&event_target_value(&event)))
+                                >
+                                    <option value="" selected=move || reason.get().is_none()>{t!(i18n, support.reason_choose)}</option>
+                                    {ErasureReason::ALL
+                                        .iter()
+                                        .map(|option| {
+                                            let option = *option;
+                                            let label = move || match option {
+                                                ErasureReason::ClientRequest => t_string!(i18n, support.reasons.client_request),
+                                                ErasureReason::ShopRequest => t_string!(i18n, support.reasons.shop_request),
+                                            };
+                                            view! { <option value=option.code() selected=move || reason.get() == Some(option)>{label}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                {move || reason_problem.get().map(|problem| view! { <p class="field-error">{problem_text(i18n, &problem)}</p> })}
+                            </div>
                             <FormError error=form.form_error() />
                             <div class="actions actions-start">
                                 <button type="button" class="secondary" on:click=move |_| asking.set(false)>{t!(i18n, common.cancel)}</button>

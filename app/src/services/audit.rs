@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use super::{db_error, display_names, page_offset};
+use super::{db_error, display_names, existing_page_offset};
 use crate::entities::audit_event;
 use crate::model::audit::{AUDIT_PAGE_SIZE, AuditEntryView, AuditFilter, AuditKind, AuditPage};
 use crate::model::auth::{CurrentUser, Role};
@@ -172,7 +172,7 @@ pub async fn list(
         .order_by_desc(audit_event::Column::Id);
     let total = query.clone().count(db).await.map_err(db_error)?;
     let events = query
-        .offset(page_offset(filter.page, AUDIT_PAGE_SIZE)?)
+        .offset(existing_page_offset(filter.page, AUDIT_PAGE_SIZE, total)?)
         .limit(AUDIT_PAGE_SIZE)
         .all(db)
         .await

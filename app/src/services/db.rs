@@ -43,6 +43,8 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
                         .busy_timeout(Duration::from_secs(5))
                         .foreign_keys(true)
                         .create_if_missing(true)
+                        // Deleted rows (an erased client's) are overwritten, not left in free pages.
+                        .pragma("secure_delete", "ON")
                 });
         }
     } else {

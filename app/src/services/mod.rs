@@ -42,6 +42,19 @@ pub(crate) fn page_offset(page: u64, page_size: u64) -> Result<u64, AppError> {
     Ok(page * page_size)
 }
 
+/// The first row of `page` of a list of `total` rows. A page past the last one is bad input,
+/// refused before any row is loaded; page 0 exists even when the list is empty.
+pub(crate) fn existing_page_offset(page: u64, page_size: u64, total: u64) -> Result<u64, AppError> {
+    let offset = page_offset(page, page_size)?;
+    if page > 0 && offset >= total {
+        return Err(AppError::invalid(
+            "page",
+            crate::model::error::FieldProblem::InvalidChoice,
+        ));
+    }
+    Ok(offset)
+}
+
 /// A database failure is the server's fault: log the cause, show the user a generic message.
 pub(crate) fn db_error(error: sea_orm::DbErr) -> AppError {
     tracing::error!(%error, "database error");
@@ -80,5 +93,23 @@ pub(crate) fn owner_only(user: &CurrentUser) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_pages_that_hold_rows_exist_and_page_zero_always_does() {
+        assert_eq!(existing_page_offset(0, 20, 0), Ok(0));
+        assert_eq!(existing_page_offset(1, 20, 21), Ok(20));
+        let past = Err(AppError::invalid(
+            "page",
+            crate::model::error::FieldProblem::InvalidChoice,
+        ));
+        assert_eq!(existing_page_offset(1, 20, 20), past);
+        assert_eq!(existing_page_offset(1, 20, 0), past);
+        assert_eq!(existing_page_offset(u64::MAX, 20, u64::MAX), past);
     }
 }

@@ -18,8 +18,10 @@ use super::clients::{
 use super::db::Db;
 use super::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
-use super::{db_error, page_offset};
-use crate::entities::{client, client_label, client_note, client_search_term, shop};
+use super::{db_error, existing_page_offset};
+use crate::entities::{
+    audit_event, client, client_label, client_note, client_search_term, consent_change, label, shop,
+};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::client::{Civility, ClientSearchPage};
@@ -78,7 +80,6 @@ pub async fn shops(
     page: u64,
 ) -> Result<ShopPage, AppError> {
     support_only(user)?;
-    let offset = page_offset(page, SHOPS_PAGE_SIZE)?;
     let mut query = shop::Entity::find().filter(shop::Column::IsPlatform.eq(false));
     let filter = filter.trim().to_lowercase();
     if !filter.is_empty() {
@@ -95,6 +96,7 @@ pub async fn shops(
         );
     }
     let total = query.clone().count(db).await.map_err(db_error)?;
+    let offset = existing_page_offset(page, SHOPS_PAGE_SIZE, total)?;
     let found = query
         .order_by_asc(shop::Column::Name)
         .order_by_asc(shop::Column::Id)
@@ -183,9 +185,11 @@ pub async fn shop_clients(
     search_clients(db, &in_shop, text).await
 }
 
-/// Erases a client on request: names, contact details, notes, tags and groups are removed
-/// (from the files merged into it too); the ledger keeps its entries and amounts, the shop's
-/// figures stay right, and the audit log says who erased which file and why.
+/// Erases a client on request: names, contact details, notes, consents, tags and groups are
+/// removed (from the files merged into it too), a tag or group nobody else carries goes with
+/// them, and the audit rows about the client lose their detail (tag names, consent answers).
+/// The ledger keeps its entries and amounts, the shop's figures stay right, and the audit log
+/// says who erased which file and who asked for it — as a code, never as free text.
 pub async fn erase_client(
     db: &Db,
     support: &Actor,
@@ -201,8 +205,9 @@ pub async fn erase_client(
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    for file_id in file_ids(&txn, erased.id).await? {
-        let file = client::Entity::find_by_id(file_id)
+    let ids = file_ids(&txn, erased.id).await?;
+    for file_id in &ids {
+        let file = client::Entity::find_by_id(*file_id)
             .one(&txn)
             .await
             .map_err(db_error)?
@@ -221,30 +226,100 @@ pub async fn erase_client(
         anonymous.erased_at = Set(Some(now));
         anonymous.updated_at = Set(now);
         anonymous.update(&txn).await.map_err(db_error)?;
-        client_search_term::Entity::delete_many()
-            .filter(client_search_term::Column::ClientId.eq(file_id))
-            .exec(&txn)
-            .await
-            .map_err(db_error)?;
-        client_note::Entity::delete_many()
-            .filter(client_note::Column::ClientId.eq(file_id))
-            .exec(&txn)
-            .await
-            .map_err(db_error)?;
-        client_label::Entity::delete_many()
-            .filter(client_label::Column::ClientId.eq(file_id))
-            .exec(&txn)
-            .await
-            .map_err(db_error)?;
     }
+    client_search_term::Entity::delete_many()
+        .filter(client_search_term::Column::ClientId.is_in(ids.clone()))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    client_note::Entity::delete_many()
+        .filter(client_note::Column::ClientId.is_in(ids.clone()))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    consent_change::Entity::delete_many()
+        .filter(consent_change::Column::ClientId.is_in(ids.clone()))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    let label_ids: Vec<i64> = client_label::Entity::find()
+        .select_only()
+        .column(client_label::Column::LabelId)
+        .filter(client_label::Column::ClientId.is_in(ids.clone()))
+        .distinct()
+        .into_tuple()
+        .all(&txn)
+        .await
+        .map_err(db_error)?;
+    client_label::Entity::delete_many()
+        .filter(client_label::Column::ClientId.is_in(ids.clone()))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    forget_labels_nobody_carries(&txn, in_shop.shop_id, label_ids).await?;
+    // The database lets an audit row be blanked, never rewritten (see the migration).
+    audit_event::Entity::update_many()
+        .col_expr(audit_event::Column::Detail, Expr::value(""))
+        .filter(audit_event::Column::ClientId.is_in(ids))
+        .filter(audit_event::Column::Detail.ne(""))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
     audit::write(
         &txn,
         AuditRecord::by(&in_shop, AuditKind::ClientErased)
             .client(erased.id)
-            .detail(reason),
+            .detail(reason.code()),
     )
     .await?;
     txn.commit().await.map_err(db_error)
+}
+
+/// A tag or group that only the erased client carried says something about that client (a tag
+/// like "Allergie arachides"): it goes, and so does its name in the audit log of the group's
+/// creation. Labels other clients carry stay, as the shop's own words.
+async fn forget_labels_nobody_carries(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    label_ids: Vec<i64>,
+) -> Result<(), AppError> {
+    if label_ids.is_empty() {
+        return Ok(());
+    }
+    let still_carried: Vec<i64> = client_label::Entity::find()
+        .select_only()
+        .column(client_label::Column::LabelId)
+        .filter(client_label::Column::LabelId.is_in(label_ids.clone()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let forgotten = label::Entity::find()
+        .filter(label::Column::ShopId.eq(shop_id))
+        .filter(label::Column::Id.is_in(label_ids))
+        .filter(label::Column::Id.is_not_in(still_carried))
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    for label in forgotten {
+        label::Entity::delete_by_id(label.id)
+            .exec(db)
+            .await
+            .map_err(db_error)?;
+        audit_event::Entity::update_many()
+            .col_expr(audit_event::Column::Detail, Expr::value(""))
+            .filter(audit_event::Column::ShopId.eq(shop_id))
+            .filter(audit_event::Column::Kind.is_in([
+                AuditKind::GroupCreated.code(),
+                AuditKind::GroupDeleted.code(),
+            ]))
+            .filter(audit_event::Column::Detail.eq(label.name.as_str()))
+            .exec(db)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -252,6 +327,7 @@ mod tests {
     use super::*;
     use crate::entities::ledger_entry;
     use crate::model::client_file::NoteForm;
+    use crate::model::support::ErasureReason;
     use crate::services::clients::detail::get_client;
     use crate::services::clients::file::add_note;
     use crate::services::clients::labels::tag_client;
@@ -344,7 +420,7 @@ mod tests {
         let request = ErasureRequest {
             shop_id: shop.owner.shop_id,
             client_id: marie.id,
-            reason: "Demande de la cliente par e-mail du 20/11".into(),
+            reason: Some(ErasureReason::ClientRequest),
         };
         assert_eq!(
             erase_client(&shop.db, &shop.owner, &request).await,
@@ -413,7 +489,7 @@ mod tests {
             .expect("written");
         assert_eq!(audit.shop_id, Some(shop.owner.shop_id));
         assert_eq!(audit.user_id, Some(sam.user_id));
-        assert_eq!(audit.detail, request.reason);
+        assert_eq!(audit.detail, "client_request");
     }
 
     #[tokio::test]
@@ -425,14 +501,14 @@ mod tests {
         let mut request = ErasureRequest {
             shop_id: other.shop_id,
             client_id: marie.id,
-            reason: "Demande écrite".into(),
+            reason: Some(ErasureReason::ShopRequest),
         };
         assert_eq!(
             erase_client(&shop.db, &sam, &request).await,
             Err(AppError::NotFound)
         );
         request.shop_id = shop.owner.shop_id;
-        request.reason = "  ".into();
+        request.reason = None;
         assert_eq!(
             erase_client(&shop.db, &sam, &request).await,
             Err(AppError::invalid(
@@ -447,5 +523,303 @@ mod tests {
                 .total,
             1
         );
+    }
+
+    /// Every text value of every column of every table (read from the schema), lower-cased.
+    async fn every_stored_text(db: &Db) -> Vec<(String, String, String)> {
+        use sea_orm::{DbBackend, Statement};
+        let tables: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT name FROM sqlite_master WHERE type = 'table'",
+            ))
+            .await
+            .expect("tables")
+            .iter()
+            .map(|row| row.try_get::<String>("", "name").expect("name"))
+            .collect();
+        assert!(tables.iter().any(|table| table == "audit_events"));
+        let mut found = Vec::new();
+        for table in tables {
+            let columns: Vec<String> = db
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA table_info(\"{table}\")"),
+                ))
+                .await
+                .expect("columns")
+                .iter()
+                .map(|row| row.try_get::<String>("", "name").expect("column"))
+                .collect();
+            for column in columns {
+                let values = db
+                    .query_all_raw(Statement::from_string(
+                        DbBackend::Sqlite,
+                        format!(
+                            "SELECT lower(CAST(\"{column}\" AS TEXT)) AS value \
+                             FROM \"{table}\" WHERE \"{column}\" IS NOT NULL"
+                        ),
+                    ))
+                    .await
+                    .expect("values");
+                for row in values {
+                    if let Ok(value) = row.try_get::<String>("", "value") {
+                        found.push((table.clone(), column.clone(), value));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[tokio::test]
+    async fn after_an_erasure_no_table_holds_anything_the_client_or_the_shop_wrote_about_them() {
+        use crate::model::client::ClientForm;
+        use crate::model::client_file::{ConsentSource, ConsentUpdate};
+        use crate::services::clients::edit::{SharedPhone, create_client, update_client};
+        use crate::services::clients::file::update_consents;
+        use crate::services::clients::labels::{create_group, set_client_groups};
+        use crate::services::clients::merge::merge_clients;
+
+        let shop = TestShop::new().await;
+        let form = ClientForm {
+            civility: "mme".into(),
+            first_name: "Zéphyrine".into(),
+            last_name: "Quaglinorex".into(),
+            email: "zephyrine.quaglinorex@exemple.fr".into(),
+            phone: "06 98 76 54 31".into(),
+            address: "17 impasse Xylophagie".into(),
+            postal_code: "29870".into(),
+            city: "Kerbrunoc".into(),
+            birth_date: "1981-03-14".into(),
+            note: "Préfère les Vorpalines".into(),
+        };
+        let kept = create_client(&shop.db, &shop.owner, &form, SharedPhone::Refuse)
+            .await
+            .expect("kept");
+        let old_file = ClientForm {
+            first_name: "Zéphy".into(),
+            email: "zq.ancienne@oublimail.fr".into(),
+            phone: "07 12 34 56 79".into(),
+            note: "Ancienne fiche Brumaflore".into(),
+            ..form.clone()
+        };
+        let old = create_client(&shop.db, &shop.owner, &old_file, SharedPhone::Refuse)
+            .await
+            .expect("old file");
+        add_note(
+            &shop.db,
+            &shop.owner,
+            &NoteForm {
+                client_id: old.id,
+                body: "Note de la fiche Grimoulette".into(),
+            },
+        )
+        .await
+        .expect("note on the old file");
+        tag_client(&shop.db, &shop.owner, old.id, "Tag Ombrelune")
+            .await
+            .expect("tag on the old file");
+        merge_clients(&shop.db, &shop.owner, kept.id, old.id)
+            .await
+            .expect("merged");
+        update_client(
+            &shop.db,
+            &shop.owner,
+            kept.id,
+            &ClientForm {
+                city: "Kerbrunoc-Plage".into(),
+                ..form.clone()
+            },
+        )
+        .await
+        .expect("edited");
+        record_transaction(&shop.db, &shop.owner, &earn(kept.id, "12", "24,50"))
+            .await
+            .expect("earned");
+        add_note(
+            &shop.db,
+            &shop.owner,
+            &NoteForm {
+                client_id: kept.id,
+                body: "Allergique aux Falbalix".into(),
+            },
+        )
+        .await
+        .expect("note");
+        update_consents(
+            &shop.db,
+            &shop.owner,
+            &ConsentUpdate {
+                client_id: kept.id,
+                email: true,
+                sms: true,
+                source: ConsentSource::Verbal,
+            },
+        )
+        .await
+        .expect("consents");
+        tag_client(&shop.db, &shop.owner, kept.id, "Allergie Pistachivore")
+            .await
+            .expect("own tag");
+        let group = create_group(&shop.db, &shop.owner, "Groupe Mordorelle")
+            .await
+            .expect("group");
+        set_client_groups(&shop.db, &shop.owner, kept.id, &[group.id])
+            .await
+            .expect("grouped");
+        // A tag another client has too stays as the shop's own word.
+        let other = shop.client("Paul", "Martin").await;
+        tag_client(&shop.db, &shop.owner, other.id, "Habitué")
+            .await
+            .expect("shared tag");
+        tag_client(&shop.db, &shop.owner, kept.id, "Habitué")
+            .await
+            .expect("shared tag");
+        let sam = support(&shop).await;
+        let in_shop = acting_in_shop(&shop.db, &sam, shop.owner.shop_id)
+            .await
+            .expect("in shop");
+        client_report(&shop.db, &in_shop, kept.id)
+            .await
+            .expect("exported");
+
+        erase_client(
+            &shop.db,
+            &sam,
+            &ErasureRequest {
+                shop_id: shop.owner.shop_id,
+                client_id: kept.id,
+                reason: Some(ErasureReason::ClientRequest),
+            },
+        )
+        .await
+        .expect("erased");
+
+        let stored = every_stored_text(&shop.db).await;
+        for erased_value in [
+            "zéphyrine",
+            "zephyrine",
+            "zéphy",
+            "quaglinorex",
+            "oublimail",
+            "98 76 54 31",
+            "698765431",
+            "12 34 56 79",
+            "712345679",
+            "xylophagie",
+            "29870",
+            "kerbrunoc",
+            "1981-03-14",
+            "vorpalines",
+            "brumaflore",
+            "grimoulette",
+            "falbalix",
+            "ombrelune",
+            "pistachivore",
+            "mordorelle",
+        ] {
+            let left: Vec<_> = stored
+                .iter()
+                .filter(|(_, _, value)| value.contains(erased_value))
+                .collect();
+            assert!(left.is_empty(), "{erased_value} is still stored: {left:?}");
+        }
+        // Consents are the client's data too.
+        assert_eq!(
+            crate::entities::consent_change::Entity::find()
+                .count(&shop.db)
+                .await
+                .expect("consents"),
+            0
+        );
+        // What stays: the shared tag, the amounts, the fact of the erasure and who asked.
+        assert!(
+            stored
+                .iter()
+                .any(|(table, _, value)| table == "labels" && value == "habitué")
+        );
+        let entries = ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ClientId.eq(kept.id))
+            .all(&shop.db)
+            .await
+            .expect("entries");
+        assert!(entries.iter().any(|entry| entry.amount_cents == Some(2450)));
+        let erasure = crate::entities::audit_event::Entity::find()
+            .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::ClientErased.code()))
+            .one(&shop.db)
+            .await
+            .expect("audit")
+            .expect("erasure kept");
+        assert_eq!(
+            (erasure.client_id, erasure.user_id, erasure.detail.as_str()),
+            (Some(kept.id), Some(sam.user_id), "client_request")
+        );
+        assert!(
+            crate::entities::audit_event::Entity::find()
+                .filter(crate::entities::audit_event::Column::ClientId.eq(kept.id))
+                .count(&shop.db)
+                .await
+                .expect("audit rows")
+                > 5,
+            "the history of what was done stays, without its detail"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_audit_log_can_be_blanked_but_never_rewritten_nor_deleted() {
+        use sea_orm::{DbBackend, Statement};
+        let shop = TestShop::new().await;
+        let marie = shop.client("Marie", "Curie").await;
+        tag_client(&shop.db, &shop.owner, marie.id, "VIP")
+            .await
+            .expect("tagged");
+        let run = |sql: &str| {
+            shop.db
+                .execute_raw(Statement::from_string(DbBackend::Sqlite, sql.to_owned()))
+        };
+        assert!(
+            run("UPDATE audit_events SET detail = 'autre chose'")
+                .await
+                .is_err()
+        );
+        assert!(
+            run("UPDATE audit_events SET kind = 'logout', detail = ''")
+                .await
+                .is_err()
+        );
+        assert!(
+            run("UPDATE audit_events SET user_id = NULL, detail = ''")
+                .await
+                .is_err()
+        );
+        assert!(run("DELETE FROM audit_events").await.is_err());
+        run("UPDATE audit_events SET detail = ''")
+            .await
+            .expect("blanked");
+    }
+
+    #[tokio::test]
+    async fn sqlite_files_overwrite_deleted_data() {
+        use sea_orm::{DbBackend, Statement};
+        let path =
+            std::env::temp_dir().join(format!("comptoir-secure-delete-{}.db", std::process::id()));
+        let db = crate::services::db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .expect("connect");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA secure_delete",
+            ))
+            .await
+            .expect("pragma")
+            .expect("row");
+        let secure_delete: i64 = row.try_get_by_index(0).expect("value");
+        db.connection().clone().close().await.expect("closed");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        assert_eq!(secure_delete, 1);
     }
 }

@@ -274,7 +274,7 @@ async fn support_sees_shops_exports_and_erases_but_does_no_shop_work() {
         .post_json(
             "support-erase",
             Some(&support),
-            json!({ "request": { "shop_id": shop_id, "client_id": client_id, "reason": "Demande écrite du 20/11" } }),
+            json!({ "request": { "shop_id": shop_id, "client_id": client_id, "reason": "ClientRequest" } }),
         )
         .await;
     assert_eq!(erased.status(), StatusCode::OK);

@@ -5,8 +5,12 @@
 mod support;
 
 mod accounts;
+mod activity_pages;
 mod bad_input;
 mod client_lists;
+mod erasure;
+mod exports;
 mod http;
 mod security;
+mod startup;
 mod two_servers;

@@ -25,7 +25,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::ledger::views;
 use crate::services::time::{format_date, format_date_time, shop_zone};
-use crate::services::{db_error, display_names, page_offset};
+use crate::services::{db_error, display_names, existing_page_offset};
 
 #[derive(Debug, FromQueryResult)]
 struct Spending {
@@ -278,19 +278,56 @@ pub async fn activity(
     filter: ActivityFilter,
     page: u64,
 ) -> Result<ActivityPage, AppError> {
-    let offset = page_offset(page, ACTIVITY_PAGE_SIZE)?;
-    let wanted = offset + ACTIVITY_PAGE_SIZE;
     let zone = shop_zone(&user.time_zone);
     find_in_shop(db, user.shop_id, client_id).await?;
     let ids = file_ids(db, client_id).await?;
+    let transactions = filter.shows(ActivityFilter::Transactions).then(|| {
+        ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
+            .order_by_desc(ledger_entry::Column::Id)
+    });
+    let notes = filter.shows(ActivityFilter::Notes).then(|| {
+        client_note::Entity::find()
+            .filter(client_note::Column::ClientId.is_in(ids.clone()))
+            .order_by_desc(client_note::Column::Id)
+    });
+    let consent_changes = filter.shows(ActivityFilter::Consents).then(|| {
+        consent_change::Entity::find()
+            .filter(consent_change::Column::ClientId.is_in(ids.clone()))
+            .order_by_desc(consent_change::Column::Id)
+    });
+    let edits = filter.shows(ActivityFilter::Edits).then(|| {
+        audit_event::Entity::find()
+            .filter(audit_event::Column::ClientId.is_in(ids.clone()))
+            .filter(audit_event::Column::ShopId.eq(user.shop_id))
+            .filter(audit_event::Column::Kind.is_in([
+                AuditKind::ClientCreated.code(),
+                AuditKind::ClientUpdated.code(),
+                AuditKind::ClientLabelled.code(),
+                AuditKind::ClientUnlabelled.code(),
+                AuditKind::ClientsMerged.code(),
+            ]))
+            .order_by_desc(audit_event::Column::Id)
+    });
+    // Counted first, so a page past the last one is refused before any row is read.
     let mut total = 0;
+    if let Some(query) = &transactions {
+        total += query.clone().count(db).await.map_err(db_error)?;
+    }
+    if let Some(query) = &notes {
+        total += query.clone().count(db).await.map_err(db_error)?;
+    }
+    if let Some(query) = &consent_changes {
+        total += query.clone().count(db).await.map_err(db_error)?;
+    }
+    if let Some(query) = &edits {
+        total += query.clone().count(db).await.map_err(db_error)?;
+    }
+    let offset = existing_page_offset(page, ACTIVITY_PAGE_SIZE, total)?;
+    let wanted = offset + ACTIVITY_PAGE_SIZE;
     let mut events: Vec<Dated> = Vec::new();
 
-    if filter.shows(ActivityFilter::Transactions) {
-        let query = ledger_entry::Entity::find()
-            .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
-            .order_by_desc(ledger_entry::Column::Id);
-        total += query.clone().count(db).await.map_err(db_error)?;
+    if let Some(query) = transactions {
         let entries = query.limit(wanted).all(db).await.map_err(db_error)?;
         let times: Vec<DateTime<Utc>> = entries.iter().map(|entry| entry.created_at).collect();
         for (at, view) in times.into_iter().zip(views(db, zone, entries).await?) {
@@ -304,11 +341,7 @@ pub async fn activity(
         }
     }
 
-    if filter.shows(ActivityFilter::Notes) {
-        let query = client_note::Entity::find()
-            .filter(client_note::Column::ClientId.is_in(ids.clone()))
-            .order_by_desc(client_note::Column::Id);
-        total += query.clone().count(db).await.map_err(db_error)?;
+    if let Some(query) = notes {
         for note in query.limit(wanted).all(db).await.map_err(db_error)? {
             events.push(Dated {
                 at: note.created_at,
@@ -319,11 +352,7 @@ pub async fn activity(
         }
     }
 
-    if filter.shows(ActivityFilter::Consents) {
-        let query = consent_change::Entity::find()
-            .filter(consent_change::Column::ClientId.is_in(ids.clone()))
-            .order_by_desc(consent_change::Column::Id);
-        total += query.clone().count(db).await.map_err(db_error)?;
+    if let Some(query) = consent_changes {
         for change in query.limit(wanted).all(db).await.map_err(db_error)? {
             let (Some(channel), Some(source)) = (
                 ConsentChannel::from_code(&change.channel),
@@ -344,19 +373,7 @@ pub async fn activity(
         }
     }
 
-    if filter.shows(ActivityFilter::Edits) {
-        let query = audit_event::Entity::find()
-            .filter(audit_event::Column::ClientId.is_in(ids.clone()))
-            .filter(audit_event::Column::ShopId.eq(user.shop_id))
-            .filter(audit_event::Column::Kind.is_in([
-                AuditKind::ClientCreated.code(),
-                AuditKind::ClientUpdated.code(),
-                AuditKind::ClientLabelled.code(),
-                AuditKind::ClientUnlabelled.code(),
-                AuditKind::ClientsMerged.code(),
-            ]))
-            .order_by_desc(audit_event::Column::Id);
-        total += query.clone().count(db).await.map_err(db_error)?;
+    if let Some(query) = edits {
         for edit in query.limit(wanted).all(db).await.map_err(db_error)? {
             let Some(mut event) = file_event(&edit) else {
                 continue;
@@ -598,10 +615,14 @@ mod tests {
             .collect();
         let expected: Vec<String> = (0..20).rev().map(|round| format!("note {round}")).collect();
         assert_eq!(notes, expected, "every note once, newest first");
-        let past_the_end = activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, 3)
-            .await
-            .expect("empty page");
-        assert!(past_the_end.items.is_empty());
+        // 46 events make pages 0 to 2: page 3 is refused before any row is read.
+        assert_eq!(
+            activity(&shop.db, &shop.owner, client.id, ActivityFilter::All, 3).await,
+            Err(AppError::invalid(
+                "page",
+                crate::model::error::FieldProblem::InvalidChoice
+            ))
+        );
     }
 
     #[tokio::test]

@@ -2,6 +2,8 @@
 //! client asks for it (GDPR art. 15): identity, consents with their history, notes and every
 //! ledger entry, in JSON and in CSV.
 
+use std::borrow::Cow;
+
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -11,6 +13,7 @@ use crate::entities::{client, client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;
+use crate::model::money::format_euros;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::time::{format_date_time, shop_zone};
@@ -154,20 +157,15 @@ pub async fn client_report(
     Ok(report)
 }
 
-/// One CSV field: quoted when needed, and text that a spreadsheet would run as a formula is
-/// prefixed with `'` (a note typed as `=HYPERLINK(…)` stays text).
-fn csv_field(value: &str) -> String {
+/// Text a spreadsheet would run as a formula is prefixed with `'`, so a note typed as
+/// `=HYPERLINK(…)` stays text; a plain negative number stays a number.
+fn defused(value: &str) -> Cow<'_, str> {
     let risky = value.starts_with(['=', '+', '@', '\t', '\r'])
         || (value.starts_with('-') && value.parse::<f64>().is_err());
-    let value = if risky {
-        format!("'{value}")
+    if risky {
+        Cow::Owned(format!("'{value}"))
     } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
+        Cow::Borrowed(value)
     }
 }
 
@@ -206,8 +204,9 @@ fn identity_rows(rows: &mut Vec<[String; 5]>, section: &str, identity: &ReportId
 }
 
 impl ClientReport {
-    /// The same report as rows of `section,date,field,value,by`, readable in any spreadsheet.
-    pub fn to_csv(&self) -> String {
+    /// The same report as rows of `section,date,field,value,by`, readable in any spreadsheet;
+    /// amounts as the pages show them (`-0,50 €`).
+    pub fn to_csv(&self) -> Result<String, AppError> {
         let mut rows: Vec<[String; 5]> = vec![[
             "section".into(),
             "date".into(),
@@ -252,7 +251,7 @@ impl ClientReport {
         for entry in &self.transactions {
             let amount = entry
                 .amount_cents
-                .map(|cents| format!(" {}.{:02} EUR", cents / 100, (cents % 100).abs()))
+                .map(|cents| format!(" {}", format_euros(cents)))
                 .unwrap_or_default();
             rows.push([
                 "transaction".into(),
@@ -262,17 +261,24 @@ impl ClientReport {
                 entry.by.clone(),
             ]);
         }
-        rows.iter()
-            .map(|row| {
-                row.iter()
-                    .map(|field| csv_field(field))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect::<Vec<_>>()
-            .join("\r\n")
-            + "\r\n"
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for row in &rows {
+            writer
+                .write_record(row.iter().map(|field| defused(field).into_owned()))
+                .map_err(csv_error)?;
+        }
+        let bytes = writer
+            .into_inner()
+            .map_err(|error| csv_error(error.into_error().into()))?;
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)
     }
+}
+
+fn csv_error(error: csv::Error) -> AppError {
+    tracing::error!(%error, "writing the CSV report");
+    AppError::Internal
 }
 
 #[cfg(test)]
@@ -283,14 +289,115 @@ mod tests {
     use crate::services::ledger::record_transaction;
     use crate::services::test_support::{TestShop, earn};
 
+    fn report_with(notes: &[&str], amounts: &[Option<i64>]) -> ClientReport {
+        let identity = ReportIdentity {
+            id: 1,
+            created_at: "23/11/2026 14:05".into(),
+            details: ClientForm {
+                first_name: "Léa".into(),
+                last_name: "Morel".into(),
+                ..ClientForm::default()
+            },
+        };
+        ClientReport {
+            shop: "Boulangerie".into(),
+            generated_at: "24/11/2026 09:00".into(),
+            client: identity,
+            merged_files: Vec::new(),
+            points_balance: 0,
+            consents: Vec::new(),
+            notes: notes
+                .iter()
+                .map(|body| ReportNote {
+                    written_at: "23/11/2026 14:06".into(),
+                    by: "Jeanne".into(),
+                    body: (*body).to_owned(),
+                })
+                .collect(),
+            transactions: amounts
+                .iter()
+                .enumerate()
+                .map(|(index, amount_cents)| ReportEntry {
+                    id: index as i64 + 1,
+                    recorded_at: "23/11/2026 14:07".into(),
+                    kind: "earn".into(),
+                    points: 1,
+                    amount_cents: *amount_cents,
+                    refers_to: None,
+                    by: "Jeanne".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn rows_of(csv: &str) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes())
+            .records()
+            .map(|record| {
+                record
+                    .expect("a valid CSV record")
+                    .iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("Lyon"), "Lyon");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("dit \"oui\""), "\"dit \"\"oui\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-5"), "-5");
-        assert_eq!(csv_field("-cmd"), "'-cmd");
+        assert_eq!(defused("Lyon"), "Lyon");
+        assert_eq!(defused("-5"), "-5");
+        assert_eq!(defused("-cmd"), "'-cmd");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("\tx"), "'\tx");
+        let notes = [
+            "a, b",
+            "dit \"oui\"",
+            "=HYPERLINK(\"x\")",
+            "+33 6 12",
+            "deux\r\nlignes",
+        ];
+        let csv = report_with(&notes, &[]).to_csv().expect("csv");
+        assert!(csv.ends_with("\r\n"));
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
+        let bodies: Vec<String> = rows_of(&csv)
+            .into_iter()
+            .filter(|row| row[0] == "note")
+            .map(|row| row[3].clone())
+            .collect();
+        assert_eq!(
+            bodies,
+            vec![
+                "a, b",
+                "dit \"oui\"",
+                "'=HYPERLINK(\"x\")",
+                "'+33 6 12",
+                "deux\r\nlignes"
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_amounts_keep_their_sign_and_read_as_on_the_pages() {
+        let csv = report_with(&[], &[Some(-50), Some(123_456), None])
+            .to_csv()
+            .expect("csv");
+        let values: Vec<String> = rows_of(&csv)
+            .into_iter()
+            .filter(|row| row[0] == "transaction")
+            .map(|row| row[3].clone())
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                format!("'+1 points {}", format_euros(-50)),
+                format!("'+1 points {}", format_euros(123_456)),
+                "'+1 points".to_owned(),
+            ]
+        );
+        assert!(values[0].contains("-0,50"), "{}", values[0]);
     }
 
     #[tokio::test]
@@ -330,11 +437,11 @@ mod tests {
         assert_eq!(report.consents.len(), 2);
         assert_eq!(report.notes[0].by, shop.owner.display_name);
         assert_eq!(report.transactions[0].amount_cents, Some(1250));
-        let csv = report.to_csv();
+        let csv = report.to_csv().expect("csv");
         assert!(csv.starts_with("section,date,field,value,by\r\n"));
         assert!(csv.contains("client,"));
         assert!(csv.contains("\"'=1+1, sans gluten\""), "{csv}");
-        assert!(csv.contains("+12 points 12.50 EUR"));
+        assert!(csv.contains(&format!("+12 points {}", format_euros(1250))));
         let json = serde_json::to_value(&report).expect("json");
         assert_eq!(json["client"]["email"], client.email);
 

@@ -487,7 +487,7 @@ async fn the_journal_lists_newest_first_and_filters() {
 /// written, and the ledger and balance do not move.
 #[tokio::test]
 async fn a_transaction_of_an_erased_client_cannot_be_modified() {
-    use crate::model::support::ErasureRequest;
+    use crate::model::support::{ErasureReason, ErasureRequest};
     use crate::services::audit::Actor;
     use crate::services::support::create_support_account;
     use crate::services::support::erase_client;
@@ -513,7 +513,7 @@ async fn a_transaction_of_an_erased_client_cannot_be_modified() {
         &ErasureRequest {
             shop_id: shop.owner.shop_id,
             client_id: client.id,
-            reason: "Demande de la cliente".into(),
+            reason: Some(ErasureReason::ClientRequest),
         },
     )
     .await
