@@ -104,36 +104,24 @@ fn auth_event<'a>(
     }
 }
 
-/// A throttled login of a known account is written down once per window, so a flood of
-/// refused tries cannot fill the shop's audit log; unknown accounts belong to no shop's log.
+/// A throttled login is written down once per window and typed address, so a flood of refused
+/// tries cannot fill the log. Known and unknown accounts go through the same statements (an
+/// indexed look-up in the throttle table, then one event, with no shop for an unknown one): how
+/// long a refusal takes says nothing about which addresses have an account.
 async fn note_throttled(
     db: &DatabaseConnection,
     account: Option<&user::Model>,
+    email: &str,
     source: &str,
 ) -> Result<(), AppError> {
-    use sea_orm::PaginatorTrait;
-    let Some(account) = account else {
-        return Ok(());
-    };
-    let since = Utc::now() - throttle::PER_ACCOUNT.window;
-    let already = crate::entities::audit_event::Entity::find()
-        .filter(crate::entities::audit_event::Column::UserId.eq(account.id))
-        .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::LoginThrottled.code()))
-        .filter(crate::entities::audit_event::Column::OccurredAt.gt(since))
-        .count(db)
-        .await
-        .map_err(db_error)?;
-    if already > 0 {
+    let marker = format!("throttled-{}", throttle::account_key(email));
+    let window = throttle::PER_ACCOUNT.window;
+    if !throttle::first_in_window(db, &marker, window, Utc::now()).await? {
         return Ok(());
     }
     audit::write(
         db,
-        auth_event(
-            AuditKind::LoginThrottled,
-            Some(account),
-            source,
-            &account.email,
-        ),
+        auth_event(AuditKind::LoginThrottled, account, source, email),
     )
     .await
 }
@@ -172,7 +160,7 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(refusal) => {
             if matches!(refusal, AppError::TooManyAttempts { .. }) {
-                note_throttled(db, account.as_ref(), source).await?;
+                note_throttled(db, account.as_ref(), &email, source).await?;
             }
             return Err(refusal);
         }
@@ -696,4 +684,126 @@ pub(crate) async fn create_account(
     let current = current_user(&txn, account).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+    use crate::services::test_support::{OWNER_PASSWORD, TestShop};
+
+    async fn try_login(
+        db: &DatabaseConnection,
+        shop: &TestShop,
+        email: &str,
+        password: &str,
+    ) -> Result<NewSession, AppError> {
+        let credentials = Credentials {
+            email,
+            password,
+            remember: false,
+        };
+        login(db, &shop.hasher, credentials, "192.0.2.10").await
+    }
+
+    /// A clone of `db` that keeps every statement it runs, as sent (placeholders, values apart).
+    fn watched(db: &DatabaseConnection) -> (DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut watched = db.clone();
+        let sink = seen.clone();
+        watched.set_metric_callback(move |info| {
+            sink.lock()
+                .expect("statements")
+                .push(info.statement.clone());
+        });
+        (watched, seen)
+    }
+
+    fn taken(seen: &Arc<Mutex<Vec<Statement>>>) -> Vec<Statement> {
+        std::mem::take(&mut *seen.lock().expect("statements"))
+    }
+
+    #[tokio::test]
+    async fn a_throttled_login_does_the_same_indexed_work_for_known_and_unknown_addresses() {
+        let shop = TestShop::new().await;
+        let known = shop.owner.email.clone();
+        let unknown = "personne@exemple.fr";
+        for email in [known.as_str(), unknown] {
+            for _ in 0..throttle::PER_ACCOUNT.max_failures {
+                assert_eq!(
+                    try_login(&shop.db, &shop, email, "Mauvais-Pass-1")
+                        .await
+                        .err(),
+                    Some(AppError::InvalidCredentials)
+                );
+            }
+        }
+        let (db, seen) = watched(&shop.db);
+        // The first refusal of the window, then the ones after it.
+        for round in 0..2 {
+            let mut work = Vec::new();
+            for email in [known.as_str(), unknown] {
+                let refused = try_login(&db, &shop, email, OWNER_PASSWORD).await;
+                assert!(
+                    matches!(refused, Err(AppError::TooManyAttempts { .. })),
+                    "{email}"
+                );
+                work.push(taken(&seen));
+            }
+            let sql = |statements: &[Statement]| -> Vec<String> {
+                statements.iter().map(|s| s.sql.clone()).collect()
+            };
+            for statement in &work[0] {
+                let plan = shop
+                    .db
+                    .query_all_raw(Statement {
+                        sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+                        values: statement.values.clone(),
+                        db_backend: DbBackend::Sqlite,
+                    })
+                    .await
+                    .expect("plan");
+                for step in plan {
+                    let detail: String = step.try_get("", "detail").expect("detail");
+                    assert!(
+                        !detail.starts_with("SCAN"),
+                        "{detail} in the plan of {}",
+                        statement.sql
+                    );
+                }
+                let lowered = statement.sql.to_lowercase();
+                assert!(
+                    !(lowered.contains("audit_events") && !lowered.starts_with("insert")),
+                    "the audit log is only appended to: {}",
+                    statement.sql
+                );
+            }
+            assert_eq!(
+                sql(&work[0]),
+                sql(&work[1]),
+                "round {round}: the same statements for a known and an unknown address"
+            );
+        }
+        let throttled = crate::entities::audit_event::Entity::find()
+            .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::LoginThrottled.code()))
+            .all(&shop.db)
+            .await
+            .expect("events");
+        assert_eq!(
+            throttled
+                .iter()
+                .filter(|event| event.user_id == Some(shop.owner.user_id))
+                .count(),
+            1,
+            "noted once per window in the shop's log"
+        );
+        assert_eq!(
+            throttled.len(),
+            2,
+            "and once with no shop for the unknown address"
+        );
+    }
 }

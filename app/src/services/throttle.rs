@@ -162,6 +162,31 @@ pub async fn admit(
     }
 }
 
+/// Notes `key` and answers `true` if it was not noted yet within `window`, else `false`: one
+/// indexed look-up and at most one insert, the same work whatever the key stands for.
+pub async fn first_in_window(
+    db: &impl ConnectionTrait,
+    key: &str,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let noted = login_failure::Entity::find()
+        .select_only()
+        .column(login_failure::Column::Id)
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::FailedAt.gt(now - window))
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    if noted.is_some() {
+        return Ok(false);
+    }
+    begin_attempt(db, &[key], now).await?;
+    Ok(true)
+}
+
 /// Takes an attempt back: it was turned away before any check, or it succeeded.
 pub async fn withdraw(db: &impl ConnectionTrait, attempt: Attempt) -> Result<(), AppError> {
     login_failure::Entity::delete_many()
