@@ -404,8 +404,8 @@ fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppError
     Ok(())
 }
 
-/// Replaces the password and ends the account's sessions but `keep_session` (the one that made
-/// the change, if any), in one transaction with its audit event.
+/// Replaces the password, ends the account's sessions but `keep_session` (the one that made
+/// the change, if any) and voids its other links, in one transaction with its audit event.
 async fn replace_password(
     txn: &DatabaseTransaction,
     account: &user::Model,
@@ -429,6 +429,18 @@ async fn replace_password(
         other_sessions = other_sessions.filter(session::Column::TokenHash.ne(kept));
     }
     other_sessions.exec(txn).await.map_err(db_error)?;
+    // Every other reset or invitation link of the account dies with the old password: one
+    // mailed earlier, still in an inbox someone else may read, must not undo this change.
+    password_reset_token::Entity::update_many()
+        .col_expr(
+            password_reset_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(password_reset_token::Column::UserId.eq(account.id))
+        .filter(password_reset_token::Column::UsedAt.is_null())
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
     let mut event = auth_event(
         AuditKind::PasswordChanged,
         Some(account),
@@ -805,5 +817,93 @@ mod tests {
             2,
             "and once with no shop for the unknown address"
         );
+    }
+
+    fn context(mailer: &Mailer) -> ResetContext<'_> {
+        ResetContext {
+            mailer,
+            public_url: "http://127.0.0.1:3000",
+            source: "192.0.2.10",
+        }
+    }
+
+    fn test_mailer() -> Mailer {
+        let outbox =
+            std::env::temp_dir().join(format!("comptoir-auth-{}", uuid::Uuid::new_v4().simple()));
+        Mailer::from_config(&crate::services::config::AppConfig::for_tests(
+            "unused", outbox,
+        ))
+        .expect("mailer")
+    }
+
+    #[tokio::test]
+    async fn using_a_link_or_changing_the_password_voids_every_other_link() {
+        let shop = TestShop::new().await;
+        let mailer = test_mailer();
+        let account = shop.owner.user_id;
+        let reset = |token: String, password: &'static str| {
+            let shop = &shop;
+            let mailer = &mailer;
+            async move {
+                reset_password(
+                    &shop.db,
+                    &shop.hasher,
+                    context(mailer),
+                    &token,
+                    password,
+                    password,
+                )
+                .await
+            }
+        };
+        let older = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        let invitation = issue_password_link(
+            &shop.db,
+            account,
+            crate::services::team::INVITATION_LIFETIME,
+        )
+        .await
+        .expect("link");
+        let newer = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        reset(newer, "Seigle-2027!")
+            .await
+            .expect("newest link used");
+        for (name, token) in [("older reset", older), ("invitation", invitation)] {
+            assert_eq!(
+                reset(token, "Froment-2028!").await,
+                Err(AppError::ResetLinkInvalid),
+                "{name} link after the newest was used"
+            );
+        }
+
+        let pending = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        change_password(
+            &shop.db,
+            &shop.hasher,
+            context(&mailer),
+            &shop.owner,
+            "session-of-the-change",
+            PasswordChange {
+                current: "Seigle-2027!",
+                password: "Epeautre-2029!",
+                confirmation: "Epeautre-2029!",
+            },
+        )
+        .await
+        .expect("password changed");
+        assert_eq!(
+            reset(pending, "Froment-2028!").await,
+            Err(AppError::ResetLinkInvalid),
+            "a link asked before the change"
+        );
+        try_login(&shop.db, &shop, &shop.owner.email, "Epeautre-2029!")
+            .await
+            .expect("the changed password stands");
     }
 }
