@@ -22,6 +22,12 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
             let seconds = *retry_after_seconds;
             t_string!(i18n, errors.too_many_attempts, seconds).to_string()
         }
+        AppError::TooManyInvitations {
+            retry_after_seconds,
+        } => {
+            let minutes = retry_after_seconds.div_ceil(60);
+            t_string!(i18n, errors.too_many_invitations, minutes).to_string()
+        }
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {

@@ -12,7 +12,7 @@ use crate::components::form_state::FormState;
 use crate::i18n::*;
 use crate::model::auth::Role;
 use crate::model::error::AppError;
-use crate::model::team::{InviteForm, TeamMember};
+use crate::model::team::{InvitationSent, InviteForm, TeamMember};
 
 fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
@@ -64,8 +64,8 @@ pub fn TeamPage() -> impl IntoView {
             }}
         </Suspense>
         <h2>{t!(i18n, team.invite_title)}</h2>
-        <InviteMember on_invited=Callback::new(move |member: TeamMember| {
-            invited.set(Some(member.email));
+        <InviteMember on_invited=Callback::new(move |sent: InvitationSent| {
+            invited.set(Some(sent.email));
             refresh.run(());
         }) />
         <div role="status">
@@ -149,7 +149,7 @@ fn MemberRow(member: TeamMember, on_changed: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn InviteMember(on_invited: Callback<TeamMember>) -> impl IntoView {
+fn InviteMember(on_invited: Callback<InvitationSent>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
@@ -168,10 +168,10 @@ fn InviteMember(on_invited: Callback<TeamMember>) -> impl IntoView {
         }
         form.send(
             move || invite_member(invitation),
-            move |member| {
+            move |sent| {
                 email.set(String::new());
                 display_name.set(String::new());
-                on_invited.run(member);
+                on_invited.run(sent);
             },
         );
     };

@@ -44,6 +44,16 @@ pub const RESET_PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
     window: Duration::minutes(10),
 };
 
+/// Invitations sent by one shop in an hour: a new shop brings its whole team in at once, but
+/// the invitation form cannot be turned into a way to mail strangers in bulk.
+pub const INVITATIONS_PER_SHOP: ThrottlePolicy = ThrottlePolicy {
+    max_failures: 20,
+    window: Duration::hours(1),
+};
+
+/// How long a row stays in the throttle table: the longest window of the policies above.
+const KEPT_FOR: Duration = Duration::hours(1);
+
 /// Keyed by a hash of the address typed: fixed length whatever was typed, and no e-mail
 /// addresses sitting in the throttle table.
 pub fn account_key(normalized_email: &str) -> String {
@@ -121,7 +131,7 @@ pub async fn begin_attempt(
     keys: &[&str],
     now: DateTime<Utc>,
 ) -> Result<Attempt, AppError> {
-    let oldest_useful = now - PER_ACCOUNT.window.max(PER_ADDRESS.window);
+    let oldest_useful = now - KEPT_FOR;
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::FailedAt.lt(oldest_useful))
         .exec(db)
@@ -273,6 +283,19 @@ mod tests {
         assert!(try_at(&db, &victor, now).await.is_none());
         forget_failures(&db, &odile).await.expect("forget");
         assert!(try_at(&db, &odile, now).await.is_none());
+    }
+
+    #[test]
+    fn rows_are_kept_as_long_as_the_longest_window() {
+        for policy in [
+            PER_ACCOUNT,
+            PER_ADDRESS,
+            RESET_PER_ACCOUNT,
+            RESET_PER_ADDRESS,
+            INVITATIONS_PER_SHOP,
+        ] {
+            assert!(policy.window <= KEPT_FOR, "{policy:?}");
+        }
     }
 
     #[test]

@@ -9,4 +9,5 @@ mod bad_input;
 mod client_lists;
 mod http;
 mod security;
+mod team;
 mod two_servers;
