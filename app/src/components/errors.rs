@@ -86,6 +86,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             t_string!(i18n, field.several_clients_with_contact, count).to_string()
         }
         FieldProblem::OwnAccount => t_string!(i18n, field.own_account).to_string(),
+        FieldProblem::FounderAccount => t_string!(i18n, field.founder_account).to_string(),
         FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
         FieldProblem::NameTaken => t_string!(i18n, field.name_taken).to_string(),
         FieldProblem::LetterOrDigit => t_string!(i18n, field.letter_or_digit).to_string(),

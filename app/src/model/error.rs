@@ -47,6 +47,8 @@ pub enum FieldProblem {
     DuplicateEmail,
     /// The owner's own account is not changed from the team page.
     OwnAccount,
+    /// The account that created the shop is not changed by another owner.
+    FounderAccount,
     /// A group with this name, give or take case and accents, exists already.
     NameTaken,
     /// A tag or group name made only of symbols would be impossible to find again.

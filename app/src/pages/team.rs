@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::api::team::{change_role, invite_member, set_access, team_members};
-use crate::components::errors::{FormError, error_text};
+use crate::components::errors::{FormError, error_text, problem_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
 use crate::i18n::*;
@@ -72,6 +72,18 @@ pub fn TeamPage() -> impl IntoView {
             {move || invited.get().map(|email| view! { <p class="form-notice">{move || { let email = email.clone(); t_string!(i18n, team.invited, email).to_string() }}</p> })}
         </div>
     }
+}
+
+/// Why a change to a member was refused: the member's own problem (their own account, the
+/// shop's founder) rather than the generic "fields to correct", since this row has no field.
+fn member_refusal(i18n: I18nContext<Locale>, error: Option<AppError>) -> Option<String> {
+    let error = error?;
+    Some(
+        match error.field_errors().and_then(|errors| errors.get("member")) {
+            Some(problem) => problem_text(i18n, problem),
+            None => error_text(i18n, &error),
+        },
+    )
 }
 
 #[component]
@@ -142,7 +154,7 @@ fn MemberRow(member: TeamMember, on_changed: Callback<()>) -> impl IntoView {
                             </button>
                         }
                     })}
-                <FormError error />
+                {move || member_refusal(i18n, error.get()).map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
             </td>
         </tr>
     }

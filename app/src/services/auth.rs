@@ -664,6 +664,7 @@ pub(crate) async fn create_account(
     let password_hash = hasher.hash(password).await?;
     let now = Utc::now();
     let (txn, _turn) = begin_write(db).await?;
+    let new_shop = shop_id.is_none();
     let shop_id = match shop_id {
         Some(shop_id) => shop_id,
         None => {
@@ -693,6 +694,18 @@ pub(crate) async fn create_account(
     .insert(&txn)
     .await
     .map_err(db_error)?;
+    // An owner who creates a shop founds it; the platform's home has no founder.
+    if new_shop && role == Role::Owner {
+        shop::Entity::update_many()
+            .col_expr(
+                shop::Column::FounderUserId,
+                sea_orm::sea_query::Expr::value(account.id),
+            )
+            .filter(shop::Column::Id.eq(shop_id))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+    }
     let current = current_user(&txn, account).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(current)

@@ -14,7 +14,7 @@ use super::db::begin_write;
 use super::mail::{Mailer, OutgoingMail};
 use super::throttle;
 use super::{db_error, owner_only};
-use crate::entities::{session, user};
+use crate::entities::{session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
@@ -202,7 +202,8 @@ fn address_taken_mail(actor: &Actor) -> Mail {
     }
 }
 
-/// Another member of the owner's team, ready to change.
+/// Another member of the owner's team, ready to change. The shop's founder is out of reach: a
+/// second owner, once trusted, must not be able to take the shop from the person who opened it.
 async fn other_member(
     txn: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
@@ -212,12 +213,21 @@ async fn other_member(
     if member_id == actor.user_id {
         return Err(AppError::invalid("member", FieldProblem::OwnAccount));
     }
-    user::Entity::find_by_id(member_id)
+    let member = user::Entity::find_by_id(member_id)
         .filter(user::Column::ShopId.eq(actor.shop_id))
         .one(txn)
         .await
         .map_err(db_error)?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let founder = shop::Entity::find_by_id(actor.shop_id)
+        .one(txn)
+        .await
+        .map_err(db_error)?
+        .and_then(|shop| shop.founder_user_id);
+    if founder == Some(member.id) {
+        return Err(AppError::invalid("member", FieldProblem::FounderAccount));
+    }
+    Ok(member)
 }
 
 pub async fn change_role(
@@ -540,6 +550,92 @@ mod tests {
         );
         let listed = members(&team.shop.db, &stranger).await.expect("own team");
         assert_eq!(listed.len(), 1, "only the other shop's owner");
+    }
+
+    #[tokio::test]
+    async fn another_owner_can_neither_demote_nor_disable_the_founder() {
+        let team = Team::new().await;
+        let founder = team.shop.owner.user_id;
+        team.invite("marc@exemple.fr", Role::Owner)
+            .await
+            .expect("invited");
+        let second = team.member("marc@exemple.fr").await;
+        team.accept("marc@exemple.fr").await;
+        let marc = team
+            .actor(&team.login("marc@exemple.fr").await.expect("login"))
+            .await;
+        let refused = Err(AppError::invalid("member", FieldProblem::FounderAccount));
+        assert_eq!(
+            change_role(&team.shop.db, &marc, founder, Role::Staff).await,
+            refused
+        );
+        assert_eq!(
+            set_active(&team.shop.db, &marc, founder, false).await,
+            refused
+        );
+        let listed = members(&team.shop.db, &team.shop.owner)
+            .await
+            .expect("team");
+        let kept = listed
+            .iter()
+            .find(|member| member.id == founder)
+            .expect("founder listed");
+        assert!(kept.active && kept.role == Role::Owner);
+        // The founder still manages the other owner.
+        let demoted = change_role(&team.shop.db, &team.shop.owner, second.id, Role::Staff)
+            .await
+            .expect("demoted");
+        assert_eq!(demoted.role, Role::Staff);
+    }
+
+    #[tokio::test]
+    async fn shops_opened_before_the_founder_was_kept_get_their_earliest_owner() {
+        use migrations::{Migrator, MigratorTrait};
+        let db = crate::services::db::connect("sqlite::memory:")
+            .await
+            .expect("database");
+        let before_founders = Migrator::migrations().len() - 1;
+        Migrator::up(&db, Some(u32::try_from(before_founders).expect("count")))
+            .await
+            .expect("older schema");
+        let days_ago = |days: i64| sea_orm::Value::from(Utc::now() - Duration::days(days));
+        let account = |id: i64, email: &str, role: &str, days: i64| {
+            (
+                format!(
+                    "INSERT INTO users \
+                     (id, shop_id, email, display_name, password_hash, role, is_active, created_at) \
+                     VALUES ({id}, 1, '{email}', '{email}', 'x', '{role}', true, $1)"
+                ),
+                vec![days_ago(days)],
+            )
+        };
+        let rows = [
+            (
+                "INSERT INTO shops (id, name, time_zone, created_at, is_platform) \
+                 VALUES (1, 'Ancienne', 'Europe/Paris', $1, false)"
+                    .to_owned(),
+                vec![days_ago(30)],
+            ),
+            // Out of order: the earliest owner wins, not the lowest id, and staff never do.
+            account(5, "second@exemple.fr", "owner", 10),
+            account(3, "vendeur@exemple.fr", "staff", 30),
+            account(7, "fondatrice@exemple.fr", "owner", 20),
+        ];
+        for (sql, values) in rows {
+            sea_orm::ConnectionTrait::execute_raw(
+                &db,
+                sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Sqlite, sql, values),
+            )
+            .await
+            .expect("old rows");
+        }
+        Migrator::up(&db, None).await.expect("migrated");
+        let shop = shop::Entity::find_by_id(1)
+            .one(&db)
+            .await
+            .expect("read")
+            .expect("shop");
+        assert_eq!(shop.founder_user_id, Some(7));
     }
 
     fn audit_details(events: &[crate::entities::audit_event::Model]) -> Vec<(String, String)> {
