@@ -11,6 +11,7 @@ mod m20261123_000006_create_client_notes_and_consents;
 mod m20261123_000007_index_client_contacts;
 mod m20261123_000008_create_labels;
 mod m20261123_000009_merge_erase_and_support;
+mod m20261202_000001_shop_founder;
 mod m20261202_000002_audit_redaction;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_index_client_contacts::Migration),
             Box::new(m20261123_000008_create_labels::Migration),
             Box::new(m20261123_000009_merge_erase_and_support::Migration),
+            Box::new(m20261202_000001_shop_founder::Migration),
             Box::new(m20261202_000002_audit_redaction::Migration),
         ]
     }

@@ -28,11 +28,15 @@ pub async fn login(
         password: &password,
         remember: remember.is_some(),
     };
-    let session = auth::login(&state.db, &state.hasher, credentials, &source).await?;
-    // A new id at each login: a session fixed before it is worth nothing after.
-    if let Some(previous) = session_token().await {
-        auth::logout(&state.db, &previous, &source).await?;
-    }
+    let previous = session_token().await;
+    let session = auth::login_replacing(
+        &state.db,
+        &state.hasher,
+        credentials,
+        &source,
+        previous.as_deref(),
+    )
+    .await?;
     set_session_cookie(
         &session.token,
         session.max_age.map(|age| age.num_seconds()),
@@ -60,29 +64,14 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::support::{client_address, state};
     let state = state()?;
     let source = client_address(&state).await;
-    let email = email.trim().to_owned();
-    if !crate::model::fields::is_valid_email(&email) {
-        return Err(AppError::invalid(
-            "email",
-            crate::model::error::FieldProblem::InvalidEmail,
-        ));
-    }
-    crate::services::auth::check_reset_rate(&state.db, &email, &source).await?;
-    // Sent in the background: how long the answer takes says nothing about the address.
-    tokio::spawn(async move {
-        if let Err(error) = crate::services::auth::request_password_reset(
-            &state.db,
-            &state.mailer,
-            &state.config.public_url,
-            &email,
-            &source,
-        )
-        .await
-        {
-            tracing::error!(%error, "password reset request failed");
-        }
-    });
-    Ok(())
+    crate::services::auth::ask_for_reset_link(
+        &state.db,
+        &state.mailer,
+        &state.config.public_url,
+        &email,
+        &source,
+    )
+    .await
 }
 
 #[server(endpoint = "password-reset")]

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::model::auth::Role;
 use crate::model::error::AppError;
-use crate::model::team::{InviteForm, TeamMember};
+use crate::model::team::{InvitationSent, InviteForm, TeamMember};
 
 #[server(endpoint = "team")]
 pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
@@ -13,7 +13,7 @@ pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
 
 #[server(endpoint = "team-invite", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn invite_member(form: InviteForm) -> Result<TeamMember, AppError> {
+pub async fn invite_member(form: InviteForm) -> Result<InvitationSent, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
     crate::services::team::invite(

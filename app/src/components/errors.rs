@@ -22,6 +22,12 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
             let seconds = *retry_after_seconds;
             t_string!(i18n, errors.too_many_attempts, seconds).to_string()
         }
+        AppError::TooManyInvitations {
+            retry_after_seconds,
+        } => {
+            let minutes = retry_after_seconds.div_ceil(60);
+            t_string!(i18n, errors.too_many_invitations, minutes).to_string()
+        }
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {
@@ -80,6 +86,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             t_string!(i18n, field.several_clients_with_contact, count).to_string()
         }
         FieldProblem::OwnAccount => t_string!(i18n, field.own_account).to_string(),
+        FieldProblem::FounderAccount => t_string!(i18n, field.founder_account).to_string(),
         FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
         FieldProblem::NameTaken => t_string!(i18n, field.name_taken).to_string(),
         FieldProblem::LetterOrDigit => t_string!(i18n, field.letter_or_digit).to_string(),

@@ -10,6 +10,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The platform's own home for support accounts, not a shop.
     pub is_platform: bool,
+    /// The account that created the shop; no other owner may demote or disable it.
+    pub founder_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

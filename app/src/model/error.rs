@@ -47,6 +47,8 @@ pub enum FieldProblem {
     DuplicateEmail,
     /// The owner's own account is not changed from the team page.
     OwnAccount,
+    /// The account that created the shop is not changed by another owner.
+    FounderAccount,
     /// A group with this name, give or take case and accents, exists already.
     NameTaken,
     /// A tag or group name made only of symbols would be impossible to find again.
@@ -102,6 +104,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many attempts, retry in {retry_after_seconds} s")]
     TooManyAttempts { retry_after_seconds: u64 },
+    /// The shop sent as many invitations as an hour allows.
+    #[error("too many invitations, retry in {retry_after_seconds} s")]
+    TooManyInvitations { retry_after_seconds: u64 },
     #[error("reset link invalid or expired")]
     ResetLinkInvalid,
     /// Another client of the shop has this e-mail or phone: the page offers that client.
@@ -146,7 +151,7 @@ impl AppError {
             | Self::InsufficientBalance
             | Self::IdempotencyConflict
             | Self::DuplicateClient { .. } => 409,
-            Self::TooManyAttempts { .. } => 429,
+            Self::TooManyAttempts { .. } | Self::TooManyInvitations { .. } => 429,
             Self::Internal | Self::Communication(_) => 500,
         }
     }

@@ -20,6 +20,13 @@ pub struct TeamMember {
     pub is_you: bool,
 }
 
+/// What the owner learns from an invitation: that it went out to this address, nothing about
+/// whether the address already has an account elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSent {
+    pub email: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteForm {
     pub email: String,

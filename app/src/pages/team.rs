@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::api::team::{change_role, invite_member, set_access, team_members};
-use crate::components::errors::{FormError, error_text};
+use crate::components::errors::{FormError, error_text, problem_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
 use crate::i18n::*;
 use crate::model::auth::Role;
 use crate::model::error::AppError;
-use crate::model::team::{InviteForm, TeamMember};
+use crate::model::team::{InvitationSent, InviteForm, TeamMember};
 
 fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
@@ -64,14 +64,26 @@ pub fn TeamPage() -> impl IntoView {
             }}
         </Suspense>
         <h2>{t!(i18n, team.invite_title)}</h2>
-        <InviteMember on_invited=Callback::new(move |member: TeamMember| {
-            invited.set(Some(member.email));
+        <InviteMember on_invited=Callback::new(move |sent: InvitationSent| {
+            invited.set(Some(sent.email));
             refresh.run(());
         }) />
         <div role="status">
             {move || invited.get().map(|email| view! { <p class="form-notice">{move || { let email = email.clone(); t_string!(i18n, team.invited, email).to_string() }}</p> })}
         </div>
     }
+}
+
+/// Why a change to a member was refused: the member's own problem (their own account, the
+/// shop's founder) rather than the generic "fields to correct", since this row has no field.
+fn member_refusal(i18n: I18nContext<Locale>, error: Option<AppError>) -> Option<String> {
+    let error = error?;
+    Some(
+        match error.field_errors().and_then(|errors| errors.get("member")) {
+            Some(problem) => problem_text(i18n, problem),
+            None => error_text(i18n, &error),
+        },
+    )
 }
 
 #[component]
@@ -142,14 +154,14 @@ fn MemberRow(member: TeamMember, on_changed: Callback<()>) -> impl IntoView {
                             </button>
                         }
                     })}
-                <FormError error />
+                {move || member_refusal(i18n, error.get()).map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
             </td>
         </tr>
     }
 }
 
 #[component]
-fn InviteMember(on_invited: Callback<TeamMember>) -> impl IntoView {
+fn InviteMember(on_invited: Callback<InvitationSent>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
@@ -168,10 +180,10 @@ fn InviteMember(on_invited: Callback<TeamMember>) -> impl IntoView {
         }
         form.send(
             move || invite_member(invitation),
-            move |member| {
+            move |sent| {
                 email.set(String::new());
                 display_name.set(String::new());
-                on_invited.run(member);
+                on_invited.run(sent);
             },
         );
     };

@@ -11,10 +11,10 @@ use sea_orm::{
 };
 
 use super::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use super::{db_error, display_names, existing_page_offset};
+use super::{db_error, display_names, existing_page_offset, owner_only};
 use crate::entities::audit_event;
 use crate::model::audit::{AUDIT_PAGE_SIZE, AuditEntryView, AuditFilter, AuditKind, AuditPage};
-use crate::model::auth::{CurrentUser, Role};
+use crate::model::auth::CurrentUser;
 use crate::model::error::{AppError, FieldProblem};
 
 /// Longest `source` and `detail` kept; longer values are cut, never refused.
@@ -152,9 +152,7 @@ pub async fn list(
     user: &CurrentUser,
     filter: &AuditFilter,
 ) -> Result<AuditPage, AppError> {
-    if user.role != Role::Owner {
-        return Err(AppError::Forbidden);
-    }
+    owner_only(user)?;
     let zone = shop_zone(&user.time_zone);
     let mut condition = Condition::all().add(audit_event::Column::ShopId.eq(user.shop_id));
     if let Some(kind) = kind_filter(&filter.kind)? {

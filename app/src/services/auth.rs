@@ -104,36 +104,24 @@ fn auth_event<'a>(
     }
 }
 
-/// A throttled login of a known account is written down once per window, so a flood of
-/// refused tries cannot fill the shop's audit log; unknown accounts belong to no shop's log.
+/// A throttled login is written down once per window and typed address, so a flood of refused
+/// tries cannot fill the log. Known and unknown accounts go through the same statements (an
+/// indexed look-up in the throttle table, then one event, with no shop for an unknown one): how
+/// long a refusal takes says nothing about which addresses have an account.
 async fn note_throttled(
     db: &Db,
     account: Option<&user::Model>,
+    email: &str,
     source: &str,
 ) -> Result<(), AppError> {
-    use sea_orm::PaginatorTrait;
-    let Some(account) = account else {
-        return Ok(());
-    };
-    let since = Utc::now() - throttle::PER_ACCOUNT.window;
-    let already = crate::entities::audit_event::Entity::find()
-        .filter(crate::entities::audit_event::Column::UserId.eq(account.id))
-        .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::LoginThrottled.code()))
-        .filter(crate::entities::audit_event::Column::OccurredAt.gt(since))
-        .count(db)
-        .await
-        .map_err(db_error)?;
-    if already > 0 {
+    let marker = format!("throttled-{}", throttle::account_key(email));
+    let window = throttle::PER_ACCOUNT.window;
+    if !throttle::first_in_window(db, &marker, window, Utc::now()).await? {
         return Ok(());
     }
     audit::write(
         db,
-        auth_event(
-            AuditKind::LoginThrottled,
-            Some(account),
-            source,
-            &account.email,
-        ),
+        auth_event(AuditKind::LoginThrottled, account, source, email),
     )
     .await
 }
@@ -172,7 +160,7 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(refusal) => {
             if matches!(refusal, AppError::TooManyAttempts { .. }) {
-                note_throttled(db, account.as_ref(), source).await?;
+                note_throttled(db, account.as_ref(), &email, source).await?;
             }
             return Err(refusal);
         }
@@ -205,6 +193,22 @@ pub async fn login(
     )
     .await?;
     open_session(db, account, credentials.remember).await
+}
+
+/// Logs in and ends the session the browser came with, if any: a new session id at each login,
+/// so a session fixed before it is worth nothing after.
+pub async fn login_replacing(
+    db: &Db,
+    hasher: &PasswordHasher,
+    credentials: Credentials<'_>,
+    source: &str,
+    previous_token: Option<&str>,
+) -> Result<NewSession, AppError> {
+    let session = login(db, hasher, credentials, source).await?;
+    if let Some(previous) = previous_token {
+        logout(db, previous, source).await?;
+    }
+    Ok(session)
 }
 
 async fn open_session(
@@ -321,6 +325,32 @@ pub async fn check_reset_rate(db: &Db, email: &str, source: &str) -> Result<(), 
     Ok(())
 }
 
+/// A reset link asked from the "forgotten password" form: the address must look like one and
+/// stay within the rate, then the link is looked up and mailed in the background, so the answer
+/// and its time are the same whether or not the address has an account.
+pub async fn ask_for_reset_link(
+    db: &Db,
+    mailer: &Mailer,
+    public_url: &str,
+    email: &str,
+    source: &str,
+) -> Result<(), AppError> {
+    let email = email.trim().to_owned();
+    if !crate::model::fields::is_valid_email(&email) {
+        return Err(AppError::invalid("email", FieldProblem::InvalidEmail));
+    }
+    check_reset_rate(db, &email, source).await?;
+    let (db, mailer) = (db.clone(), mailer.clone());
+    let (public_url, source) = (public_url.to_owned(), source.to_owned());
+    tokio::spawn(async move {
+        if let Err(error) = request_password_reset(&db, &mailer, &public_url, &email, &source).await
+        {
+            tracing::error!(%error, "password reset request failed");
+        }
+    });
+    Ok(())
+}
+
 /// Sends a reset link if the address belongs to an active account. The caller answers the same
 /// whatever happens here, so the page reveals nothing about which addresses exist.
 pub async fn request_password_reset(
@@ -409,8 +439,8 @@ fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppError
     Ok(())
 }
 
-/// Replaces the password and ends the account's sessions but `keep_session` (the one that made
-/// the change, if any), in one transaction with its audit event.
+/// Replaces the password, ends the account's sessions but `keep_session` (the one that made
+/// the change, if any) and voids its other links, in one transaction with its audit event.
 async fn replace_password(
     txn: &DatabaseTransaction,
     account: &user::Model,
@@ -434,6 +464,18 @@ async fn replace_password(
         other_sessions = other_sessions.filter(session::Column::TokenHash.ne(kept));
     }
     other_sessions.exec(txn).await.map_err(db_error)?;
+    // Every other reset or invitation link of the account dies with the old password: one
+    // mailed earlier, still in an inbox someone else may read, must not undo this change.
+    password_reset_token::Entity::update_many()
+        .col_expr(
+            password_reset_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(password_reset_token::Column::UserId.eq(account.id))
+        .filter(password_reset_token::Column::UsedAt.is_null())
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
     let mut event = auth_event(
         AuditKind::PasswordChanged,
         Some(account),
@@ -655,6 +697,7 @@ pub(crate) async fn create_account(
     let password_hash = hasher.hash(password).await?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
+    let new_shop = shop_id.is_none();
     let shop_id = match shop_id {
         Some(shop_id) => shop_id,
         None => {
@@ -684,7 +727,257 @@ pub(crate) async fn create_account(
     .insert(&txn)
     .await
     .map_err(db_error)?;
+    // An owner who creates a shop founds it; the platform's home has no founder.
+    if new_shop && role == Role::Owner {
+        shop::Entity::update_many()
+            .col_expr(
+                shop::Column::FounderUserId,
+                sea_orm::sea_query::Expr::value(account.id),
+            )
+            .filter(shop::Column::Id.eq(shop_id))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+    }
     let current = current_user(&txn, account).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+    use crate::services::test_support::{OWNER_PASSWORD, TestShop};
+
+    async fn try_login(
+        db: &Db,
+        shop: &TestShop,
+        email: &str,
+        password: &str,
+    ) -> Result<NewSession, AppError> {
+        let credentials = Credentials {
+            email,
+            password,
+            remember: false,
+        };
+        login(db, &shop.hasher, credentials, "192.0.2.10").await
+    }
+
+    /// A clone of `db` that keeps every statement it runs, as sent (placeholders, values apart).
+    fn watched(db: &Db) -> (Db, Arc<Mutex<Vec<Statement>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut watched = db.connection().clone();
+        let sink = seen.clone();
+        watched.set_metric_callback(move |info| {
+            sink.lock()
+                .expect("statements")
+                .push(info.statement.clone());
+        });
+        (Db::new(watched), seen)
+    }
+
+    fn taken(seen: &Arc<Mutex<Vec<Statement>>>) -> Vec<Statement> {
+        std::mem::take(&mut *seen.lock().expect("statements"))
+    }
+
+    #[tokio::test]
+    async fn a_throttled_login_does_the_same_indexed_work_for_known_and_unknown_addresses() {
+        let shop = TestShop::new().await;
+        let known = shop.owner.email.clone();
+        let unknown = "personne@exemple.fr";
+        for email in [known.as_str(), unknown] {
+            for _ in 0..throttle::PER_ACCOUNT.max_failures {
+                assert_eq!(
+                    try_login(&shop.db, &shop, email, "Mauvais-Pass-1")
+                        .await
+                        .err(),
+                    Some(AppError::InvalidCredentials)
+                );
+            }
+        }
+        let (db, seen) = watched(&shop.db);
+        // The first refusal of the window, then the ones after it.
+        for round in 0..2 {
+            let mut work = Vec::new();
+            for email in [known.as_str(), unknown] {
+                let refused = try_login(&db, &shop, email, OWNER_PASSWORD).await;
+                assert!(
+                    matches!(refused, Err(AppError::TooManyAttempts { .. })),
+                    "{email}"
+                );
+                work.push(taken(&seen));
+            }
+            let sql = |statements: &[Statement]| -> Vec<String> {
+                statements.iter().map(|s| s.sql.clone()).collect()
+            };
+            for statement in &work[0] {
+                let plan = shop
+                    .db
+                    .query_all_raw(Statement {
+                        sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+                        values: statement.values.clone(),
+                        db_backend: DbBackend::Sqlite,
+                    })
+                    .await
+                    .expect("plan");
+                for step in plan {
+                    let detail: String = step.try_get("", "detail").expect("detail");
+                    assert!(
+                        !detail.starts_with("SCAN"),
+                        "{detail} in the plan of {}",
+                        statement.sql
+                    );
+                }
+                let lowered = statement.sql.to_lowercase();
+                assert!(
+                    lowered.starts_with("insert") || !lowered.contains("audit_events"),
+                    "the audit log is only appended to: {}",
+                    statement.sql
+                );
+            }
+            assert_eq!(
+                sql(&work[0]),
+                sql(&work[1]),
+                "round {round}: the same statements for a known and an unknown address"
+            );
+        }
+        let throttled = crate::entities::audit_event::Entity::find()
+            .filter(crate::entities::audit_event::Column::Kind.eq(AuditKind::LoginThrottled.code()))
+            .all(&shop.db)
+            .await
+            .expect("events");
+        assert_eq!(
+            throttled
+                .iter()
+                .filter(|event| event.user_id == Some(shop.owner.user_id))
+                .count(),
+            1,
+            "noted once per window in the shop's log"
+        );
+        assert_eq!(
+            throttled.len(),
+            2,
+            "and once with no shop for the unknown address"
+        );
+    }
+
+    fn context(mailer: &Mailer) -> ResetContext<'_> {
+        ResetContext {
+            mailer,
+            public_url: "http://127.0.0.1:3000",
+            source: "192.0.2.10",
+        }
+    }
+
+    fn test_mailer() -> Mailer {
+        let outbox =
+            std::env::temp_dir().join(format!("comptoir-auth-{}", uuid::Uuid::new_v4().simple()));
+        Mailer::from_config(&crate::services::config::AppConfig::for_tests(
+            "unused", outbox,
+        ))
+        .expect("mailer")
+    }
+
+    #[tokio::test]
+    async fn using_a_link_or_changing_the_password_voids_every_other_link() {
+        let shop = TestShop::new().await;
+        let mailer = test_mailer();
+        let account = shop.owner.user_id;
+        let reset = |token: String, password: &'static str| {
+            let shop = &shop;
+            let mailer = &mailer;
+            async move {
+                reset_password(
+                    &shop.db,
+                    &shop.hasher,
+                    context(mailer),
+                    &token,
+                    password,
+                    password,
+                )
+                .await
+            }
+        };
+        let older = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        let invitation = issue_password_link(
+            &shop.db,
+            account,
+            crate::services::team::INVITATION_LIFETIME,
+        )
+        .await
+        .expect("link");
+        let newer = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        reset(newer, "Seigle-2027!")
+            .await
+            .expect("newest link used");
+        for (name, token) in [("older reset", older), ("invitation", invitation)] {
+            assert_eq!(
+                reset(token, "Froment-2028!").await,
+                Err(AppError::ResetLinkInvalid),
+                "{name} link after the newest was used"
+            );
+        }
+
+        let pending = issue_password_link(&shop.db, account, RESET_LINK_LIFETIME)
+            .await
+            .expect("link");
+        change_password(
+            &shop.db,
+            &shop.hasher,
+            context(&mailer),
+            &shop.owner,
+            "session-of-the-change",
+            PasswordChange {
+                current: "Seigle-2027!",
+                password: "Epeautre-2029!",
+                confirmation: "Epeautre-2029!",
+            },
+        )
+        .await
+        .expect("password changed");
+        assert_eq!(
+            reset(pending, "Froment-2028!").await,
+            Err(AppError::ResetLinkInvalid),
+            "a link asked before the change"
+        );
+        try_login(&shop.db, &shop, &shop.owner.email, "Epeautre-2029!")
+            .await
+            .expect("the changed password stands");
+    }
+
+    #[tokio::test]
+    async fn a_login_ends_the_session_the_browser_came_with() {
+        let shop = TestShop::new().await;
+        let email = shop.owner.email.clone();
+        let credentials = || Credentials {
+            email: &email,
+            password: OWNER_PASSWORD,
+            remember: false,
+        };
+        let first = login_replacing(&shop.db, &shop.hasher, credentials(), "test", None)
+            .await
+            .expect("first login");
+        let second = login_replacing(
+            &shop.db,
+            &shop.hasher,
+            credentials(),
+            "test",
+            Some(&first.token),
+        )
+        .await
+        .expect("second login");
+        assert_eq!(user_for_session(&shop.db, &first.token).await, Ok(None));
+        assert!(matches!(
+            user_for_session(&shop.db, &second.token).await,
+            Ok(Some(_))
+        ));
+    }
 }

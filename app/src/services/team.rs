@@ -3,18 +3,21 @@
 //! disables their own account here, so a shop always keeps someone who can.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
 use super::db::Db;
 use super::mail::{Mailer, OutgoingMail};
+use super::throttle;
 use super::{db_error, owner_only};
-use crate::entities::{session, user};
+use crate::entities::{session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
-use crate::model::team::{InviteForm, TeamMember};
+use crate::model::team::{InvitationSent, InviteForm, TeamMember, ValidInvite};
 
 /// What an invited account has until its owner chooses a password: no password verifies it.
 pub(crate) const NO_PASSWORD_YET: &str = "!invited";
@@ -47,26 +50,91 @@ pub async fn members(db: &Db, user: &CurrentUser) -> Result<Vec<TeamMember>, App
         .collect())
 }
 
-/// Creates the account and e-mails its link. The address must not have an account yet, in this
-/// shop or another: an e-mail signs in to one shop.
+/// Invites `form.email` to the owner's shop. The answer and the audit trace are the same whether
+/// or not the address already has an account in another shop, so the form is no way to probe
+/// other shops' teams.
+///
+/// An address signs in to one shop, so an address taken elsewhere cannot join. Its mailbox gets
+/// a neutral note instead of a link: the person there is the one who may know, and a real
+/// product tells them why the invitation they may expect never comes, rather than leaving them
+/// and the owner guessing. Whether they tell the owner is theirs to choose. An address already
+/// in this shop is named as such: the owner sees their own team.
+///
+/// At most `INVITATIONS_PER_SHOP` an hour, counted before anything is sent.
 pub async fn invite(
     db: &Db,
     mailer: &Mailer,
     public_url: &str,
     actor: &Actor,
     form: &InviteForm,
-) -> Result<TeamMember, AppError> {
+) -> Result<InvitationSent, AppError> {
     owner_only(actor)?;
     let invite = form.validate()?;
+    let shop_key = format!("invitations:shop:{}", actor.shop_id);
+    throttle::admit(
+        db,
+        &[(&shop_key, throttle::INVITATIONS_PER_SHOP)],
+        Utc::now(),
+    )
+    .await
+    .map_err(|refusal| match refusal {
+        AppError::TooManyAttempts {
+            retry_after_seconds,
+        } => AppError::TooManyInvitations {
+            retry_after_seconds,
+        },
+        other => other,
+    })?;
     let txn = db.begin_write().await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(invite.email.clone()))
         .one(&txn)
         .await
         .map_err(db_error)?;
-    if taken.is_some() {
-        return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
-    }
+    let link = match taken {
+        Some(existing) if existing.shop_id == actor.shop_id => {
+            return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
+        }
+        Some(_) => None,
+        None => Some(new_invited_account(&txn, actor, &invite).await?),
+    };
+    // The same trace either way: the owner reads this log too.
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::StaffInvited).detail(format!(
+            "{} ({})",
+            invite.email,
+            invite.role.code()
+        )),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)?;
+    let mail = match link {
+        Some(token) => invitation_mail(public_url, actor, &invite, &token),
+        None => address_taken_mail(actor),
+    };
+    mailer
+        .send(OutgoingMail {
+            to: &invite.email,
+            subject: &mail.subject,
+            body: mail.body,
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "could not send the invitation e-mail");
+            AppError::Internal
+        })?;
+    Ok(InvitationSent {
+        email: invite.email,
+    })
+}
+
+/// The invited account, with no password until its link is used; answers the link's secret.
+async fn new_invited_account(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    invite: &ValidInvite,
+) -> Result<String, AppError> {
     let account = user::ActiveModel {
         shop_id: Set(actor.shop_id),
         email: Set(invite.email.clone()),
@@ -77,20 +145,18 @@ pub async fn invite(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(db_error)?;
-    let token = issue_password_link(&txn, account.id, INVITATION_LIFETIME).await?;
-    audit::write(
-        &txn,
-        AuditRecord::by(actor, AuditKind::StaffInvited).detail(format!(
-            "{} ({})",
-            account.email,
-            invite.role.code()
-        )),
-    )
-    .await?;
-    txn.commit().await.map_err(db_error)?;
+    issue_password_link(txn, account.id, INVITATION_LIFETIME).await
+}
+
+struct Mail {
+    subject: String,
+    body: String,
+}
+
+fn invitation_mail(public_url: &str, actor: &Actor, invite: &ValidInvite, token: &str) -> Mail {
     let link = format!("{public_url}/reinitialiser-mot-de-passe?jeton={token}");
     let body = format!(
         "Bonjour {name},\n\n\
@@ -100,27 +166,39 @@ pub async fn invite(
          Vous vous connecterez ensuite avec cette adresse : {email}\n\n\
          --\nHello {name}, {owner} invites you to join {shop} on Comptoir. Open the link above \
          within 7 days to choose your password.\n",
-        name = account.display_name,
+        name = invite.display_name,
         owner = actor.display_name,
         shop = actor.shop_name,
-        email = account.email,
+        email = invite.email,
     );
-    let subject = format!("Invitation à rejoindre {} sur Comptoir", actor.shop_name);
-    mailer
-        .send(OutgoingMail {
-            to: &account.email,
-            subject: &subject,
-            body,
-        })
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "could not send the invitation e-mail");
-            AppError::Internal
-        })?;
-    Ok(to_member(&account, actor))
+    Mail {
+        subject: format!("Invitation à rejoindre {} sur Comptoir", actor.shop_name),
+        body,
+    }
 }
 
-/// Another member of the owner's team, ready to change.
+/// To an address that already signs in to another shop: no link, and nothing about that shop.
+fn address_taken_mail(actor: &Actor) -> Mail {
+    let body = format!(
+        "Bonjour,\n\n\
+         {owner} a voulu inviter cette adresse à rejoindre {shop} sur Comptoir.\n\
+         Elle sert déjà à un compte Comptoir, et une adresse ne se connecte qu'à une boutique : \
+         si vous souhaitez rejoindre {shop}, donnez à {owner} une autre adresse.\n\
+         Sinon, ignorez ce message ; votre compte reste inchangé.\n\n\
+         --\nHello, {owner} tried to invite this address to {shop} on Comptoir. It already \
+         belongs to a Comptoir account, and an address signs in to one shop only: to join, give \
+         {owner} another address. Otherwise ignore this message; your account is unchanged.\n",
+        owner = actor.display_name,
+        shop = actor.shop_name,
+    );
+    Mail {
+        subject: format!("Invitation à rejoindre {} sur Comptoir", actor.shop_name),
+        body,
+    }
+}
+
+/// Another member of the owner's team, ready to change. The shop's founder is out of reach: a
+/// second owner, once trusted, must not be able to take the shop from the person who opened it.
 async fn other_member(
     txn: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
@@ -130,12 +208,21 @@ async fn other_member(
     if member_id == actor.user_id {
         return Err(AppError::invalid("member", FieldProblem::OwnAccount));
     }
-    user::Entity::find_by_id(member_id)
+    let member = user::Entity::find_by_id(member_id)
         .filter(user::Column::ShopId.eq(actor.shop_id))
         .one(txn)
         .await
         .map_err(db_error)?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let founder = shop::Entity::find_by_id(actor.shop_id)
+        .one(txn)
+        .await
+        .map_err(db_error)?
+        .and_then(|shop| shop.founder_user_id);
+    if founder == Some(member.id) {
+        return Err(AppError::invalid("member", FieldProblem::FounderAccount));
+    }
+    Ok(member)
 }
 
 pub async fn change_role(
@@ -239,7 +326,7 @@ mod tests {
             }
         }
 
-        async fn invite(&self, email: &str, role: Role) -> Result<TeamMember, AppError> {
+        async fn invite(&self, email: &str, role: Role) -> Result<InvitationSent, AppError> {
             invite(
                 &self.shop.db,
                 &self.mailer,
@@ -250,19 +337,33 @@ mod tests {
             .await
         }
 
-        /// The token of the last link e-mailed to `email`.
-        fn link_token(&self, email: &str) -> String {
-            let mut mails: Vec<_> = std::fs::read_dir(&self.outbox)
-                .expect("outbox")
+        /// Every mail sent to `email`, quoted-printable undone where a link may sit (soft
+        /// breaks and `=3D`).
+        fn mails_to(&self, email: &str) -> Vec<String> {
+            let Ok(entries) = std::fs::read_dir(&self.outbox) else {
+                return Vec::new();
+            };
+            entries
                 .filter_map(Result::ok)
                 .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
-                // Undo quoted-printable where the link may sit: soft breaks and `=3D`.
                 .map(|mail| {
                     mail.replace("=\r\n", "")
                         .replace("=\n", "")
                         .replace("=3D", "=")
                 })
-                .filter(|mail| mail.contains(email) && mail.contains("jeton="))
+                .filter(|mail| {
+                    let to = format!("To: {email}");
+                    mail.lines().any(|line| line.trim_end() == to)
+                })
+                .collect()
+        }
+
+        /// The token of the last link e-mailed to `email`.
+        fn link_token(&self, email: &str) -> String {
+            let mut mails: Vec<_> = self
+                .mails_to(email)
+                .into_iter()
+                .filter(|mail| mail.contains("jeton="))
                 .collect();
             let mail = mails.pop().expect("an invitation");
             let start = mail.find("jeton=").expect("link") + "jeton=".len();
@@ -301,6 +402,16 @@ mod tests {
                 .map(|session| session.token)
         }
 
+        /// `email` as the owner's team page lists it.
+        async fn member(&self, email: &str) -> TeamMember {
+            members(&self.shop.db, &self.shop.owner)
+                .await
+                .expect("team")
+                .into_iter()
+                .find(|member| member.email == email)
+                .expect("listed")
+        }
+
         async fn actor(&self, token: &str) -> Actor {
             let user = user_for_session(&self.shop.db, token)
                 .await
@@ -313,10 +424,12 @@ mod tests {
     #[tokio::test]
     async fn an_invitation_link_lets_the_new_member_choose_a_password() {
         let team = Team::new().await;
-        let member = team
+        let sent = team
             .invite("marc@exemple.fr", Role::Staff)
             .await
             .expect("invited");
+        assert_eq!(sent.email, "marc@exemple.fr");
+        let member = team.member("marc@exemple.fr").await;
         assert!(member.invited && member.active);
         // No password works before the link is used.
         assert_eq!(
@@ -384,10 +497,10 @@ mod tests {
     #[tokio::test]
     async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
         let team = Team::new().await;
-        let member = team
-            .invite("marc@exemple.fr", Role::Staff)
+        team.invite("marc@exemple.fr", Role::Staff)
             .await
             .expect("invited");
+        let member = team.member("marc@exemple.fr").await;
         team.accept("marc@exemple.fr").await;
         let session = team.login("marc@exemple.fr").await.expect("login");
         let disabled = set_active(&team.shop.db, &team.shop.owner, member.id, false)
@@ -432,5 +545,204 @@ mod tests {
         );
         let listed = members(&team.shop.db, &stranger).await.expect("own team");
         assert_eq!(listed.len(), 1, "only the other shop's owner");
+    }
+
+    #[tokio::test]
+    async fn another_owner_can_neither_demote_nor_disable_the_founder() {
+        let team = Team::new().await;
+        let founder = team.shop.owner.user_id;
+        team.invite("marc@exemple.fr", Role::Owner)
+            .await
+            .expect("invited");
+        let second = team.member("marc@exemple.fr").await;
+        team.accept("marc@exemple.fr").await;
+        let marc = team
+            .actor(&team.login("marc@exemple.fr").await.expect("login"))
+            .await;
+        let refused = Err(AppError::invalid("member", FieldProblem::FounderAccount));
+        assert_eq!(
+            change_role(&team.shop.db, &marc, founder, Role::Staff).await,
+            refused
+        );
+        assert_eq!(
+            set_active(&team.shop.db, &marc, founder, false).await,
+            refused
+        );
+        let listed = members(&team.shop.db, &team.shop.owner)
+            .await
+            .expect("team");
+        let kept = listed
+            .iter()
+            .find(|member| member.id == founder)
+            .expect("founder listed");
+        assert!(kept.active && kept.role == Role::Owner);
+        // The founder still manages the other owner.
+        let demoted = change_role(&team.shop.db, &team.shop.owner, second.id, Role::Staff)
+            .await
+            .expect("demoted");
+        assert_eq!(demoted.role, Role::Staff);
+    }
+
+    #[tokio::test]
+    async fn shops_opened_before_the_founder_was_kept_get_their_earliest_owner() {
+        use migrations::{Migrator, MigratorTrait};
+        let db = crate::services::db::connect("sqlite::memory:")
+            .await
+            .expect("database");
+        let before_founders = Migrator::migrations()
+            .iter()
+            .position(|migration| migration.name().contains("shop_founder"))
+            .expect("the founder migration");
+        Migrator::up(
+            db.connection(),
+            Some(u32::try_from(before_founders).expect("count")),
+        )
+        .await
+        .expect("older schema");
+        let days_ago = |days: i64| sea_orm::Value::from(Utc::now() - Duration::days(days));
+        let account = |id: i64, email: &str, role: &str, days: i64| {
+            (
+                format!(
+                    "INSERT INTO users \
+                     (id, shop_id, email, display_name, password_hash, role, is_active, created_at) \
+                     VALUES ({id}, 1, '{email}', '{email}', 'x', '{role}', true, $1)"
+                ),
+                vec![days_ago(days)],
+            )
+        };
+        let rows = [
+            (
+                "INSERT INTO shops (id, name, time_zone, created_at, is_platform) \
+                 VALUES (1, 'Ancienne', 'Europe/Paris', $1, false)"
+                    .to_owned(),
+                vec![days_ago(30)],
+            ),
+            // Out of order: the earliest owner wins, not the lowest id, and staff never do.
+            account(5, "second@exemple.fr", "owner", 10),
+            account(3, "vendeur@exemple.fr", "staff", 30),
+            account(7, "fondatrice@exemple.fr", "owner", 20),
+        ];
+        for (sql, values) in rows {
+            sea_orm::ConnectionTrait::execute_raw(
+                &db,
+                sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Sqlite, sql, values),
+            )
+            .await
+            .expect("old rows");
+        }
+        Migrator::up(db.connection(), None).await.expect("migrated");
+        let shop = shop::Entity::find_by_id(1)
+            .one(&db)
+            .await
+            .expect("read")
+            .expect("shop");
+        assert_eq!(shop.founder_user_id, Some(7));
+    }
+
+    fn audit_details(events: &[crate::entities::audit_event::Model]) -> Vec<(String, String)> {
+        events
+            .iter()
+            .map(|event| (event.kind.clone(), event.detail.clone()))
+            .collect()
+    }
+
+    async fn shop_log(team: &Team) -> Vec<crate::entities::audit_event::Model> {
+        crate::entities::audit_event::Entity::find()
+            .filter(crate::entities::audit_event::Column::ShopId.eq(team.shop.owner.shop_id))
+            .order_by_asc(crate::entities::audit_event::Column::Id)
+            .all(&team.shop.db)
+            .await
+            .expect("log")
+    }
+
+    #[tokio::test]
+    async fn inviting_an_address_of_another_shop_answers_as_for_a_new_one() {
+        let team = Team::new().await;
+        let neighbour = team.shop.other_shop().await;
+        let before = shop_log(&team).await.len();
+        let elsewhere = team.invite(&neighbour.email, Role::Staff).await;
+        let new = team.invite("nouveau@exemple.fr", Role::Staff).await;
+        assert_eq!(
+            elsewhere,
+            Ok(InvitationSent {
+                email: neighbour.email.clone()
+            })
+        );
+        assert_eq!(
+            new,
+            Ok(InvitationSent {
+                email: "nouveau@exemple.fr".into()
+            })
+        );
+        let log = shop_log(&team).await;
+        assert_eq!(
+            audit_details(&log[before..]),
+            [
+                (
+                    "staff_invited".into(),
+                    format!("{} (staff)", neighbour.email)
+                ),
+                ("staff_invited".into(), "nouveau@exemple.fr (staff)".into()),
+            ],
+            "the same trace for both"
+        );
+        // The neighbour's account is untouched, and their mailbox got a note, not a link.
+        let account = user::Entity::find_by_id(neighbour.user_id)
+            .one(&team.shop.db)
+            .await
+            .expect("read")
+            .expect("account");
+        assert_eq!(account.shop_id, neighbour.shop_id);
+        let mails = team.mails_to(&neighbour.email);
+        assert_eq!(mails.len(), 1);
+        assert!(!mails[0].contains("jeton="), "{}", mails[0]);
+        assert!(
+            mails[0].contains("une adresse ne se connecte qu"),
+            "{}",
+            mails[0]
+        );
+        assert!(
+            !mails[0].contains("Fleuriste"),
+            "nothing about the other shop"
+        );
+        // An address already in this very shop is still named: the owner sees their team.
+        assert_eq!(
+            team.invite("nouveau@exemple.fr", Role::Owner).await,
+            Err(AppError::invalid("email", FieldProblem::DuplicateEmail))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_shop_sends_at_most_twenty_invitations_an_hour() {
+        let team = Team::new().await;
+        let allowed = throttle::INVITATIONS_PER_SHOP.max_failures;
+        for index in 0..allowed {
+            team.invite(&format!("equipier{index}@exemple.fr"), Role::Staff)
+                .await
+                .unwrap_or_else(|error| panic!("invitation {index}: {error:?}"));
+        }
+        let refused = team.invite("un-de-trop@exemple.fr", Role::Staff).await;
+        let Err(AppError::TooManyInvitations {
+            retry_after_seconds,
+        }) = refused
+        else {
+            panic!("refused: {refused:?}");
+        };
+        assert!(
+            (3500..=3600).contains(&retry_after_seconds),
+            "{retry_after_seconds}"
+        );
+        assert!(team.mails_to("un-de-trop@exemple.fr").is_empty());
+        // Another shop has its own count.
+        let neighbour = team.shop.other_shop().await;
+        invite(
+            &team.shop.db,
+            &team.mailer,
+            "http://127.0.0.1:3000",
+            &neighbour,
+            &Team::invitation("voisin-equipier@exemple.fr", Role::Staff),
+        )
+        .await
+        .expect("the neighbour invites");
     }
 }

@@ -44,6 +44,16 @@ pub const RESET_PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
     window: Duration::minutes(10),
 };
 
+/// Invitations sent by one shop in an hour: a new shop brings its whole team in at once, but
+/// the invitation form cannot be turned into a way to mail strangers in bulk.
+pub const INVITATIONS_PER_SHOP: ThrottlePolicy = ThrottlePolicy {
+    max_failures: 20,
+    window: Duration::hours(1),
+};
+
+/// How long a row stays in the throttle table: the longest window of the policies above.
+const KEPT_FOR: Duration = Duration::hours(1);
+
 /// Keyed by a hash of the address typed: fixed length whatever was typed, and no e-mail
 /// addresses sitting in the throttle table.
 pub fn account_key(normalized_email: &str) -> String {
@@ -121,7 +131,7 @@ pub async fn begin_attempt(
     keys: &[&str],
     now: DateTime<Utc>,
 ) -> Result<Attempt, AppError> {
-    let oldest_useful = now - PER_ACCOUNT.window.max(PER_ADDRESS.window);
+    let oldest_useful = now - KEPT_FOR;
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::FailedAt.lt(oldest_useful))
         .exec(db)
@@ -160,6 +170,31 @@ pub async fn admit(
             })
         }
     }
+}
+
+/// Notes `key` and answers `true` if it was not noted yet within `window`, else `false`: one
+/// indexed look-up and at most one insert, the same work whatever the key stands for.
+pub async fn first_in_window(
+    db: &impl ConnectionTrait,
+    key: &str,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let noted = login_failure::Entity::find()
+        .select_only()
+        .column(login_failure::Column::Id)
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::FailedAt.gt(now - window))
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+        .map_err(db_error)?;
+    if noted.is_some() {
+        return Ok(false);
+    }
+    begin_attempt(db, &[key], now).await?;
+    Ok(true)
 }
 
 /// Takes an attempt back: it was turned away before any check, or it succeeded.
@@ -247,6 +282,19 @@ mod tests {
         assert!(try_at(&db, &victor, now).await.is_none());
         forget_failures(&db, &odile).await.expect("forget");
         assert!(try_at(&db, &odile, now).await.is_none());
+    }
+
+    #[test]
+    fn rows_are_kept_as_long_as_the_longest_window() {
+        for policy in [
+            PER_ACCOUNT,
+            PER_ADDRESS,
+            RESET_PER_ACCOUNT,
+            RESET_PER_ADDRESS,
+            INVITATIONS_PER_SHOP,
+        ] {
+            assert!(policy.window <= KEPT_FOR, "{policy:?}");
+        }
     }
 
     #[test]

@@ -349,3 +349,76 @@ async fn reset_links_are_limited_per_address_typed_known_or_not() {
         assert!(retry_after(&body_json(fourth).await) > 0);
     }
 }
+
+/// The secret of a link mailed to `email` that is none of `known`, waiting up to 10 s for it
+/// (reset links are sent in the background).
+async fn new_link(app: &TestApp, email: &str, known: &[&str]) -> String {
+    for _ in 0..100 {
+        let fresh = crate::support::mails_to(app, email)
+            .iter()
+            .filter(|mail| mail.contains("jeton="))
+            .map(|mail| crate::support::link_token(mail))
+            .find(|token| !known.contains(&token.as_str()));
+        if let Some(token) = fresh {
+            return token;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("a new link for {email} within 10 s");
+}
+
+#[tokio::test]
+async fn a_used_link_or_a_changed_password_voids_the_account_s_other_links() {
+    let app = TestApp::new().await;
+    let email = "liens@exemple.fr";
+    app.shop_with_owner("Boulangerie", email).await;
+    let ask = || async {
+        app.post_form("password-reset-request", None, &form(&[("email", email)]))
+            .await
+    };
+    let reset = |token: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "password-reset",
+                None,
+                &form(&[
+                    ("token", &token),
+                    ("password", password),
+                    ("confirmation", password),
+                ]),
+            )
+            .await
+        }
+    };
+    assert_eq!(ask().await.status(), StatusCode::OK);
+    let older = new_link(&app, email, &[]).await;
+    assert_eq!(ask().await.status(), StatusCode::OK);
+    let newer = new_link(&app, email, &[&older]).await;
+    assert_eq!(
+        reset(newer.clone(), "Seigle-2027!").await.status(),
+        StatusCode::OK
+    );
+    let refused = reset(older.clone(), "Froment-2028!").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body_json(refused).await, json!("ResetLinkInvalid"));
+
+    assert_eq!(ask().await.status(), StatusCode::OK);
+    let pending = new_link(&app, email, &[&older, &newer]).await;
+    let signed_in = app.login(email, "Seigle-2027!").await;
+    let changed = app
+        .post_form(
+            "password-change",
+            Some(&signed_in),
+            &form(&[
+                ("current", "Seigle-2027!"),
+                ("password", "Epeautre-2029!"),
+                ("confirmation", "Epeautre-2029!"),
+            ]),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let refused = reset(pending, "Froment-2028!").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.login(email, "Epeautre-2029!").await;
+}

@@ -13,4 +13,5 @@ mod exports;
 mod http;
 mod security;
 mod startup;
+mod team;
 mod two_servers;

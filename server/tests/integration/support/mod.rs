@@ -232,3 +232,49 @@ pub async fn body_json(response: Response<Body>) -> serde_json::Value {
     let text = body_text(response).await;
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("JSON expected ({error}): {text}"))
 }
+
+/// The decoded bodies of the mails the app wrote for `email`, oldest first.
+pub fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(&app.outbox) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    // Named by the time they were written.
+    files.sort();
+    let to = format!("To: {email}");
+    files
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .map(|mail| mail.replace("\r\n", "\n"))
+        .filter(|mail| mail.lines().any(|line| line == to))
+        .map(|mail| smtp::decoded_body(&mail))
+        .collect()
+}
+
+/// Waits up to 10 s for the app to have written `count` mails for `email` (some are sent in
+/// the background).
+pub async fn wait_for_mails(app: &TestApp, email: &str, count: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let mails = mails_to(app, email);
+        if mails.len() >= count {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{count} mails for {email} within 10 s");
+}
+
+/// The secret of the password link in `mail`.
+pub fn link_token(mail: &str) -> String {
+    let start = mail
+        .find("jeton=")
+        .unwrap_or_else(|| panic!("a link in {mail}"))
+        + 6;
+    mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
