@@ -1,6 +1,7 @@
 //! The Comptoir server: the axum router around the Leptos app, shared by the binary and the tests.
 #![recursion_limit = "512"]
 
+pub mod assets;
 pub mod export;
 pub mod http_client;
 pub mod measure;

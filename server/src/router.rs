@@ -17,6 +17,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 
+use crate::assets::{apply_cache_policy, service_worker};
 use crate::security::{SecuritySettings, protect, provide_request_nonce};
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
             "/export/client/{client_id}/{format}",
             axum::routing::get(crate::export::client_export),
         )
+        .route("/sw.js", axum::routing::get(service_worker))
         .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
             shell(options.clone())
         })
@@ -57,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(provide_request_nonce, shell))
         .layer(middleware::map_response(status_from_app_error))
+        .layer(middleware::from_fn(apply_cache_policy))
         .layer(middleware::from_fn_with_state(security, protect))
         .with_state(state)
 }

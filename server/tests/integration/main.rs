@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod caching;
 mod client_lists;
 mod http;
 mod security;
