@@ -5,5 +5,6 @@ pub mod assets;
 pub mod export;
 pub mod http_client;
 pub mod measure;
+pub mod precompress;
 pub mod router;
 pub mod security;

@@ -16,6 +16,7 @@ use axum::response::Response;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
+use tower_http::services::ServeDir;
 
 use crate::assets::{apply_cache_policy, service_worker};
 use crate::security::{SecuritySettings, protect, provide_request_nonce};
@@ -51,6 +52,17 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(crate::export::client_export),
         )
         .route("/sw.js", axum::routing::get(service_worker))
+        // The built files, with their brotli and gzip copies (`server precompress`) for browsers
+        // that take them, and answers to conditional requests.
+        .nest_service(
+            options.site_pkg_dir_route_base().trim_end_matches('/'),
+            ServeDir::new(
+                std::path::Path::new(options.site_root.as_ref())
+                    .join(options.site_pkg_dir.as_ref()),
+            )
+            .precompressed_br()
+            .precompressed_gzip(),
+        )
         .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
             shell(options.clone())
         })

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::support::{TestApp, body_json, body_text};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
 use serde_json::json;
 
 const WASM: &str = "comptoir.AbCdEfGhIjKlMnOpQrStUv.wasm";
@@ -115,6 +116,63 @@ async fn pages_and_server_function_answers_are_never_stored() {
     let script = body_text(worker).await;
     assert!(script.contains("\"/pkg/comptoir.wasm\""), "{script}");
     assert!(!script.contains("__PRECACHE__"));
+    remove(&site);
+}
+
+#[tokio::test]
+async fn the_wasm_goes_out_brotli_compressed_and_is_kept_a_year() {
+    let (site, wasm) = scratch_site();
+    let compressed =
+        server::precompress::precompress_site(&site, server::precompress::Effort::Fast)
+            .expect("precompress");
+    assert!(compressed.iter().any(|file| file.path.ends_with(WASM)));
+    let app = TestApp::with_site_root(&site).await;
+
+    let brotli = get_file(
+        &app,
+        &format!("/pkg/{WASM}"),
+        Some("gzip, deflate, br, zstd"),
+    )
+    .await;
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(brotli.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(
+        cache_control(&brotli),
+        "public, max-age=31536000, immutable"
+    );
+    let sent = body_bytes(brotli).await;
+    assert!(
+        sent.len() < wasm.len() / 10,
+        "{} bytes for {}",
+        sent.len(),
+        wasm.len()
+    );
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut sent.as_slice(), &mut decoded).expect("brotli");
+    assert_eq!(decoded, wasm);
+
+    let gzip = get_file(&app, &format!("/pkg/{WASM}"), Some("gzip")).await;
+    assert_eq!(gzip.headers()[header::CONTENT_ENCODING], "gzip");
+    let plain = get_file(&app, &format!("/pkg/{WASM}"), None).await;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(body_bytes(plain).await, wasm);
+
+    let unhashed = get_file(&app, "/pkg/comptoir.wasm", Some("br")).await;
+    assert_eq!(unhashed.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(
+        cache_control(&unhashed),
+        "no-cache",
+        "its name stays when it changes"
+    );
+    let missing = get_file(
+        &app,
+        "/pkg/comptoir.ZZZZZZZZZZZZZZZZZZZZZZ.wasm",
+        Some("br"),
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cache_control(&missing), "no-store");
     remove(&site);
 }
 
