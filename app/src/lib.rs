@@ -53,7 +53,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" type="image/png" href="/icons/icon-192.png" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
-                <link rel="stylesheet" id="leptos" href="/pkg/comptoir.css" />
+                // `comptoir.<hash>.css` when cargo-leptos hashes file names.
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
                 <title>"Comptoir"</title>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />

@@ -66,6 +66,16 @@ enum Command {
     },
     /// Load the demo shop (skipped if it exists).
     Demo,
+    /// Write brotli and gzip copies of the built site's files (after `cargo leptos build`), which
+    /// the server then sends to browsers that accept them.
+    Precompress {
+        /// The site folder; by default the one the server serves (`LEPTOS_SITE_ROOT`).
+        #[arg(long)]
+        site_root: Option<std::path::PathBuf>,
+        /// Lighter compression, for debug builds: their WebAssembly is several times larger.
+        #[arg(long)]
+        fast: bool,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +100,38 @@ fn print_demo_login() {
     println!("Demo shop: log in with {DEMO_EMAIL} / {DEMO_PASSWORD}");
 }
 
+fn leptos_options() -> Result<leptos::config::LeptosOptions, CliError> {
+    let mut options = get_configuration(None)
+        .map_err(|error| CliError::Leptos(error.to_string()))?
+        .leptos_options;
+    server::assets::detect_hashed_names(&mut options);
+    Ok(options)
+}
+
+fn precompress(site_root: Option<std::path::PathBuf>, fast: bool) -> Result<(), CliError> {
+    use server::precompress::{Effort, precompress_site};
+    let root = match site_root {
+        Some(root) => root,
+        None => leptos_options()?.site_root.as_ref().into(),
+    };
+    let effort = if fast { Effort::Fast } else { Effort::Best };
+    for file in precompress_site(&root, effort)? {
+        println!(
+            "{}: {} bytes, brotli {}, gzip {}",
+            file.path.display(),
+            file.original,
+            file.brotli,
+            file.gzip
+        );
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), CliError> {
+    // Needs no database.
+    if let Some(Command::Precompress { site_root, fast }) = cli.command {
+        return precompress(site_root, fast);
+    }
     let config = AppConfig::from_env()?;
     let connection = db::connect(&config.database_url).await?;
     db::migrate(&connection).await?;
@@ -135,6 +176,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 account.email
             );
         }
+        // Answered above, before the database is opened.
+        Command::Precompress { .. } => {}
         Command::Demo => {
             if load_demo(&connection, &hasher).await? {
                 println!("Demo shop loaded.");
@@ -143,11 +186,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Serve(ServeArgs { demo }) => {
             let demo_exists = server::startup::prepare_to_serve(&connection, &hasher, demo).await?;
-            let leptos =
-                get_configuration(None).map_err(|error| CliError::Leptos(error.to_string()))?;
-            let address = leptos.leptos_options.site_addr;
-            let state =
-                server::router::build_state(config, connection.clone(), leptos.leptos_options)?;
+            let options = leptos_options()?;
+            let address = options.site_addr;
+            let state = server::router::build_state(config, connection.clone(), options)?;
             // Answers go out at once: a till waits on every one of them.
             let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);

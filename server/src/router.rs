@@ -16,7 +16,9 @@ use axum::middleware;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::services::ServeDir;
 
+use crate::assets::{apply_cache_policy, service_worker};
 use crate::security::{SecuritySettings, protect, provide_request_nonce, refuse_cross_site_read};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,18 @@ pub fn router(state: AppState) -> Router {
                 middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
             ),
         )
+        .route("/sw.js", axum::routing::get(service_worker))
+        // The built files, with their brotli and gzip copies (`server precompress`) for browsers
+        // that take them, and answers to conditional requests.
+        .nest_service(
+            options.site_pkg_dir_route_base().trim_end_matches('/'),
+            ServeDir::new(
+                std::path::Path::new(options.site_root.as_ref())
+                    .join(options.site_pkg_dir.as_ref()),
+            )
+            .precompressed_br()
+            .precompressed_gzip(),
+        )
         .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
             shell(options.clone())
         })
@@ -59,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(provide_request_nonce, shell))
         .layer(middleware::map_response(status_from_app_error))
+        .layer(middleware::from_fn(apply_cache_policy))
         .layer(middleware::from_fn_with_state(security, protect))
         .with_state(state)
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 
+use super::pwa::forget_private_data;
 use super::session::use_session;
 use crate::api::auth::logout;
 use crate::i18n::*;
@@ -40,6 +41,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = logout().await;
+            forget_private_data();
             session.refresh();
         });
     };

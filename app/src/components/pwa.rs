@@ -22,3 +22,15 @@ pub fn RegisterServiceWorker() -> impl IntoView {
         }
     });
 }
+
+/// Asks the service worker to drop every cache that could hold a client's data: called at logout,
+/// so the next person at a shared till tablet finds none of it, even offline.
+pub fn forget_private_data() {
+    #[cfg(feature = "hydrate")]
+    if let Some(worker) =
+        web_sys::window().and_then(|window| window.navigator().service_worker().controller())
+        && let Err(reason) = worker.post_message(&"logout".into())
+    {
+        web_sys::console::warn_2(&"service worker not told of the logout:".into(), &reason);
+    }
+}

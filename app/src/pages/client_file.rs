@@ -305,8 +305,10 @@ fn ClientSummary(
         <Transition>
             {move || {
                 let labels = labels.clone();
+                // Logging out from this page disposes the resource before this closure's last run.
                 shop_labels
-                    .get()
+                    .try_get()
+                    .flatten()
                     .and_then(Result::ok)
                     .map(|shop| {
                         let tags = shop.tags.into_iter().map(|counted| counted.label).collect();

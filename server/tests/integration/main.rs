@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod activity_pages;
 mod bad_input;
+mod caching;
 mod client_lists;
 mod erasure;
 mod exports;

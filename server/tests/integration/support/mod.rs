@@ -77,14 +77,28 @@ impl TestApp {
     }
 
     pub async fn with_config(adjust: impl FnOnce(&mut AppConfig)) -> Self {
+        Self::with_settings(adjust, |_| {}).await
+    }
+
+    /// Serving the built files of `site_root` (`target/site` otherwise).
+    pub async fn with_site_root(site_root: &std::path::Path) -> Self {
+        let site_root = site_root.display().to_string();
+        Self::with_settings(|_| {}, |options| options.site_root = site_root.into()).await
+    }
+
+    pub async fn with_settings(
+        adjust: impl FnOnce(&mut AppConfig),
+        adjust_leptos: impl FnOnce(&mut leptos::config::LeptosOptions),
+    ) -> Self {
         let connection = fresh_database().await;
         let outbox =
             std::env::temp_dir().join(format!("comptoir-outbox-{}", uuid::Uuid::new_v4().simple()));
         let mut config = AppConfig::for_tests("unused", outbox.clone());
         adjust(&mut config);
-        let options = leptos::config::get_configuration(None)
+        let mut options = leptos::config::get_configuration(None)
             .expect("leptos options")
             .leptos_options;
+        adjust_leptos(&mut options);
         let state = server::router::build_state(config, connection, options).expect("state");
         Self {
             router: server::router::router(state.clone()),
