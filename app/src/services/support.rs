@@ -336,16 +336,7 @@ mod tests {
     use crate::services::test_support::{OWNER_PASSWORD, TestShop, earn};
 
     async fn support(shop: &TestShop) -> Actor {
-        let account = create_support_account(
-            &shop.db,
-            &shop.hasher,
-            "Sam Support",
-            "sam@comptoir.example",
-            OWNER_PASSWORD,
-        )
-        .await
-        .expect("support account");
-        Actor::new(account, "cli")
+        shop.support().await
     }
 
     #[tokio::test]

@@ -125,6 +125,20 @@ impl TestShop {
         }
     }
 
+    /// A platform support account, acting from the command line.
+    pub async fn support(&self) -> Actor {
+        let account = super::support::create_support_account(
+            &self.db,
+            &self.hasher,
+            "Sam Support",
+            "sam@comptoir.example",
+            OWNER_PASSWORD,
+        )
+        .await
+        .expect("support account");
+        Actor::new(account, "cli")
+    }
+
     /// The owner of a second shop in the same database.
     pub async fn other_shop(&self) -> Actor {
         let owner = create_shop_with_owner(

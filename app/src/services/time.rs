@@ -5,8 +5,16 @@ use chrono_tz::Tz;
 
 use crate::model::error::{AppError, FieldProblem};
 
+/// The shop's zone. Shops are created in a known zone; one the library does not know is a
+/// configuration fault, logged, and shown in French time rather than refusing the page.
 pub fn shop_zone(time_zone: &str) -> Tz {
-    time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
+    time_zone.parse().unwrap_or_else(|_| {
+        tracing::error!(
+            time_zone,
+            "unknown shop time zone; showing Europe/Paris times"
+        );
+        chrono_tz::Europe::Paris
+    })
 }
 
 pub fn format_date(moment: DateTime<Utc>, zone: Tz) -> String {

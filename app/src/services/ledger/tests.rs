@@ -488,28 +488,17 @@ async fn the_journal_lists_newest_first_and_filters() {
 #[tokio::test]
 async fn a_transaction_of_an_erased_client_cannot_be_modified() {
     use crate::model::support::{ErasureReason, ErasureRequest};
-    use crate::services::audit::Actor;
-    use crate::services::support::create_support_account;
     use crate::services::support::erase_client;
-    use crate::services::test_support::OWNER_PASSWORD;
 
     let shop = TestShop::new().await;
     let client = shop.client("Léa", "Morel").await;
     let recorded = record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", "12,00"))
         .await
         .expect("recorded");
-    let support = create_support_account(
-        &shop.db,
-        &shop.hasher,
-        "Sam Support",
-        "sam@comptoir.example",
-        OWNER_PASSWORD,
-    )
-    .await
-    .expect("support account");
+    let support = shop.support().await;
     erase_client(
         &shop.db,
-        &Actor::new(support, "cli"),
+        &support,
         &ErasureRequest {
             shop_id: shop.owner.shop_id,
             client_id: client.id,
@@ -537,4 +526,29 @@ async fn a_transaction_of_an_erased_client_cannot_be_modified() {
         .len();
     assert_eq!(entries_after, entries_before, "nothing written");
     shop.assert_balances_are_sums().await;
+}
+
+#[tokio::test]
+async fn a_journal_page_past_the_last_is_refused() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    record_transaction(&shop.db, &shop.owner, &earn(client.id, "3", ""))
+        .await
+        .expect("recorded");
+    let page = |page| JournalFilter {
+        page,
+        ..JournalFilter::default()
+    };
+    assert_eq!(
+        journal(&shop.db, &shop.owner, &page(0))
+            .await
+            .expect("first page")
+            .entries
+            .len(),
+        1
+    );
+    assert_eq!(
+        journal(&shop.db, &shop.owner, &page(1)).await.map(|_| ()),
+        Err(AppError::invalid("page", FieldProblem::InvalidChoice))
+    );
 }

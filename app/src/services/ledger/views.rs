@@ -18,7 +18,7 @@ use crate::model::ledger::{
 };
 use crate::services::clients::lookup::{find_in_shop, name_of, to_row};
 use crate::services::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use crate::services::{db_error, display_names, owner_only, page_offset};
+use crate::services::{db_error, display_names, existing_page_offset, owner_only};
 
 pub(super) async fn outcome(
     db: &impl ConnectionTrait,
@@ -163,7 +163,7 @@ pub async fn journal(
         .order_by_desc(ledger_entry::Column::Id);
     let total = query.clone().count(db).await.map_err(db_error)?;
     let entries = query
-        .offset(page_offset(filter.page, JOURNAL_PAGE_SIZE)?)
+        .offset(existing_page_offset(filter.page, JOURNAL_PAGE_SIZE, total)?)
         .limit(JOURNAL_PAGE_SIZE)
         .all(db)
         .await

@@ -131,13 +131,16 @@ pub(crate) async fn write_till_entries(
     let mut accepted = Vec::with_capacity(requests.len());
     for (index, (user, request)) in requests.iter().enumerate() {
         let shop_key = (user.shop_id, request.key.as_str());
-        if known.contains(&(user.shop_id, request.key.clone())) || !seen.insert(shop_key) {
+        // A key written before, or earlier in this batch; a refused request wrote nothing, so
+        // its key stays free for the next one.
+        if known.contains(&(user.shop_id, request.key.clone())) || seen.contains(&shop_key) {
             decisions[index] = Some(TillDecision::Replayed);
             continue;
         }
         let account = held.get_mut(&request.client_id);
         match decide(account, user.shop_id, request.kind, request.values.points) {
             Ok(change) => {
+                seen.insert(shop_key);
                 changes.entry(request.client_id).or_default().add(change);
                 accepted.push(index);
             }
@@ -236,4 +239,55 @@ fn till_entry_audit<'a>(user: &'a Actor, request: &TillEntry, entry_id: i64) -> 
         .client(request.client_id)
         .entry(entry_id)
         .detail(format!("{:+} points", request.values.points))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::ledger::rules::Refusal;
+    use crate::services::test_support::TestShop;
+
+    fn till_entry(kind: EntryKind, client_id: i64, points: i64, key: &str) -> TillEntry {
+        TillEntry {
+            kind,
+            client_id,
+            values: TransactionValues {
+                points,
+                amount_cents: None,
+            },
+            key: key.to_owned(),
+        }
+    }
+
+    /// Two tills send the same key at once: the use is refused (no points yet), so it wrote
+    /// nothing and the earn after it in the same batch is written, not taken for a replay.
+    #[tokio::test]
+    async fn a_refused_request_leaves_its_key_to_the_next_in_the_batch() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        let refused = till_entry(EntryKind::Redeem, client.id, -5, "same-key");
+        let earned = till_entry(EntryKind::Earn, client.id, 7, "same-key");
+        let again = till_entry(EntryKind::Earn, client.id, 7, "same-key");
+        let txn = shop.db.begin_write().await.expect("write");
+        let decisions = write_till_entries(
+            &txn,
+            &[
+                (&shop.owner, &refused),
+                (&shop.owner, &earned),
+                (&shop.owner, &again),
+            ],
+        )
+        .await
+        .expect("written");
+        txn.commit().await.expect("committed");
+        assert!(matches!(
+            decisions[0],
+            TillDecision::Refused(Refusal::NotEnoughPoints { balance: 0 })
+        ));
+        assert!(
+            matches!(&decisions[1], TillDecision::Written(written) if written.1.points_balance == 7)
+        );
+        assert!(matches!(decisions[2], TillDecision::Replayed));
+        shop.assert_balances_are_sums().await;
+    }
 }
