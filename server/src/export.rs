@@ -3,10 +3,10 @@
 //! JavaScript and saves as a file.
 
 use app::api::request::RequestActor;
+use app::api::state::AppState;
 use app::model::auth::Role;
 use app::model::error::AppError;
 use app::services::clients::report::client_report;
-use app::services::state::AppState;
 use app::services::support::acting_for_client;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use app::api::state::AppState;
 use app::model::error::AppError;
 use app::services::config::AppConfig;
 use app::services::db::Db;
 use app::services::mail::Mailer;
 use app::services::passwords::PasswordHasher;
-use app::services::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;

@@ -10,6 +10,8 @@ pub mod ledger;
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod state;
 pub mod team;
 
 #[cfg(feature = "ssr")]
@@ -19,10 +21,10 @@ pub(crate) mod support {
     use leptos_axum::ResponseOptions;
 
     use super::request::{ClientAddress, NoActor, RequestActor};
+    use crate::api::state::AppState;
     use crate::model::auth::CurrentUser;
     use crate::model::error::AppError;
     use crate::services::audit::Actor;
-    use crate::services::state::AppState;
 
     pub use crate::services::auth::SESSION_COOKIE;
 

@@ -9,7 +9,6 @@ pub mod demo;
 pub mod ledger;
 pub mod mail;
 pub mod passwords;
-pub mod state;
 pub mod support;
 pub mod team;
 pub mod text;

@@ -4,10 +4,10 @@
 
 pub mod smtp;
 
+use app::api::state::AppState;
 use app::services::config::AppConfig;
 use app::services::db;
 use app::services::db::Db;
-use app::services::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
