@@ -22,11 +22,12 @@ pub mod services;
 use leptos::prelude::*;
 use leptos_i18n::context::{CookieOptions, UseLocalesOptions};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{SsrMode, StaticSegment, path};
 
 use crate::components::layout::SignedInLayout;
 use crate::components::session::provide_session;
 use crate::i18n::*;
+use crate::model::routes;
 use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::client_file::ClientFilePage;
@@ -86,15 +87,15 @@ pub fn App() -> impl IntoView {
             <crate::components::pwa::RegisterServiceWorker />
             <Router>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage />
-                    <Route path=path!("/reinitialiser-mot-de-passe") view=ResetPasswordPage />
+                    <Route path=(StaticSegment(routes::LOGIN),) view=LoginPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment(routes::FORGOT_PASSWORD),) view=ForgotPasswordPage />
+                    <Route path=(StaticSegment(routes::RESET_PASSWORD),) view=ResetPasswordPage />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=crate::components::layout::Home ssr=SsrMode::Async />
-                        <Route path=path!("clients") view=ClientsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::CLIENTS),) view=ClientsPage ssr=SsrMode::Async />
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
-                        <Route path=path!("journal") view=JournalPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::JOURNAL),) view=JournalPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, login, search, uniqueName, uniquePhone } from "./helpers";
+import { clientCard, createClient, hydrated, login, search, uniqueName, uniquePhone } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);
@@ -53,7 +53,7 @@ test("an older, slower answer never replaces a newer one", async ({ page }) => {
   const fast = uniqueName();
   await createClient(page, { firstName: "Lent", lastName: slow });
   await createClient(page, { firstName: "Rapide", lastName: fast });
-  await page.route("**/api/clients-search", async (route) => {
+  await page.route("**/api/clients-list", async (route) => {
     if ((route.request().postData() ?? "").includes(slow.toLowerCase()) || (route.request().postData() ?? "").includes(slow)) {
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }
@@ -122,4 +122,36 @@ test("a double tap on Enregistrer records the transaction once", async ({ page }
   await expect(page.getByRole("row")).toHaveCount(3);
   await expect(page.getByRole("row").nth(1)).toContainText("12,50");
   await expect(page.getByRole("row").nth(2)).toContainText("Fiche créée");
+});
+
+test("a filtered list has its own address: sent rendered by the server, reloaded, undone by the back button", async ({ page }) => {
+  const lastName = uniqueName();
+  await createClient(page, { firstName: "Adèle", lastName });
+  await search(page, lastName);
+  await expect(page).toHaveURL(new RegExp(`/clients\\?q=${lastName}$`));
+  const card = clientCard(page, `Adèle ${lastName}`);
+  await expect(card).toBeVisible();
+
+  // The server sends the filtered list itself: the first paint needs no script.
+  const served = await (await page.request.get(`/clients?q=${lastName}`)).text();
+  expect(served).toContain(`Adèle ${lastName}`);
+  expect(served).toContain("1 client(s)");
+
+  const sort = page.getByLabel("Trier par");
+  await sort.selectOption({ label: "Points (les plus élevés)" });
+  await expect(page).toHaveURL(new RegExp(`/clients\\?q=${lastName}&tri=points$`));
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel("Rechercher un client")).toHaveValue(lastName);
+  await expect(sort).toHaveValue("points");
+  await expect(card).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/clients\\?q=${lastName}$`));
+  await expect(sort).toHaveValue("name");
+  await expect(card).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page.getByLabel("Rechercher un client")).toHaveValue("");
+  await expect(page.getByRole("status")).not.toHaveText("1 client(s)");
 });

@@ -74,3 +74,37 @@ test("a transaction is modified from the shop's journal, filtered by client", as
   await page.getByRole("link", { name: `Zoé ${lastName}` }).first().click();
   await expect(page.getByTestId("balance")).toHaveText("3");
 });
+
+test("the journal's filters live in its address: sent rendered, reloaded, undone by the back button", async ({ page }) => {
+  const { lastName } = await clientWithTransaction(page, "5");
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Journal des transactions" })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Filtrer par client").fill(lastName);
+  await page.getByRole("button", { name: new RegExp(`Zoé ${lastName}`) }).click();
+  await expect(page).toHaveURL(/\/journal\?client=\d+$/);
+  await expect(page.getByRole("status")).toHaveText("1 écriture(s)");
+  const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
+  await page.getByLabel("Du").fill(today);
+  await page.getByLabel("Au").fill(today);
+  await page.getByRole("button", { name: "Filtrer" }).click();
+  await expect(page).toHaveURL(new RegExp(`/journal\\?du=${today}&au=${today}&client=\\d+$`));
+
+  const served = await (await page.request.get(page.url())).text();
+  expect(served).toContain(`Zoé ${lastName}`);
+  expect(served).toContain("1 écriture(s)");
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel("Du")).toHaveValue(today);
+  await expect(page.getByLabel("Au")).toHaveValue(today);
+  await expect(page.getByRole("status")).toHaveText("1 écriture(s)");
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/journal\?client=\d+$/);
+  await expect(page.getByLabel("Du")).toHaveValue("");
+  await expect(page.getByText(`Zoé ${lastName}`).first()).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/journal$/);
+  await expect(page.getByLabel("Filtrer par client")).toBeVisible();
+});

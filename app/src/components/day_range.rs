@@ -17,11 +17,11 @@ pub fn DayRangeFields(
     view! {
         <div class="field">
             <label for=from_id.clone()>{t!(i18n, common.from)}</label>
-            <input id=from_id type="date" prop:value=move || from.get() on:input=move |event| from.set(event_target_value(&event)) />
+            <input id=from_id type="date" value=from.get_untracked() prop:value=move || from.get() on:input=move |event| from.set(event_target_value(&event)) />
         </div>
         <div class="field">
             <label for=to_id.clone()>{t!(i18n, common.to)}</label>
-            <input id=to_id type="date" prop:value=move || to.get() on:input=move |event| to.set(event_target_value(&event)) />
+            <input id=to_id type="date" value=to.get_untracked() prop:value=move || to.get() on:input=move |event| to.set(event_target_value(&event)) />
         </div>
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::model::error::{AppError, ExistingClient, SharedContact};
+use crate::model::routes;
 
 /// The existing client and the shared contact, if `error` is about a duplicate.
 pub fn duplicate_of(error: Option<AppError>) -> Option<(ExistingClient, SharedContact)> {
@@ -35,7 +36,7 @@ pub fn DuplicateOffer(
     move || {
         duplicate_of(error.get()).map(|(existing, by)| {
             let name = existing.name;
-            let href = format!("/clients/{}", existing.id);
+            let href = routes::client_file(existing.id);
             let balance = existing.points_balance;
             view! {
                 <div class="form-error duplicate" role="alert">

@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::model::auth::Role;
 use crate::model::ledger::{EntryKind, TransactionView};
 use crate::model::money::format_euros;
+use crate::model::routes;
 
 #[component]
 pub fn HistoryTable(
@@ -96,7 +97,7 @@ pub fn TransactionRow(
                             {if client_name.is_empty() {
                                 view! { <span>{t!(i18n, history.erased_client)}</span> }.into_any()
                             } else {
-                                view! { <A href=format!("/clients/{client_id}")>{client_name}</A> }.into_any()
+                                view! { <A href=routes::client_file(client_id)>{client_name}</A> }.into_any()
                             }}
                         </td>
                     }

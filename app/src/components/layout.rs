@@ -9,6 +9,7 @@ use super::session::use_session;
 use crate::api::auth::logout;
 use crate::i18n::*;
 use crate::model::auth::{CurrentUser, Role};
+use crate::model::routes;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
@@ -47,7 +48,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <A href="/clients" attr:class="brand">
+            <A href=routes::CLIENTS attr:class="brand">
                 {user.shop_name.clone()}
             </A>
             <nav aria-label=move || t_string!(i18n, nav.main)>
@@ -55,14 +56,14 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 {user.role.in_shop()
                     .then(|| {
                         view! {
-                            <A href="/clients">{t!(i18n, nav.clients)}</A>
+                            <A href=routes::CLIENTS>{t!(i18n, nav.clients)}</A>
                             <A href="/points">{t!(i18n, nav.points)}</A>
                         }
                     })}
                 {(user.role == Role::Owner)
                     .then(|| {
                         view! {
-                            <A href="/journal">{t!(i18n, nav.journal)}</A>
+                            <A href=routes::JOURNAL>{t!(i18n, nav.journal)}</A>
                             <A href="/groupes">{t!(i18n, nav.groups)}</A>
                             <A href="/equipe">{t!(i18n, nav.team)}</A>
                             <A href="/audit">{t!(i18n, nav.audit)}</A>
@@ -116,7 +117,7 @@ pub fn SignedInLayout() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        _ => view! { <Redirect path="/connexion" /> }.into_any(),
+                        _ => view! { <Redirect path=routes::LOGIN /> }.into_any(),
                     })
             }}
         </Suspense>

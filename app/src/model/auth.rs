@@ -26,7 +26,7 @@ impl Role {
     /// The first page after signing in.
     pub fn home(self) -> &'static str {
         match self {
-            Role::Owner | Role::Staff => "/clients",
+            Role::Owner | Role::Staff => super::routes::CLIENTS,
             Role::Support => "/support",
         }
     }

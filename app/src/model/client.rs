@@ -257,6 +257,40 @@ pub struct ClientQuery {
     pub sort: ClientSort,
 }
 
+impl ClientQuery {
+    /// Reads the list's address (`/clients?q=dupont&tag=3&group=2&tri=points`). A value that does
+    /// not parse is left out, so an old or hand-edited link still opens the list.
+    pub fn from_url(param: impl Fn(&str) -> Option<String>) -> Self {
+        let id = |key: &str| param(key).and_then(|value| value.parse::<i64>().ok());
+        Self {
+            text: param("q").unwrap_or_default(),
+            tag: id("tag"),
+            group: id("group"),
+            sort: param("tri")
+                .and_then(|code| ClientSort::from_code(&code))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The address's pairs, defaults left out: the plain list has the plain address.
+    pub fn url_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.text.is_empty() {
+            pairs.push(("q", self.text.clone()));
+        }
+        if let Some(tag) = self.tag {
+            pairs.push(("tag", tag.to_string()));
+        }
+        if let Some(group) = self.group {
+            pairs.push(("group", group.to_string()));
+        }
+        if self.sort != ClientSort::default() {
+            pairs.push(("tri", self.sort.code().to_owned()));
+        }
+        pairs
+    }
+}
+
 impl ClientRow {
     pub fn full_name(&self) -> String {
         display_name(
@@ -333,6 +367,41 @@ pub struct ClientSearchPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(pairs: &[(&'static str, String)]) -> ClientQuery {
+        ClientQuery::from_url(crate::model::routes::param_in(pairs))
+    }
+
+    #[test]
+    fn a_list_address_reads_back_as_the_query_it_was_written_from() {
+        let query = ClientQuery {
+            text: "dupont & fils".into(),
+            tag: Some(3),
+            group: Some(7),
+            sort: ClientSort::Points,
+        };
+        let pairs = query.url_pairs();
+        assert_eq!(pairs[0], ("q", "dupont & fils".to_owned()));
+        assert!(pairs.contains(&("tri", "points".to_owned())));
+        assert_eq!(read(&pairs), query);
+    }
+
+    #[test]
+    fn the_plain_list_has_a_plain_address_and_bad_values_are_left_out() {
+        assert!(ClientQuery::default().url_pairs().is_empty());
+        let odd = read(&[
+            ("tag", "trois".to_owned()),
+            ("tri", "hasard".to_owned()),
+            ("q", "martin".to_owned()),
+        ]);
+        assert_eq!(
+            odd,
+            ClientQuery {
+                text: "martin".into(),
+                ..ClientQuery::default()
+            }
+        );
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()

@@ -174,6 +174,39 @@ pub struct JournalFilter {
     pub page: u64,
 }
 
+impl JournalFilter {
+    /// Reads the journal's address (`/journal?du=2026-11-01&au=2026-11-30&client=12&page=2`);
+    /// pages count from 1 there, from 0 here. A value that does not parse is left out.
+    pub fn from_url(param: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            from: param("du").unwrap_or_default(),
+            to: param("au").unwrap_or_default(),
+            client_id: param("client").and_then(|id| id.parse::<i64>().ok()),
+            page: param("page")
+                .and_then(|page| page.parse::<u64>().ok())
+                .map_or(0, |page| page.saturating_sub(1)),
+        }
+    }
+
+    /// The address's pairs, defaults left out.
+    pub fn url_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.from.is_empty() {
+            pairs.push(("du", self.from.clone()));
+        }
+        if !self.to.is_empty() {
+            pairs.push(("au", self.to.clone()));
+        }
+        if let Some(client_id) = self.client_id {
+            pairs.push(("client", client_id.to_string()));
+        }
+        if self.page > 0 {
+            pairs.push(("page", (self.page + 1).to_string()));
+        }
+        pairs
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalPage {
     pub entries: Vec<TransactionView>,
@@ -184,6 +217,29 @@ pub struct JournalPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(pairs: &[(&'static str, String)]) -> JournalFilter {
+        JournalFilter::from_url(crate::model::routes::param_in(pairs))
+    }
+
+    #[test]
+    fn a_journal_address_counts_pages_from_one_and_reads_back() {
+        let filter = JournalFilter {
+            from: "2026-11-01".into(),
+            to: "2026-11-30".into(),
+            client_id: Some(12),
+            page: 1,
+        };
+        let pairs = filter.url_pairs();
+        assert!(pairs.contains(&("page", "2".to_owned())));
+        assert_eq!(read(&pairs), filter);
+        assert!(JournalFilter::default().url_pairs().is_empty());
+        assert_eq!(read(&[("page", "0".to_owned())]).page, 0);
+        assert_eq!(
+            read(&[("client", "x".to_owned())]),
+            JournalFilter::default()
+        );
+    }
 
     #[test]
     fn points_and_optional_amount_are_parsed() {

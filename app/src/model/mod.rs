@@ -31,5 +31,6 @@ pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod phone;
+pub mod routes;
 pub mod support;
 pub mod team;

@@ -10,6 +10,7 @@ use crate::components::errors::error_text;
 use crate::components::pager::Pager;
 use crate::i18n::*;
 use crate::model::audit::{AUDIT_PAGE_SIZE, AuditEntryView, AuditFilter, AuditKind};
+use crate::model::routes;
 
 fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String {
     match kind {
@@ -45,7 +46,7 @@ fn AuditRow(entry: AuditEntryView) -> impl IntoView {
     let i18n = use_i18n();
     let kind = entry.kind;
     let subject = entry.client_id.map(|client_id| {
-        view! { <A href=format!("/clients/{client_id}")>{t!(i18n, audit.client)}</A> }
+        view! { <A href=routes::client_file(client_id)>{t!(i18n, audit.client)}</A> }
     });
     let transaction = entry.entry_id.map(|id| {
         view! { " " <small>{move || t_string!(i18n, audit.transaction, id).to_string()}</small> }

@@ -30,6 +30,7 @@ use crate::model::error::AppError;
 use crate::model::labels::{LabelKind, ShopLabels};
 use crate::model::ledger::{RecordOutcome, TransactionView};
 use crate::model::money::format_euros;
+use crate::model::routes;
 
 #[derive(Clone, Debug, PartialEq)]
 enum OpenDialog {
@@ -111,7 +112,7 @@ pub fn ClientFilePage() -> impl IntoView {
 
     view! {
         <p>
-            <A href="/clients">"← " {t!(i18n, client_file.back)}</A>
+            <A href=routes::CLIENTS>"← " {t!(i18n, client_file.back)}</A>
         </p>
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || {
@@ -121,7 +122,7 @@ pub fn ClientFilePage() -> impl IntoView {
                         Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
                         // The address of a merged file leads to the file it joined.
                         Ok(client) if client_id() != Some(client.row.id) => {
-                            view! { <Redirect path=format!("/clients/{}", client.row.id) /> }.into_any()
+                            view! { <Redirect path=routes::client_file(client.row.id) /> }.into_any()
                         }
                         Ok(client) => view! { <ClientSummary client dialog refreshed=saved labels_changed shop_labels /> }.into_any(),
                     })

@@ -1,26 +1,29 @@
 //! "Clients": one search box with results as you type, "Nouveau", and per row the edit and
-//! transaction icons.
+//! transaction icons. The address holds the search, filters and order
+//! (`/clients?q=dupont&tag=3&tri=points`): the server renders the first page, a filtered list
+//! can be bookmarked or reloaded, and the back button brings the previous one back.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
 
 use crate::api::clients::{get_client, list_clients};
 use crate::api::labels::list_labels;
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::enrol_dialog::EnrolDialog;
-use crate::components::errors::FormError;
+use crate::components::errors::{FormError, error_text};
 use crate::components::labels::LabelChips;
-use crate::components::latest::LatestRequest;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
-use crate::model::client::{ClientQuery, ClientRow, ClientSearchPage, ClientSort};
+use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
 use crate::model::labels::LabelCount;
+use crate::model::routes;
 
 /// Long enough to skip the requests of a fast typist, short enough to feel instant.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(150);
@@ -33,78 +36,85 @@ enum OpenDialog {
     Transaction(ClientRow),
 }
 
+/// The clients list's address for `query`.
+pub fn clients_href(query: &ClientQuery) -> String {
+    let params: ParamsMap = query.url_pairs().into_iter().collect();
+    format!("{}{}", routes::CLIENTS, params.to_query_string())
+}
+
 #[component]
 pub fn ClientsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = RwSignal::new(String::new());
-    let page = RwSignal::new(None::<ClientSearchPage>);
-    let error = RwSignal::new(None::<AppError>);
-    let dialog = RwSignal::new(OpenDialog::None);
-    // Each search gets a number; an answer is shown only if no newer search was started since,
-    // so a slow older answer never paints over a newer one.
-    let latest_search = LatestRequest::new();
-    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
-
-    let tag = RwSignal::new(None::<i64>);
-    let group = RwSignal::new(
-        use_query_map()
-            .get_untracked()
-            .get("group")
-            .and_then(|id| id.parse::<i64>().ok()),
-    );
-    let sort = RwSignal::new(ClientSort::Name);
+    let address = use_query_map();
+    let navigate = use_navigate();
+    // What the address asks for; the list follows it, and a newer address's answer replaces an
+    // older one that is still on its way.
+    let wanted =
+        Memo::new(move |_| address.with(|params| ClientQuery::from_url(|key| params.get(key))));
+    let clients = Resource::new(move || wanted.get(), list_clients);
     let labels = Resource::new(|| (), |_| list_labels());
 
-    let run_search = move || {
-        // A debounced search may fire after the page was left: then there is nothing to do.
-        let (Some(text), Some(tag), Some(group), Some(sort)) = (
-            query.try_get_untracked(),
-            tag.try_get_untracked(),
-            group.try_get_untracked(),
-            sort.try_get_untracked(),
-        ) else {
-            return;
-        };
-        let number = latest_search.start();
-        let wanted = ClientQuery {
-            text,
-            tag,
-            group,
-            sort,
-        };
-        spawn_local(async move {
-            let answer = list_clients(wanted).await;
-            if !latest_search.is_latest(number) {
+    // The search box runs ahead of the address while one types; it follows the address when the
+    // address changes by itself (back button, a link).
+    let text = RwSignal::new(wanted.get_untracked().text);
+    let text_sent = StoredValue::new(wanted.get_untracked().text);
+    Effect::new(move |_| {
+        let asked = wanted.read().text.clone();
+        if text_sent.get_value() != asked {
+            text_sent.set_value(asked.clone());
+            text.set(asked);
+        }
+    });
+    let show = move |query: ClientQuery, replace: bool| {
+        navigate(
+            &clients_href(&query),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    };
+    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
+    let send_text = {
+        let show = show.clone();
+        move || {
+            // A debounced search may fire after the page was left: then there is nothing to do.
+            let (Some(typed), Some(mut query)) =
+                (text.try_get_untracked(), wanted.try_get_untracked())
+            else {
+                return;
+            };
+            if typed == query.text {
                 return;
             }
-            match answer {
-                Ok(found) => {
-                    error.set(None);
-                    page.set(Some(found));
-                }
-                Err(failure) => error.set(Some(failure)),
-            }
-        });
+            // Starting a search is a step back can undo; refining it is not.
+            let replace = !query.text.is_empty();
+            text_sent.set_value(typed.clone());
+            query.text = typed;
+            show(query, replace);
+        }
     };
-    // Runs at start and again whenever a filter or the order changes.
-    Effect::new(move |_| {
-        tag.track();
-        group.track();
-        sort.track();
-        run_search();
-    });
     let on_input = move |event| {
-        query.set(event_target_value(&event));
+        text.set(event_target_value(&event));
         if let Some(timer) = pending_timer.get_value() {
             timer.clear();
         }
-        pending_timer.set_value(set_timeout_with_handle(run_search, SEARCH_DEBOUNCE).ok());
+        pending_timer.set_value(set_timeout_with_handle(send_text.clone(), SEARCH_DEBOUNCE).ok());
     };
     let chosen_id = |event| event_target_value(&event).parse::<i64>().ok();
+    let choose = move |change: &dyn Fn(&mut ClientQuery)| {
+        let mut query = wanted.get_untracked();
+        change(&mut query);
+        show(query, false);
+    };
+    let choose = StoredValue::new(choose);
 
+    let error = RwSignal::new(None::<AppError>);
+    let dialog = RwSignal::new(OpenDialog::None);
     let replace_row = move |row: ClientRow| {
-        page.update(|current| {
-            if let Some(current) = current {
+        clients.update(|current| {
+            if let Some(Ok(current)) = current {
                 match current
                     .rows
                     .iter_mut()
@@ -149,18 +159,6 @@ pub fn ClientsPage() -> impl IntoView {
         });
     };
 
-    let count_text = move || {
-        page.get().map(|found| {
-            if found.capped {
-                let count = found.total;
-                t_string!(i18n, clients.count_capped, count).to_string()
-            } else {
-                let count = found.total;
-                t_string!(i18n, clients.count, count).to_string()
-            }
-        })
-    };
-
     view! {
         <h1>{t!(i18n, clients.title)}</h1>
         <div class="toolbar">
@@ -171,7 +169,8 @@ pub fn ClientsPage() -> impl IntoView {
                     type="search"
                     autocomplete="off"
                     placeholder=move || t_string!(i18n, clients.search_hint)
-                    prop:value=move || query.get()
+                    value=text.get_untracked()
+                    prop:value=move || text.get()
                     on:input=on_input
                 />
             </div>
@@ -196,9 +195,15 @@ pub fn ClientsPage() -> impl IntoView {
                                     view! {
                                         <div class="field inline-field">
                                             <label for="filter-tag">{t!(i18n, clients.filter_tag)}</label>
-                                            <select id="filter-tag" on:change=move |event| tag.set(chosen_id(event))>
+                                            <select
+                                                id="filter-tag"
+                                                on:change=move |event| {
+                                                    let tag = chosen_id(event);
+                                                    choose.with_value(|choose| choose(&|query| query.tag = tag));
+                                                }
+                                            >
                                                 <option value="">{t!(i18n, clients.any)}</option>
-                                                {label_options(found.tags.clone(), tag)}
+                                                {label_options(found.tags.clone(), Signal::derive(move || wanted.read().tag))}
                                             </select>
                                         </div>
                                     }
@@ -208,9 +213,15 @@ pub fn ClientsPage() -> impl IntoView {
                                     view! {
                                         <div class="field inline-field">
                                             <label for="filter-group">{t!(i18n, clients.filter_group)}</label>
-                                            <select id="filter-group" on:change=move |event| group.set(chosen_id(event))>
+                                            <select
+                                                id="filter-group"
+                                                on:change=move |event| {
+                                                    let group = chosen_id(event);
+                                                    choose.with_value(|choose| choose(&|query| query.group = group));
+                                                }
+                                            >
                                                 <option value="">{t!(i18n, clients.any)}</option>
-                                                {label_options(found.groups.clone(), group)}
+                                                {label_options(found.groups.clone(), Signal::derive(move || wanted.read().group))}
                                             </select>
                                         </div>
                                     }
@@ -224,8 +235,8 @@ pub fn ClientsPage() -> impl IntoView {
                 <select
                     id="client-sort"
                     on:change=move |event| {
-                        if let Some(chosen) = ClientSort::from_code(&event_target_value(&event)) {
-                            sort.set(chosen);
+                        if let Some(sort) = ClientSort::from_code(&event_target_value(&event)) {
+                            choose.with_value(|choose| choose(&|query| query.sort = sort));
                         }
                     }
                 >
@@ -238,30 +249,49 @@ pub fn ClientsPage() -> impl IntoView {
                                 ClientSort::Points => t_string!(i18n, clients.sort_points),
                                 ClientSort::LastVisit => t_string!(i18n, clients.sort_last_visit),
                             };
-                            view! { <option value=option.code() selected=move || sort.get() == option>{label}</option> }
+                            view! { <option value=option.code() selected=move || wanted.read().sort == option>{label}</option> }
                         })
                         .collect_view()}
                 </select>
             </div>
         </div>
-        <p class="result-count" role="status">{count_text}</p>
         <FormError error />
-        {move || match page.get() {
-            None => view! { <p class="loading">{t!(i18n, common.loading)}</p> }.into_any(),
-            Some(found) if found.rows.is_empty() => view! { <p>{t!(i18n, clients.empty)}</p> }.into_any(),
-            Some(found) => {
-                view! {
-                    <ul class="client-list" aria-label=move || t_string!(i18n, clients.list)>
-                        {found
-                            .rows
-                            .into_iter()
-                            .map(|row| view! { <ClientCard row on_edit=open_edit dialog /> })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }
-        }}
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                clients
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+                        Ok(found) => {
+                            let count = found.total;
+                            let count_text = if found.capped {
+                                t_string!(i18n, clients.count_capped, count).to_string()
+                            } else {
+                                t_string!(i18n, clients.count, count).to_string()
+                            };
+                            let list = if found.rows.is_empty() {
+                                view! { <p>{t!(i18n, clients.empty)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="client-list" aria-label=move || t_string!(i18n, clients.list)>
+                                        {found
+                                            .rows
+                                            .into_iter()
+                                            .map(|row| view! { <ClientCard row on_edit=open_edit dialog /> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            };
+                            view! {
+                                <p class="result-count" role="status">{count_text}</p>
+                                {list}
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
         {move || match dialog.get() {
             OpenDialog::None => None,
             OpenDialog::Client(mode) => Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any()),
@@ -303,7 +333,7 @@ fn ClientCard(
         <li class="client-card" data-client-id=client_id>
             <div class="identity">
                 <div class="name">
-                    <A href=format!("/clients/{client_id}")>{name.clone()}</A>
+                    <A href=routes::client_file(client_id)>{name.clone()}</A>
                 </div>
                 <div class="meta">
                     <span>{row.email.clone()}</span>
@@ -343,7 +373,7 @@ fn ClientCard(
     }
 }
 
-fn label_options(labels: Vec<LabelCount>, chosen: RwSignal<Option<i64>>) -> impl IntoView {
+fn label_options(labels: Vec<LabelCount>, chosen: Signal<Option<i64>>) -> impl IntoView {
     labels
         .into_iter()
         .map(|counted| {

@@ -8,6 +8,7 @@ use crate::components::errors::FormError;
 use crate::components::errors::problem_text;
 use crate::components::field::field_problem;
 use crate::i18n::*;
+use crate::model::routes;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -50,7 +51,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 <p class="form-notice" role="status">{t!(i18n, forgot.sent)}</p>
             </Show>
             <p>
-                <A href="/connexion">{t!(i18n, forgot.back)}</A>
+                <A href=routes::LOGIN>{t!(i18n, forgot.back)}</A>
             </p>
         </main>
     }

@@ -1,9 +1,13 @@
 //! The shop's journal: every transaction, newest first, filtered by date and client; each entry
-//! can be modified from here too.
+//! can be modified from here too. The address holds the filters and the page
+//! (`/journal?du=2026-11-01&au=2026-11-30&client=12&page=2`), so the server renders what it asks
+//! for and the back button brings the previous view back.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
 
 use crate::api::clients::{get_client, search_clients};
 use crate::api::ledger::journal;
@@ -16,50 +20,73 @@ use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::error::AppError;
 use crate::model::ledger::{JOURNAL_PAGE_SIZE, JournalFilter, RecordOutcome, TransactionView};
+use crate::model::routes;
+
+/// The journal's address for `filter`.
+pub fn journal_href(filter: &JournalFilter) -> String {
+    let params: ParamsMap = filter.url_pairs().into_iter().collect();
+    format!("{}{}", routes::JOURNAL, params.to_query_string())
+}
 
 #[component]
 pub fn JournalPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    // (id, name) of the client filtered on; starts from `?client=` when coming from a client page.
-    let client = RwSignal::new(None::<(i64, String)>);
-    let applied = RwSignal::new(JournalFilter::default());
-    let version = RwSignal::new(0u32);
+    let address = use_query_map();
+    let navigate = use_navigate();
+    let wanted =
+        Memo::new(move |_| address.with(|params| JournalFilter::from_url(|key| params.get(key))));
+    let entries = Resource::new(move || wanted.get(), journal);
+    // The name of the client filtered on, for the filter's field.
+    let client_name = Resource::new(
+        move || wanted.read().client_id,
+        |client_id| async move {
+            match client_id {
+                Some(client_id) => get_client(client_id)
+                    .await
+                    .map(|detail| Some(detail.row.full_name())),
+                None => Ok(None),
+            }
+        },
+    );
+    // The date fields as typed; applied by the form, reset by the address.
+    let from = RwSignal::new(wanted.get_untracked().from);
+    let to = RwSignal::new(wanted.get_untracked().to);
+    Effect::new(move |_| {
+        let filter = wanted.get();
+        from.set(filter.from);
+        to.set(filter.to);
+    });
+    let show = move |filter: JournalFilter| {
+        navigate(
+            &journal_href(&filter),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    };
+    let show = StoredValue::new(show);
+    // The typed dates with `client_id`, from the first page.
+    let apply = move |client_id: Option<i64>| {
+        let filter = JournalFilter {
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            client_id,
+            page: 0,
+        };
+        show.with_value(|show| show(filter));
+    };
+    let go_to_page = Callback::new(move |page: u64| {
+        let filter = JournalFilter {
+            page,
+            ..wanted.get_untracked()
+        };
+        show.with_value(|show| show(filter));
+    });
     let modifying = RwSignal::new(None::<TransactionView>);
     let client_query = RwSignal::new(String::new());
     let client_matches = RwSignal::new(Vec::<ClientRow>::new());
     let lookup_error = RwSignal::new(None::<AppError>);
-
-    Effect::new(move |_| {
-        if let Some(client_id) = query
-            .read()
-            .get("client")
-            .and_then(|id| id.parse::<i64>().ok())
-        {
-            spawn_local(async move {
-                if let Ok(detail) = get_client(client_id).await {
-                    client.set(Some((client_id, detail.row.full_name())));
-                    applied.update(|filter| filter.client_id = Some(client_id));
-                }
-            });
-        }
-    });
-
-    let entries = Resource::new(
-        move || (applied.get(), version.get()),
-        |(filter, _)| journal(filter),
-    );
-    let apply = move || {
-        applied.set(JournalFilter {
-            from: from.get_untracked(),
-            to: to.get_untracked(),
-            client_id: client.get_untracked().map(|(id, _)| id),
-            page: 0,
-        });
-    };
-    let go_to_page = Callback::new(move |page: u64| applied.update(|filter| filter.page = page));
     let find_clients = move |event| {
         let text = event_target_value(&event);
         client_query.set(text.clone());
@@ -82,8 +109,21 @@ pub fn JournalPage() -> impl IntoView {
     let close = Callback::new(move |()| modifying.set(None));
     let modified = Callback::new(move |_: RecordOutcome| {
         modifying.set(None);
-        version.update(|version| *version += 1);
+        entries.refetch();
     });
+    let clear_client = move || {
+        view! {
+            " "
+            <button
+                type="button"
+                class="secondary"
+                aria-label=move || t_string!(i18n, journal.clear_client)
+                on:click=move |_| apply(None)
+            >
+                "×"
+            </button>
+        }
+    };
 
     view! {
         <h1>{t!(i18n, journal.title)}</h1>
@@ -91,74 +131,75 @@ pub fn JournalPage() -> impl IntoView {
             class="filters"
             on:submit=move |event| {
                 event.prevent_default();
-                apply();
+                apply(wanted.get_untracked().client_id);
             }
         >
             <DayRangeFields id_prefix="journal" from to />
             <div class="field">
-                {move || match client.get() {
-                    Some((_, name)) => {
-                        view! {
-                            <span class="label">{t!(i18n, journal.client_label)}</span>
-                            <strong>{name}</strong>
-                            " "
-                            <button
-                                type="button"
-                                class="secondary"
-                                aria-label=move || t_string!(i18n, journal.clear_client)
-                                on:click=move |_| {
-                                    client.set(None);
-                                    apply();
+                <Transition>
+                    {move || {
+                        client_name
+                            .get()
+                            .map(|answer| match answer {
+                                Ok(Some(name)) => {
+                                    view! {
+                                        <span class="label">{t!(i18n, journal.client_label)}</span>
+                                        <strong>{name}</strong>
+                                        {clear_client()}
+                                    }
+                                        .into_any()
                                 }
-                            >
-                                "×"
-                            </button>
-                        }
-                            .into_any()
-                    }
-                    None => {
-                        view! {
-                            <label for="journal-client">{t!(i18n, journal.client_search)}</label>
-                            <input
-                                id="journal-client"
-                                type="search"
-                                autocomplete="off"
-                                placeholder=move || t_string!(i18n, journal.all_clients)
-                                prop:value=move || client_query.get()
-                                on:input=find_clients
-                            />
-                            <ul class="client-picker">
-                                {move || {
-                                    client_matches
-                                        .get()
-                                        .into_iter()
-                                        .map(|row| {
-                                            let name = row.full_name();
-                                            let label = format!("{} — {}", name, row.email);
-                                            view! {
-                                                <li>
-                                                    <button
-                                                        type="button"
-                                                        class="secondary"
-                                                        on:click=move |_| {
-                                                            client.set(Some((row.id, name.clone())));
-                                                            client_query.set(String::new());
-                                                            client_matches.set(Vec::new());
-                                                            apply();
+                                Err(failure) => {
+                                    view! {
+                                        <span class="label">{t!(i18n, journal.client_label)}</span>
+                                        <span class="form-error" role="alert">{error_text(i18n, &failure)}</span>
+                                        {clear_client()}
+                                    }
+                                        .into_any()
+                                }
+                                Ok(None) => {
+                                    view! {
+                                        <label for="journal-client">{t!(i18n, journal.client_search)}</label>
+                                        <input
+                                            id="journal-client"
+                                            type="search"
+                                            autocomplete="off"
+                                            placeholder=move || t_string!(i18n, journal.all_clients)
+                                            prop:value=move || client_query.get()
+                                            on:input=find_clients
+                                        />
+                                        <ul class="client-picker">
+                                            {move || {
+                                                client_matches
+                                                    .get()
+                                                    .into_iter()
+                                                    .map(|row| {
+                                                        let label = format!("{} — {}", row.full_name(), row.email);
+                                                        view! {
+                                                            <li>
+                                                                <button
+                                                                    type="button"
+                                                                    class="secondary"
+                                                                    on:click=move |_| {
+                                                                        client_query.set(String::new());
+                                                                        client_matches.set(Vec::new());
+                                                                        apply(Some(row.id));
+                                                                    }
+                                                                >
+                                                                    {label}
+                                                                </button>
+                                                            </li>
                                                         }
-                                                    >
-                                                        {label}
-                                                    </button>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()
-                                }}
-                            </ul>
-                        }
-                            .into_any()
-                    }
-                }}
+                                                    })
+                                                    .collect_view()
+                                            }}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }
+                            })
+                    }}
+                </Transition>
             </div>
             <div class="field">
                 <button type="submit">{t!(i18n, journal.apply)}</button>

@@ -10,6 +10,7 @@ use crate::components::layout::LanguageSwitch;
 use crate::components::password_rules::PasswordRules;
 use crate::components::session::use_session;
 use crate::i18n::*;
+use crate::model::routes;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -73,7 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p>
-                <A href="/mot-de-passe-oublie">{t!(i18n, login.forgot)}</A>
+                <A href=routes::FORGOT_PASSWORD>{t!(i18n, login.forgot)}</A>
             </p>
         </main>
     }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::*;
+use crate::model::routes;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -13,7 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <main class="auth-card">
             <h1>{t!(i18n, not_found.title)}</h1>
-            <A href="/clients">{t!(i18n, not_found.back)}</A>
+            <A href=routes::CLIENTS>{t!(i18n, not_found.back)}</A>
         </main>
     }
 }

@@ -12,6 +12,7 @@ use crate::components::form_state::{FormState, OperationKey};
 use crate::i18n::*;
 use crate::model::error::AppError;
 use crate::model::ledger::{ContactPointsRequest, PointsAction, RecordOutcome};
+use crate::model::routes;
 
 #[component]
 pub fn PointsPage() -> impl IntoView {
@@ -94,7 +95,7 @@ pub fn PointsPage() -> impl IntoView {
                         };
                         view! {
                             <p class="form-notice">
-                                <A href=format!("/clients/{client_id}")>{name}</A>
+                                <A href=routes::client_file(client_id)>{name}</A>
                                 " : "
                                 {message}
                             </p>

@@ -11,12 +11,13 @@ use crate::components::form_state::FormState;
 use crate::components::password_rules::NewPasswordFields;
 use crate::i18n::*;
 use crate::model::error::AppError;
+use crate::model::routes;
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let token = move || query.read().get("jeton").unwrap_or_default();
+    let token = move || query.read().get(routes::TOKEN_KEY).unwrap_or_default();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let state = FormState::new();
@@ -62,7 +63,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 </form>
             </Show>
             <p>
-                <A href="/connexion">{t!(i18n, forgot.back)}</A>
+                <A href=routes::LOGIN>{t!(i18n, forgot.back)}</A>
             </p>
         </main>
     }

@@ -9,7 +9,7 @@ use sea_orm::{
 use super::audit::{self, Actor, AuditRecord};
 use super::db::Db;
 use super::db_error;
-use super::mail::{Mailer, OutgoingMail};
+use super::mail::{Mailer, OutgoingMail, texts};
 use super::passwords::PasswordHasher;
 use super::throttle;
 use super::tokens::{hash_secret, new_secret};
@@ -26,8 +26,6 @@ pub const BROWSER_SESSION: Duration = Duration::hours(12);
 /// The cookie that carries the session secret.
 pub const SESSION_COOKIE: &str = "comptoir_session";
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
-pub const RESET_MAIL_SUBJECT: &str = "Demande de réinitialisation de votre mot de passe Comptoir";
-pub const PASSWORD_CHANGED_SUBJECT: &str = "Votre mot de passe Comptoir a été modifié";
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -376,21 +374,10 @@ pub async fn request_password_reset(
     )
     .await?;
     let token = issue_password_link(db, account.id, RESET_LINK_LIFETIME).await?;
-    let link = format!("{public_url}/reinitialiser-mot-de-passe?jeton={token}");
-    let body = format!(
-        "Bonjour {name},\n\n\
-         Vous avez demandé à réinitialiser votre mot de passe Comptoir.\n\
-         Ouvrez ce lien dans l'heure qui vient pour en choisir un nouveau :\n\n{link}\n\n\
-         Le lien ne sert qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : \
-         votre mot de passe reste inchangé.\n\n\
-         --\nHello {name}, open the link above within an hour to choose a new Comptoir password.\n",
-        name = account.display_name
-    );
     mailer
         .send(OutgoingMail {
             to: &account.email,
-            subject: RESET_MAIL_SUBJECT,
-            body,
+            text: texts::password_reset(&account.display_name, public_url, &token),
         })
         .await
         .map_err(|error| {
@@ -489,24 +476,12 @@ async fn replace_password(
 /// Tells the account's owner their password changed, so a change they did not make is noticed.
 /// Sent after the change is saved; a mail failure is logged, it does not undo the change.
 async fn send_password_changed_notice(mailer: &Mailer, public_url: &str, account: &user::Model) {
-    let body = format!(
-        "Bonjour {name},\n\n\
-         Le mot de passe de votre compte Comptoir ({email}) vient d'être modifié, le {when} (UTC).\n\
-         Par sécurité, toutes vos autres sessions ont été fermées : reconnectez-vous sur vos autres appareils.\n\n\
-         Si vous n'êtes pas à l'origine de ce changement, choisissez tout de suite un nouveau mot de passe :\n\
-         {public_url}/mot-de-passe-oublie\n\
-         et prévenez le responsable de votre boutique.\n\n\
-         --\nHello {name}, your Comptoir password was just changed and your other sessions were ended. \
-         If this was not you, reset it at the link above.\n",
-        name = account.display_name,
-        email = account.email,
-        when = Utc::now().format("%d/%m/%Y %H:%M"),
-    );
+    let when = Utc::now().format("%d/%m/%Y %H:%M").to_string();
+    let text = texts::password_changed(&account.display_name, &account.email, &when, public_url);
     let sent = mailer
         .send(OutgoingMail {
             to: &account.email,
-            subject: PASSWORD_CHANGED_SUBJECT,
-            body,
+            text,
         })
         .await;
     if let Err(error) = sent {

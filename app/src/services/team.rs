@@ -10,7 +10,7 @@ use sea_orm::{
 use super::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
 use super::db::Db;
-use super::mail::{Mailer, OutgoingMail};
+use super::mail::{Mailer, OutgoingMail, texts};
 use super::throttle;
 use super::{db_error, owner_only};
 use crate::entities::{session, shop, user};
@@ -109,15 +109,23 @@ pub async fn invite(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
-    let mail = match link {
-        Some(token) => invitation_mail(public_url, actor, &invite, &token),
-        None => address_taken_mail(actor),
+    let text = match link {
+        Some(token) => texts::invitation(
+            &texts::Invitation {
+                name: &invite.display_name,
+                email: &invite.email,
+                owner: &actor.display_name,
+                shop: &actor.shop_name,
+            },
+            public_url,
+            &token,
+        ),
+        None => texts::address_taken(&actor.display_name, &actor.shop_name),
     };
     mailer
         .send(OutgoingMail {
             to: &invite.email,
-            subject: &mail.subject,
-            body: mail.body,
+            text,
         })
         .await
         .map_err(|error| {
@@ -149,52 +157,6 @@ async fn new_invited_account(
     .await
     .map_err(db_error)?;
     issue_password_link(txn, account.id, INVITATION_LIFETIME).await
-}
-
-struct Mail {
-    subject: String,
-    body: String,
-}
-
-fn invitation_mail(public_url: &str, actor: &Actor, invite: &ValidInvite, token: &str) -> Mail {
-    let link = format!("{public_url}/reinitialiser-mot-de-passe?jeton={token}");
-    let body = format!(
-        "Bonjour {name},\n\n\
-         {owner} vous invite à rejoindre {shop} sur Comptoir, le fichier clients et la fidélité \
-         de la boutique.\n\
-         Ouvrez ce lien dans les 7 jours pour choisir votre mot de passe :\n\n{link}\n\n\
-         Vous vous connecterez ensuite avec cette adresse : {email}\n\n\
-         --\nHello {name}, {owner} invites you to join {shop} on Comptoir. Open the link above \
-         within 7 days to choose your password.\n",
-        name = invite.display_name,
-        owner = actor.display_name,
-        shop = actor.shop_name,
-        email = invite.email,
-    );
-    Mail {
-        subject: format!("Invitation à rejoindre {} sur Comptoir", actor.shop_name),
-        body,
-    }
-}
-
-/// To an address that already signs in to another shop: no link, and nothing about that shop.
-fn address_taken_mail(actor: &Actor) -> Mail {
-    let body = format!(
-        "Bonjour,\n\n\
-         {owner} a voulu inviter cette adresse à rejoindre {shop} sur Comptoir.\n\
-         Elle sert déjà à un compte Comptoir, et une adresse ne se connecte qu'à une boutique : \
-         si vous souhaitez rejoindre {shop}, donnez à {owner} une autre adresse.\n\
-         Sinon, ignorez ce message ; votre compte reste inchangé.\n\n\
-         --\nHello, {owner} tried to invite this address to {shop} on Comptoir. It already \
-         belongs to a Comptoir account, and an address signs in to one shop only: to join, give \
-         {owner} another address. Otherwise ignore this message; your account is unchanged.\n",
-        owner = actor.display_name,
-        shop = actor.shop_name,
-    );
-    Mail {
-        subject: format!("Invitation à rejoindre {} sur Comptoir", actor.shop_name),
-        body,
-    }
 }
 
 /// Another member of the owner's team, ready to change. The shop's founder is out of reach: a

@@ -10,6 +10,10 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::config::{AppConfig, SmtpSecurity};
 
+pub mod texts;
+
+pub use texts::MailText;
+
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("invalid address: {0}")]
@@ -36,8 +40,7 @@ pub struct Mailer {
 
 pub struct OutgoingMail<'a> {
     pub to: &'a str,
-    pub subject: &'a str,
-    pub body: String,
+    pub text: MailText,
 }
 
 impl Mailer {
@@ -79,9 +82,9 @@ impl Mailer {
         let message = Message::builder()
             .from(parse(&self.from)?)
             .to(parse(mail.to)?)
-            .subject(mail.subject)
+            .subject(mail.text.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
+            .body(mail.text.body)
             .map_err(|error| MailError::Build(error.to_string()))?;
         match &self.transport {
             Transport::Smtp(transport) => {
@@ -89,7 +92,7 @@ impl Mailer {
                     .send(message)
                     .await
                     .map_err(|error| MailError::Smtp(error.to_string()))?;
-                tracing::info!(to = mail.to, subject = mail.subject, "e-mail sent");
+                tracing::info!(to = mail.to, subject = mail.text.subject, "e-mail sent");
             }
             Transport::Outbox(folder) => {
                 tokio::fs::create_dir_all(folder).await?;
@@ -99,7 +102,7 @@ impl Mailer {
                     uuid::Uuid::new_v4().simple()
                 ));
                 tokio::fs::write(&path, message.formatted()).await?;
-                tracing::info!(to = mail.to, subject = mail.subject, path = %path.display(), "e-mail written to the outbox (no SMTP_HOST set)");
+                tracing::info!(to = mail.to, subject = mail.text.subject, path = %path.display(), "e-mail written to the outbox (no SMTP_HOST set)");
             }
         }
         Ok(())

@@ -1,0 +1,33 @@
+//! The addresses written in more than one place (a route, a link on a page, a link in an
+//! e-mail), each named once.
+
+pub const LOGIN: &str = "/connexion";
+pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
+pub const RESET_PASSWORD: &str = "/reinitialiser-mot-de-passe";
+pub const CLIENTS: &str = "/clients";
+pub const JOURNAL: &str = "/journal";
+
+/// The query key carrying a reset or invitation token.
+pub const TOKEN_KEY: &str = "jeton";
+
+/// The link of a reset or invitation e-mail: it opens the page that sets a new password.
+pub fn password_link(public_url: &str, token: &str) -> String {
+    format!("{public_url}{RESET_PASSWORD}?{TOKEN_KEY}={token}")
+}
+
+/// A client's file.
+pub fn client_file(client_id: i64) -> String {
+    format!("{CLIENTS}/{client_id}")
+}
+
+/// Reads `key` among an address's pairs, as the router's query map does: for tests of the pages'
+/// address formats.
+#[cfg(test)]
+pub fn param_in(pairs: &[(&'static str, String)]) -> impl Fn(&str) -> Option<String> + '_ {
+    move |key| {
+        pairs
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.clone())
+    }
+}
