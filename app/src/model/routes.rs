@@ -23,7 +23,7 @@ pub fn client_file(client_id: i64) -> String {
 /// Reads `key` among an address's pairs, as the router's query map does: for tests of the pages'
 /// address formats.
 #[cfg(test)]
-pub fn param_in(pairs: &[(&'static str, String)]) -> impl Fn(&str) -> Option<String> + '_ {
+pub fn param_in<'a>(pairs: &'a [(&'static str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
     move |key| {
         pairs
             .iter()

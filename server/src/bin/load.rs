@@ -5,9 +5,12 @@
 //! Figures depend on the machine, so the recording phase is followed by a floor measured in the
 //! same run on the same database: the same rows (entries, audit traces, balance changes) written
 //! by bare batched statements, with no HTTP, session or rule in between. The ratio of the two
-//! compares across machines.
+//! compares across machines. A second recording phase sends a steady 2,000 transactions per
+//! second from the same tills: with every till sending again the moment it is answered, the
+//! first phase's latency is the tills' own queue (64 tills / throughput, by Little's law), while
+//! the steady phase shows what a till waits at the rate the target names.
 //!
-//! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10]
+//! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10] [--rate 2000]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,6 +53,9 @@ struct Options {
     /// Concurrent wrong-password logins during the search phase.
     #[arg(long, default_value_t = 50)]
     login_flood: usize,
+    /// Transactions per second sent by all the tills together in the steady phase.
+    #[arg(long, default_value_t = 2_000.0)]
+    rate: f64,
     /// Tills searching during the login flood.
     #[arg(long, default_value_t = 4)]
     searchers: usize,
@@ -116,14 +122,25 @@ async fn start_server(database_url: &str) -> LoadResult<SocketAddr> {
     Ok(address)
 }
 
+/// How the tills send: each as fast as its answers come back (the server's capacity), or all
+/// together at a steady rate, as a shop's tills do (the latency a till sees at that rate).
+#[derive(Clone, Copy)]
+enum Pace {
+    Flat,
+    Steady { per_second: f64 },
+}
+
 /// `tills` tills record points for random clients until the time is up; the transactions per
-/// second and how many were recorded.
+/// second and how many were recorded. At a steady pace each till has its own schedule, and a
+/// transaction's latency counts from when it was due, so a slow answer also delays the next
+/// transaction's figure instead of hiding it.
 async fn record_points(
     address: SocketAddr,
     email: &str,
     client_ids: Arc<Vec<i64>>,
     tills: usize,
     seconds: u64,
+    pace: Pace,
 ) -> LoadResult<(f64, usize)> {
     let mut sessions = Vec::with_capacity(tills);
     for _ in 0..tills {
@@ -131,6 +148,10 @@ async fn record_points(
         till.login(email, PASSWORD).await?;
         sessions.push(till);
     }
+    let interval = match pace {
+        Pace::Flat => None,
+        Pace::Steady { per_second } => Some(Duration::from_secs_f64(tills as f64 / per_second)),
+    };
     let barrier = Arc::new(Barrier::new(tills + 1));
     let mut workers = Vec::with_capacity(tills);
     for (index, mut till) in sessions.into_iter().enumerate() {
@@ -142,21 +163,30 @@ async fn record_points(
                 errors: 0,
             };
             barrier.wait().await;
-            let end = Instant::now() + Duration::from_secs(seconds);
+            let start = Instant::now();
+            let end = start + Duration::from_secs(seconds);
+            // Tills spread over one interval, so they do not all fire at once.
+            let mut due = interval.map(|every| start + every.mul_f64(index as f64 / tills as f64));
             let mut step = index;
             while Instant::now() < end {
+                if let Some(due) = due {
+                    tokio::time::sleep_until(due.into()).await;
+                }
                 step = step.wrapping_mul(7919).wrapping_add(104_729);
                 let request = json!({ "request": {
                     "client_id": client_ids[step % client_ids.len()],
                     "form": { "points": (1 + step % 40).to_string(), "amount": "8,40" },
                     "idempotency_key": uuid::Uuid::new_v4(),
                 }});
-                let started = Instant::now();
+                let started = due.unwrap_or_else(Instant::now);
                 match till.call_json("transaction-record", &request).await {
                     Ok(answer) if answer.status == StatusCode::OK => {
                         phase.latencies.push(started.elapsed())
                     }
                     _ => phase.errors += 1,
+                }
+                if let (Some(due), Some(every)) = (due.as_mut(), interval) {
+                    *due += every;
                 }
             }
             phase
@@ -167,11 +197,13 @@ async fn record_points(
     let all = gather(workers).await?;
     let recorded = all.latencies.len();
     let elapsed = started.elapsed();
-    report(
-        &format!("points recorded by {tills} tills at once"),
-        all,
-        elapsed,
-    );
+    let name = match pace {
+        Pace::Flat => format!("points recorded by {tills} tills at once, each as fast as it can"),
+        Pace::Steady { per_second } => {
+            format!("points recorded by {tills} tills at a steady {per_second:.0}/s in all")
+        }
+    };
+    report(&name, all, elapsed);
     Ok((recorded as f64 / elapsed.as_secs_f64(), recorded))
 }
 
@@ -382,6 +414,7 @@ async fn main() -> LoadResult<()> {
         client_ids.clone(),
         options.tills,
         options.seconds,
+        Pace::Flat,
     )
     .await?;
     let floor = recording_floor(&connection, &owner, &client_ids, recorded.max(1)).await?;
@@ -389,6 +422,17 @@ async fn main() -> LoadResult<()> {
         "  recording reaches {:.0} % of the floor",
         100.0 * per_second / floor
     );
+    record_points(
+        address,
+        &email,
+        client_ids.clone(),
+        options.tills,
+        options.seconds,
+        Pace::Steady {
+            per_second: options.rate,
+        },
+    )
+    .await?;
     search_under_login_flood(
         address,
         &email,

@@ -19,7 +19,11 @@ use crate::services::db::{Db, dedicated_sqlite_connection};
 const MAX_BATCH: usize = 64;
 
 /// A writer with nothing to do for this long stops; the next request starts a new one.
-const IDLE: Duration = Duration::from_secs(5);
+const IDLE: Duration = if cfg!(test) {
+    Duration::from_millis(500)
+} else {
+    Duration::from_secs(5)
+};
 
 /// The batch's answer to one request; `None` when the batch failed and wrote nothing.
 type Answer = Option<TillDecision>;
@@ -100,6 +104,9 @@ async fn run(db: Db, mut incoming: mpsc::UnboundedReceiver<Job>) {
                     Ok(Some(job)) => job,
                     Ok(None) => return,
                     Err(_idle) => {
+                        if let Some(log) = log.as_mut() {
+                            log.give_space_back(&own).await;
+                        }
                         // Jobs sent from now on fail to arrive and go back to their senders,
                         // who start a new writer; any already queued are answered first.
                         incoming.close();
@@ -187,6 +194,18 @@ impl LogKeeper {
         }
     }
 
+    /// The tills have stopped: the log, grown by the busy hours, is copied and cut to nothing, so
+    /// the disk space comes back. Never while tills record: cutting a long file is slow.
+    async fn give_space_back(&mut self, writer: &DatabaseConnection) {
+        let cut = writer
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await;
+        match cut {
+            Ok(_) => self.unsaved = false,
+            Err(error) => tracing::warn!(%error, "could not cut the SQLite log down"),
+        }
+    }
+
     /// Copies what is left of the log; the next write then starts it again from the beginning.
     async fn restart(&mut self, writer: &DatabaseConnection) {
         if checkpoint(writer).await.is_some() {
@@ -249,13 +268,13 @@ async fn write_batch(db: &Db, own: &DatabaseConnection, batch: Vec<Job>) {
 mod tests {
     use std::collections::HashMap;
 
-    use sea_orm::{EntityTrait, PaginatorTrait};
+    use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
 
     use crate::entities::{client, ledger_entry};
     use crate::services::ledger::{record_transaction, redeem_points};
     use crate::services::test_support::{TestShop, earn, redeem};
 
-    use super::{QUIET, checkpoint};
+    use super::{IDLE, QUIET, checkpoint};
 
     /// Many tills at once on a real file: every request is answered, replays once, uses never
     /// below zero, and each balance is the sum of its entries.
@@ -334,6 +353,35 @@ mod tests {
             pages_in_log < 40,
             "only the last write is in the log, not the 60 before: {pages_in_log} pages"
         );
+        shop.assert_balances_are_sums().await;
+    }
+
+    /// A log grown by the busy hours keeps its size while tills record (cutting it would make
+    /// them wait); once they stop, the writer cuts it to nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_gives_its_disk_space_back_once_the_tills_stop() {
+        let shop = TestShop::on_file().await;
+        let client_id = shop.client("Journal", "Vide").await.id;
+        for _ in 0..60 {
+            record_transaction(&shop.db, &shop.owner, &earn(client_id, "1", ""))
+                .await
+                .expect("recorded");
+        }
+        let file: String = shop
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT file FROM pragma_database_list WHERE name = 'main'",
+            ))
+            .await
+            .expect("database list")
+            .and_then(|row| row.try_get_by_index(0).ok())
+            .expect("a file database");
+        let log = std::path::PathBuf::from(format!("{file}-wal"));
+        let size = || std::fs::metadata(&log).map(|meta| meta.len()).unwrap_or(0);
+        assert!(size() > 0, "the writes went to the log");
+        tokio::time::sleep(QUIET + IDLE * 2).await;
+        assert_eq!(size(), 0, "the idle writer cut the log down");
         shop.assert_balances_are_sums().await;
     }
 }
