@@ -7,7 +7,7 @@ use app::model::error::AppError;
 use app::services::config::AppConfig;
 use app::services::db::Db;
 use app::services::mail::Mailer;
-use app::services::passwords::PasswordHasher;
+use app::services::accounts::passwords::PasswordHasher;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;

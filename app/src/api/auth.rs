@@ -20,7 +20,7 @@ pub async fn login(
     remember: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     use super::support::{client_address, session_token, set_session_cookie, state};
-    use crate::services::auth;
+    use crate::services::accounts::auth;
     let state = state()?;
     let source = client_address(&state).await;
     let credentials = auth::Credentials {
@@ -51,7 +51,7 @@ pub async fn logout() -> Result<(), AppError> {
     let state = state()?;
     if let Some(token) = session_token().await {
         let source = client_address(&state).await;
-        crate::services::auth::logout(&state.db, &token, &source).await?;
+        crate::services::accounts::auth::logout(&state.db, &token, &source).await?;
     }
     set_session_cookie("", Some(0), state.config.secure_cookies());
     Ok(())
@@ -64,7 +64,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::support::{client_address, state};
     let state = state()?;
     let source = client_address(&state).await;
-    crate::services::auth::ask_for_reset_link(
+    crate::services::accounts::auth::ask_for_reset_link(
         &state.db,
         &state.mailer,
         &state.config.public_url,
@@ -82,7 +82,7 @@ pub async fn reset_password(
     confirmation: String,
 ) -> Result<(), AppError> {
     use super::support::{client_address, state};
-    use crate::services::auth::{ResetContext, reset_password};
+    use crate::services::accounts::auth::{ResetContext, reset_password};
     let state = state()?;
     let source = client_address(&state).await;
     let context = ResetContext {
@@ -110,7 +110,7 @@ pub async fn change_password(
     confirmation: String,
 ) -> Result<(), AppError> {
     use super::support::{require_account_actor, session_token};
-    use crate::services::auth::{PasswordChange, ResetContext};
+    use crate::services::accounts::auth::{PasswordChange, ResetContext};
     let (state, actor) = require_account_actor().await?;
     let token = session_token().await.ok_or(AppError::Unauthenticated)?;
     let context = ResetContext {
@@ -123,7 +123,7 @@ pub async fn change_password(
         password: &password,
         confirmation: &confirmation,
     };
-    crate::services::auth::change_password(
+    crate::services::accounts::auth::change_password(
         &state.db,
         &state.hasher,
         context,

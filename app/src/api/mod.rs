@@ -26,7 +26,7 @@ pub(crate) mod support {
     use crate::model::error::AppError;
     use crate::services::audit::Actor;
 
-    pub use crate::services::auth::SESSION_COOKIE;
+    pub use crate::services::accounts::auth::SESSION_COOKIE;
 
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
@@ -42,7 +42,7 @@ pub(crate) mod support {
 
     pub async fn optional_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
         match session_token().await {
-            Some(token) => crate::services::auth::user_for_session(&state.db, &token).await,
+            Some(token) => crate::services::accounts::auth::user_for_session(&state.db, &token).await,
             None => Ok(None),
         }
     }

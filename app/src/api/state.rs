@@ -10,7 +10,7 @@ use leptos::config::LeptosOptions;
 use crate::services::config::AppConfig;
 use crate::services::db::Db;
 use crate::services::mail::Mailer;
-use crate::services::passwords::PasswordHasher;
+use crate::services::accounts::passwords::PasswordHasher;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

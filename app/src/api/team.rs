@@ -8,7 +8,7 @@ use crate::model::team::{InvitationSent, InviteForm, TeamMember};
 pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
     use super::support::require_user;
     let (state, user) = require_user().await?;
-    crate::services::team::members(&state.db, &user).await
+    crate::services::accounts::team::members(&state.db, &user).await
 }
 
 #[server(endpoint = "team-invite", input = server_fn::codec::Json)]
@@ -16,7 +16,7 @@ pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
 pub async fn invite_member(form: InviteForm) -> Result<InvitationSent, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::team::invite(
+    crate::services::accounts::team::invite(
         &state.db,
         &state.mailer,
         &state.config.public_url,
@@ -31,7 +31,7 @@ pub async fn invite_member(form: InviteForm) -> Result<InvitationSent, AppError>
 pub async fn change_role(member_id: i64, role: Role) -> Result<TeamMember, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::team::change_role(&state.db, &actor, member_id, role).await
+    crate::services::accounts::team::change_role(&state.db, &actor, member_id, role).await
 }
 
 #[server(endpoint = "team-access", input = server_fn::codec::Json)]
@@ -39,5 +39,5 @@ pub async fn change_role(member_id: i64, role: Role) -> Result<TeamMember, AppEr
 pub async fn set_access(member_id: i64, active: bool) -> Result<TeamMember, AppError> {
     use super::support::require_actor;
     let (state, actor) = require_actor().await?;
-    crate::services::team::set_active(&state.db, &actor, member_id, active).await
+    crate::services::accounts::team::set_active(&state.db, &actor, member_id, active).await
 }

@@ -4,12 +4,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::audit::Actor;
-use super::auth::create_shop_with_owner;
+use super::accounts::auth::create_shop_with_owner;
 use super::clients::edit::{SharedPhone, create_client};
 use super::db::Db;
 use super::db_error;
 use super::ledger::record_transaction;
-use super::passwords::PasswordHasher;
+use super::accounts::passwords::PasswordHasher;
 use crate::entities::user;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;

@@ -1,20 +1,16 @@
 //! Server-only rules, each module taking a `&Db` and testable without Leptos.
 
+pub mod accounts;
 pub mod audit;
-pub mod auth;
 pub mod clients;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod ledger;
 pub mod mail;
-pub mod passwords;
 pub mod support;
-pub mod team;
 pub mod text;
-pub mod throttle;
 pub mod time;
-pub mod tokens;
 
 #[cfg(test)]
 mod ledger_invariants;

@@ -10,13 +10,13 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditRecord};
-use super::auth::create_account;
+use super::accounts::auth::create_account;
 use super::clients::{
     lookup::{active_clients, file_ids},
     search::search_clients,
 };
 use super::db::Db;
-use super::passwords::PasswordHasher;
+use super::accounts::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
 use super::{db_error, existing_page_offset};
 use crate::entities::{

@@ -3,9 +3,9 @@
 use super::db::Db;
 
 use super::audit::Actor;
-use super::auth::create_shop_with_owner;
+use super::accounts::auth::create_shop_with_owner;
 use super::db::connect_for_tests;
-use super::passwords::PasswordHasher;
+use super::accounts::passwords::PasswordHasher;
 use uuid::Uuid;
 
 use super::clients::edit::{SharedPhone, create_client};

@@ -14,8 +14,9 @@ use app::services::clients::search::{
     first_page_ids, search_clients, search_prefixes, search_statements,
 };
 use app::services::db::Db;
-use app::services::passwords::PasswordHasher;
-use app::services::{auth, db, ledger};
+use app::services::accounts::passwords::PasswordHasher;
+use app::services::accounts::auth;
+use app::services::{db, ledger};
 use clap::Parser;
 use sea_orm::{ConnectionTrait, Statement, Value};
 use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};

@@ -2,7 +2,7 @@
 
 use app::entities::shop;
 use app::services::demo::DEMO_EMAIL;
-use app::services::passwords::PasswordHasher;
+use app::services::accounts::passwords::PasswordHasher;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::startup::prepare_to_serve;
 

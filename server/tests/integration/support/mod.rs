@@ -184,7 +184,7 @@ impl TestApp {
 
     /// Creates a shop and its owner; returns the owner's session cookie (`name=value`).
     pub async fn shop_with_owner(&self, shop: &str, email: &str) -> String {
-        app::services::auth::create_shop_with_owner(
+        app::services::accounts::auth::create_shop_with_owner(
             &self.state.db,
             &self.state.hasher,
             shop,

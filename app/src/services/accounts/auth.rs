@@ -6,10 +6,10 @@ use sea_orm::{
     Set,
 };
 
-use super::audit::{self, Actor, AuditRecord};
-use super::db::Db;
-use super::db_error;
-use super::mail::{Mailer, OutgoingMail, texts};
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::db_error;
+use crate::services::mail::{Mailer, OutgoingMail, texts};
 use super::passwords::PasswordHasher;
 use super::throttle;
 use super::tokens::{hash_secret, new_secret};

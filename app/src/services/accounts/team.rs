@@ -7,12 +7,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::audit::{self, Actor, AuditRecord};
+use crate::services::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
-use super::db::Db;
-use super::mail::{Mailer, OutgoingMail, texts};
+use crate::services::db::Db;
+use crate::services::mail::{Mailer, OutgoingMail, texts};
 use super::throttle;
-use super::{db_error, owner_only};
+use crate::services::{db_error, owner_only};
 use crate::entities::{session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::db_error;
+use crate::services::db_error;
 use super::tokens::hash_secret;
 use crate::entities::login_failure;
 use crate::model::error::AppError;
