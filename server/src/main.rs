@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
-use app::services::config::AppConfig;
-use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
-use app::services::accounts::passwords::PasswordHasher;
 use app::services::accounts::auth;
+use app::services::accounts::passwords::PasswordHasher;
+use app::services::config::AppConfig;
 use app::services::db;
+use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
 use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use app::api::state::AppState;
 use app::model::error::AppError;
+use app::services::accounts::passwords::PasswordHasher;
 use app::services::config::AppConfig;
 use app::services::db::Db;
 use app::services::mail::Mailer;
-use app::services::accounts::passwords::PasswordHasher;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;

@@ -3,9 +3,9 @@
 
 use app::entities::user;
 use app::model::error::AppError;
+use app::services::accounts::passwords::PasswordHasher;
 use app::services::db::Db;
 use app::services::demo::{DEMO_EMAIL, load_demo};
-use app::services::accounts::passwords::PasswordHasher;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[derive(Debug, thiserror::Error)]

@@ -42,7 +42,9 @@ pub(crate) mod support {
 
     pub async fn optional_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
         match session_token().await {
-            Some(token) => crate::services::accounts::auth::user_for_session(&state.db, &token).await,
+            Some(token) => {
+                crate::services::accounts::auth::user_for_session(&state.db, &token).await
+            }
             None => Ok(None),
         }
     }

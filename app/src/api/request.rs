@@ -13,8 +13,8 @@ use axum_extra::extract::CookieJar;
 
 use crate::api::state::AppState;
 use crate::model::error::AppError;
-use crate::services::audit::Actor;
 use crate::services::accounts::auth::{SESSION_COOKIE, user_for_session};
+use crate::services::audit::Actor;
 
 /// The session cookie's token, if the request carries one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {

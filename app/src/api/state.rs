@@ -7,10 +7,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::services::accounts::passwords::PasswordHasher;
 use crate::services::config::AppConfig;
 use crate::services::db::Db;
 use crate::services::mail::Mailer;
-use crate::services::accounts::passwords::PasswordHasher;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -3,13 +3,13 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::audit::Actor;
 use super::accounts::auth::create_shop_with_owner;
+use super::accounts::passwords::PasswordHasher;
+use super::audit::Actor;
 use super::clients::edit::{SharedPhone, create_client};
 use super::db::Db;
 use super::db_error;
 use super::ledger::record_transaction;
-use super::accounts::passwords::PasswordHasher;
 use crate::entities::user;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;

@@ -9,14 +9,14 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::audit::{self, Actor, AuditRecord};
 use super::accounts::auth::create_account;
+use super::accounts::passwords::PasswordHasher;
+use super::audit::{self, Actor, AuditRecord};
 use super::clients::{
     lookup::{active_clients, file_ids},
     search::search_clients,
 };
 use super::db::Db;
-use super::accounts::passwords::PasswordHasher;
 use super::time::{format_date, shop_zone};
 use super::{db_error, existing_page_offset};
 use crate::entities::{

@@ -2,10 +2,10 @@
 
 use super::db::Db;
 
-use super::audit::Actor;
 use super::accounts::auth::create_shop_with_owner;
-use super::db::connect_for_tests;
 use super::accounts::passwords::PasswordHasher;
+use super::audit::Actor;
+use super::db::connect_for_tests;
 use uuid::Uuid;
 
 use super::clients::edit::{SharedPhone, create_client};

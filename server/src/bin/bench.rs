@@ -9,13 +9,13 @@ use std::time::Instant;
 use app::model::auth::CurrentUser;
 use app::model::client::ClientSort;
 use app::model::ledger::{RecordRequest, TransactionForm};
+use app::services::accounts::auth;
+use app::services::accounts::passwords::PasswordHasher;
 use app::services::audit::Actor;
 use app::services::clients::search::{
     first_page_ids, search_clients, search_prefixes, search_statements,
 };
 use app::services::db::Db;
-use app::services::accounts::passwords::PasswordHasher;
-use app::services::accounts::auth;
 use app::services::{db, ledger};
 use clap::Parser;
 use sea_orm::{ConnectionTrait, Statement, Value};

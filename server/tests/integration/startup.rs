@@ -1,8 +1,8 @@
 //! The start-up decision of `server serve`: the demo shop only when asked for.
 
 use app::entities::shop;
-use app::services::demo::DEMO_EMAIL;
 use app::services::accounts::passwords::PasswordHasher;
+use app::services::demo::DEMO_EMAIL;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::startup::prepare_to_serve;
 

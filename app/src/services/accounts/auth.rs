@@ -6,10 +6,6 @@ use sea_orm::{
     Set,
 };
 
-use crate::services::audit::{self, Actor, AuditRecord};
-use crate::services::db::Db;
-use crate::services::db_error;
-use crate::services::mail::{Mailer, OutgoingMail, texts};
 use super::passwords::PasswordHasher;
 use super::throttle;
 use super::tokens::{hash_secret, new_secret};
@@ -18,6 +14,10 @@ use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::unmet_password_rules;
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::db_error;
+use crate::services::mail::{Mailer, OutgoingMail, texts};
 
 /// "Se souvenir de moi": the session outlives the browser for this long.
 pub const REMEMBERED_SESSION: Duration = Duration::days(30);
@@ -883,7 +883,7 @@ mod tests {
         let invitation = issue_password_link(
             &shop.db,
             account,
-            crate::services::team::INVITATION_LIFETIME,
+            crate::services::accounts::team::INVITATION_LIFETIME,
         )
         .await
         .expect("link");

@@ -7,17 +7,17 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::services::audit::{self, Actor, AuditRecord};
 use super::auth::issue_password_link;
-use crate::services::db::Db;
-use crate::services::mail::{Mailer, OutgoingMail, texts};
 use super::throttle;
-use crate::services::{db_error, owner_only};
 use crate::entities::{session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::team::{InvitationSent, InviteForm, TeamMember, ValidInvite};
+use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::db::Db;
+use crate::services::mail::{Mailer, OutgoingMail, texts};
+use crate::services::{db_error, owner_only};
 
 /// What an invited account has until its owner chooses a password: no password verifies it.
 pub(crate) const NO_PASSWORD_YET: &str = "!invited";
@@ -252,7 +252,7 @@ pub async fn set_active(
 mod tests {
     use super::*;
     use crate::model::ledger::JournalFilter;
-    use crate::services::auth::{
+    use crate::services::accounts::auth::{
         Credentials, ResetContext, login, reset_password, user_for_session,
     };
     use crate::services::config::AppConfig;

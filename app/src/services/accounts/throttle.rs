@@ -7,10 +7,10 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::services::db_error;
 use super::tokens::hash_secret;
 use crate::entities::login_failure;
 use crate::model::error::AppError;
+use crate::services::db_error;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
