@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::rules::{Account, Refusal, decide};
 use super::till::earlier_answer;
-use super::views::fresh_outcome;
+use super::views::just_written;
 use super::write::{change_balances, read_accounts};
 use super::{NewEntry, append};
 use crate::entities::{client, ledger_entry};
@@ -200,9 +200,11 @@ pub async fn modify_transaction(
         }
         Err(error) => return Err(db_error(error)),
     };
-    change_balances(&txn, &HashMap::from([(account_id, change)]), now)
+    let client = change_balances(&txn, &HashMap::from([(account_id, change)]), now)
         .await
-        .map_err(db_error)?;
+        .map_err(db_error)?
+        .remove(&account_id)
+        .ok_or(AppError::Internal)?;
     audit::write(
         &txn,
         AuditRecord::by(user, AuditKind::TransactionModified)
@@ -212,5 +214,5 @@ pub async fn modify_transaction(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
-    fresh_outcome(db, user, correction).await
+    Ok(just_written(user, correction, &client))
 }

@@ -6,9 +6,9 @@ use sea_orm::ConnectionTrait;
 use super::batch;
 use super::find_by_key;
 use super::rules::Refusal;
-use super::views::{outcome, to_view};
+use super::views::{just_written, outcome};
 use super::write::{TillDecision, TillEntry, write_till_entries};
-use crate::entities::{client, ledger_entry};
+use crate::entities::ledger_entry;
 use crate::model::auth::CurrentUser;
 use crate::model::error::{AppError, FieldErrors, FieldProblem};
 use crate::model::ledger::{
@@ -16,9 +16,8 @@ use crate::model::ledger::{
     TransactionForm, TransactionValues, validate_points_to_use,
 };
 use crate::services::audit::Actor;
-use crate::services::clients::lookup::{find_by_contact, name_of, to_row};
+use crate::services::clients::lookup::find_by_contact;
 use crate::services::db::{Db, TillWrites};
-use crate::services::time::shop_zone;
 use crate::services::{db_error, is_unique_violation};
 
 /// Records points earned at the till. Recorded once per idempotency key, however often the
@@ -126,7 +125,7 @@ async fn record_entry(
     match decision {
         TillDecision::Written(written) => {
             let (entry, client) = *written;
-            Ok(recorded(user, entry, &client))
+            Ok(just_written(user, entry, &client))
         }
         TillDecision::Replayed => answer_again(db, user, &request)
             .await?
@@ -153,25 +152,6 @@ async fn write_alone(db: &Db, user: &Actor, request: &TillEntry) -> Result<TillD
         // Another server wrote the same key between our read and our insert: a replay.
         Err(error) if is_unique_violation(&error) => Ok(TillDecision::Replayed),
         Err(error) => Err(db_error(error)),
-    }
-}
-
-/// The answer to a till request that was just written.
-fn recorded(
-    user: &CurrentUser,
-    entry: ledger_entry::Model,
-    client: &client::Model,
-) -> RecordOutcome {
-    let zone = shop_zone(&user.time_zone);
-    RecordOutcome {
-        transaction: to_view(
-            entry,
-            name_of(client),
-            user.display_name.clone(),
-            None,
-            zone,
-        ),
-        client: to_row(client, zone),
     }
 }
 

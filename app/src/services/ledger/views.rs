@@ -62,20 +62,23 @@ pub(super) fn to_view(
     }
 }
 
-/// The answer to a request that just wrote `entry`: nobody reversed it yet and its author is the
-/// user, so only the client is read.
-pub(super) async fn fresh_outcome(
-    db: &impl ConnectionTrait,
+/// The answer to an entry this user just wrote, with the client's row as the write left it.
+pub(super) fn just_written(
     user: &CurrentUser,
     entry: ledger_entry::Model,
-) -> Result<RecordOutcome, AppError> {
+    client: &client::Model,
+) -> RecordOutcome {
     let zone = shop_zone(&user.time_zone);
-    let client = find_in_shop(db, user.shop_id, entry.client_id).await?;
-    let client_name = name_of(&client);
-    Ok(RecordOutcome {
-        transaction: to_view(entry, client_name, user.display_name.clone(), None, zone),
-        client: to_row(&client, zone),
-    })
+    RecordOutcome {
+        transaction: to_view(
+            entry,
+            name_of(client),
+            user.display_name.clone(),
+            None,
+            zone,
+        ),
+        client: to_row(client, zone),
+    }
 }
 
 /// Turns entries into what the pages show: client and author names, who reversed what.
