@@ -55,3 +55,21 @@ test("the team page is the owner's only", async ({ page }) => {
   await expect(page.getByRole("row").filter({ hasText: "(vous)" })).toContainText("Responsable");
   await expect(page.getByRole("button", { name: /Désactiver le compte de Camille/ })).toHaveCount(0);
 });
+
+test("a pending invitation is listed and can be cancelled", async ({ page }) => {
+  await login(page);
+  const name = `Lise ${uniqueName()}`;
+  const email = `${name.replace(" ", ".").toLowerCase()}@e2e.localhost`;
+  await page.goto("/equipe");
+  await hydrated(page);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Nom affiché").fill(name);
+  await page.getByRole("button", { name: "Envoyer l'invitation" }).click();
+  const row = page.getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText("Invitation envoyée");
+  await row.getByRole("button", { name: `Annuler l'invitation de ${name}` }).click();
+  await expect(row).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole("row").filter({ hasText: email })).toHaveCount(0);
+});

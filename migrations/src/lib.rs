@@ -13,6 +13,7 @@ mod m20261123_000008_create_labels;
 mod m20261123_000009_merge_erase_and_support;
 mod m20261202_000001_shop_founder;
 mod m20261202_000002_audit_redaction;
+mod m20261202_000003_invitations;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_merge_erase_and_support::Migration),
             Box::new(m20261202_000001_shop_founder::Migration),
             Box::new(m20261202_000002_audit_redaction::Migration),
+            Box::new(m20261202_000003_invitations::Migration),
         ]
     }
 }

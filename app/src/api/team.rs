@@ -41,3 +41,11 @@ pub async fn set_access(member_id: i64, active: bool) -> Result<TeamMember, AppE
     let (state, actor) = require_actor().await?;
     crate::services::accounts::team::set_active(&state.db, &actor, member_id, active).await
 }
+
+#[server(endpoint = "team-invitation-cancel", input = server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn cancel_invitation(invitation_id: i64) -> Result<(), AppError> {
+    use super::support::require_actor;
+    let (state, actor) = require_actor().await?;
+    crate::services::accounts::team::cancel_invitation(&state.db, &actor, invitation_id).await
+}

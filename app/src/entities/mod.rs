@@ -6,6 +6,7 @@ pub mod client_label;
 pub mod client_note;
 pub mod client_search_term;
 pub mod consent_change;
+pub mod invitation;
 pub mod label;
 pub mod ledger_entry;
 pub mod login_failure;

@@ -9,12 +9,13 @@ use super::fields::is_valid_email;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
+    /// The account's id; for a pending invitation (`invited`), the invitation's.
     pub id: i64,
     pub display_name: String,
     pub email: String,
     pub role: Role,
     pub active: bool,
-    /// Invited, no password chosen yet.
+    /// A pending invitation: no account yet, only a cancel action.
     pub invited: bool,
     /// The signed-in owner: their own role and access cannot be changed here.
     pub is_you: bool,

@@ -27,6 +27,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::NoteAdded => t_string!(i18n, audit.kinds.note_added),
         AuditKind::ConsentChanged => t_string!(i18n, audit.kinds.consent_changed),
         AuditKind::StaffInvited => t_string!(i18n, audit.kinds.staff_invited),
+        AuditKind::InvitationCancelled => t_string!(i18n, audit.kinds.invitation_cancelled),
         AuditKind::RoleChanged => t_string!(i18n, audit.kinds.role_changed),
         AuditKind::AccountDisabled => t_string!(i18n, audit.kinds.account_disabled),
         AuditKind::AccountEnabled => t_string!(i18n, audit.kinds.account_enabled),

@@ -5,7 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-use crate::api::team::{change_role, invite_member, set_access, team_members};
+use crate::api::team::{cancel_invitation, change_role, invite_member, set_access, team_members};
 use crate::components::errors::{FormError, error_text, problem_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -109,12 +109,15 @@ fn MemberRow(member: TeamMember, on_changed: Callback<()>) -> impl IntoView {
     };
     let role_name = name.clone();
     let access_name = name.clone();
+    let invited = member.invited;
+    // Your own role, and an invitation's (cancel and invite again), are not changed here.
+    let fixed_role = member.is_you || invited;
     view! {
         <tr class:reversed=!active>
             <td class="keep">{member.display_name.clone()} {member.is_you.then(|| view! { " " <small>{t!(i18n, team.you)}</small> })}</td>
             <td>{member.email.clone()}</td>
             <td class="keep">
-                {if member.is_you {
+                {if fixed_role {
                     view! { <span>{move || role_label(i18n, role)}</span> }.into_any()
                 } else {
                     view! {
@@ -133,7 +136,32 @@ fn MemberRow(member: TeamMember, on_changed: Callback<()>) -> impl IntoView {
             </td>
             <td class="keep">{status}</td>
             <td class="keep">
-                {(!member.is_you)
+                {invited
+                    .then(|| {
+                        let name = access_name.clone();
+                        let label = move || {
+                            let name = name.clone();
+                            t_string!(i18n, team.cancel_invitation_label, name).to_string()
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary"
+                                aria-label=label
+                                on:click=move |_| {
+                                    leptos::task::spawn_local(async move {
+                                        match cancel_invitation(id).await {
+                                            Ok(()) => on_changed.run(()),
+                                            Err(failure) => error.set(Some(failure)),
+                                        }
+                                    })
+                                }
+                            >
+                                {t!(i18n, team.cancel_invitation)}
+                            </button>
+                        }
+                    })}
+                {(!member.is_you && !invited)
                     .then(|| {
                         let label = move || {
                             let name = access_name.clone();

@@ -2,6 +2,8 @@
 //! roles, and disables accounts. Only the owner manages the team; an owner never changes or
 //! disables their own account here, so a shop always keeps someone who can.
 
+use std::collections::HashSet;
+
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -9,7 +11,7 @@ use sea_orm::{
 
 use super::auth::issue_password_link;
 use super::throttle;
-use crate::entities::{session, shop, user};
+use crate::entities::{invitation, password_reset_token, session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
 use crate::model::error::{AppError, FieldProblem};
@@ -31,22 +33,57 @@ fn to_member(account: &user::Model, you: &CurrentUser) -> TeamMember {
         email: account.email.clone(),
         role: Role::from_code(&account.role).unwrap_or(Role::Staff),
         active: account.is_active,
-        invited: account.password_hash == NO_PASSWORD_YET,
+        invited: false,
         is_you: account.id == you.user_id,
     }
 }
 
+fn to_pending(invitation: &invitation::Model) -> TeamMember {
+    TeamMember {
+        id: invitation.id,
+        display_name: invitation.display_name.clone(),
+        email: invitation.email.clone(),
+        role: Role::from_code(&invitation.role).unwrap_or(Role::Staff),
+        active: true,
+        invited: true,
+        is_you: false,
+    }
+}
+
+/// The shop's accounts with a password, then its pending invitations: an invitation shows the
+/// same whether or not its address could get an account here, so the list tells nothing about
+/// other shops.
 pub async fn members(db: &Db, user: &CurrentUser) -> Result<Vec<TeamMember>, AppError> {
     owner_only(user)?;
-    Ok(user::Entity::find()
+    let accounts = user::Entity::find()
         .filter(user::Column::ShopId.eq(user.shop_id))
+        .filter(user::Column::PasswordHash.ne(NO_PASSWORD_YET))
         .order_by_asc(user::Column::DisplayName)
         .order_by_asc(user::Column::Id)
         .all(db)
         .await
-        .map_err(db_error)?
+        .map_err(db_error)?;
+    let joined: HashSet<&str> = accounts
+        .iter()
+        .map(|account| account.email.as_str())
+        .collect();
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::ShopId.eq(user.shop_id))
+        .order_by_asc(invitation::Column::DisplayName)
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    Ok(accounts
         .iter()
         .map(|account| to_member(account, user))
+        .chain(
+            pending
+                .iter()
+                // Accepted: the account is listed instead.
+                .filter(|invitation| !joined.contains(invitation.email.as_str()))
+                .map(to_pending),
+        )
         .collect())
 }
 
@@ -91,10 +128,28 @@ pub async fn invite(
         .one(&txn)
         .await
         .map_err(db_error)?;
+    let already_invited = invitation::Entity::find()
+        .filter(invitation::Column::ShopId.eq(actor.shop_id))
+        .filter(invitation::Column::Email.eq(invite.email.clone()))
+        .one(&txn)
+        .await
+        .map_err(db_error)?
+        .is_some();
+    if already_invited || taken.as_ref().is_some_and(|existing| existing.shop_id == actor.shop_id) {
+        return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
+    }
+    invitation::ActiveModel {
+        shop_id: Set(actor.shop_id),
+        email: Set(invite.email.clone()),
+        display_name: Set(invite.display_name.clone()),
+        role: Set(invite.role.code().to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(db_error)?;
     let link = match taken {
-        Some(existing) if existing.shop_id == actor.shop_id => {
-            return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
-        }
         Some(_) => None,
         None => Some(new_invited_account(&txn, actor, &invite).await?),
     };
@@ -157,6 +212,47 @@ async fn new_invited_account(
     .await
     .map_err(db_error)?;
     issue_password_link(txn, account.id, INVITATION_LIFETIME).await
+}
+
+/// Withdraws a pending invitation: it leaves the list and its link stops working. The same
+/// steps whether or not the address could have joined.
+pub async fn cancel_invitation(db: &Db, actor: &Actor, invitation_id: i64) -> Result<(), AppError> {
+    owner_only(actor)?;
+    let txn = db.begin_write().await?;
+    let pending = invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::ShopId.eq(actor.shop_id))
+        .one(&txn)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let waiting = user::Entity::find()
+        .filter(user::Column::ShopId.eq(actor.shop_id))
+        .filter(user::Column::Email.eq(pending.email.clone()))
+        .filter(user::Column::PasswordHash.eq(NO_PASSWORD_YET))
+        .one(&txn)
+        .await
+        .map_err(db_error)?;
+    if let Some(account) = waiting {
+        password_reset_token::Entity::delete_many()
+            .filter(password_reset_token::Column::UserId.eq(account.id))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        user::Entity::delete_by_id(account.id)
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+    }
+    invitation::Entity::delete_by_id(pending.id)
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::InvitationCancelled).detail(pending.email),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)
 }
 
 /// Another member of the owner's team, ready to change. The shop's founder is out of reach: a
@@ -671,6 +767,105 @@ mod tests {
         assert_eq!(
             team.invite("nouveau@exemple.fr", Role::Owner).await,
             Err(AppError::invalid("email", FieldProblem::DuplicateEmail))
+        );
+    }
+
+    #[tokio::test]
+    async fn the_team_list_shows_an_invitation_to_another_shop_s_address_like_any_other() {
+        let team = Team::new().await;
+        let neighbour = team.shop.other_shop().await;
+        team.invite(&neighbour.email, Role::Staff)
+            .await
+            .expect("sent");
+        team.invite("nouveau@exemple.fr", Role::Staff)
+            .await
+            .expect("sent");
+        let elsewhere = team.member(&neighbour.email).await;
+        let new = team.member("nouveau@exemple.fr").await;
+        let shape = |member: &TeamMember| {
+            (
+                member.display_name.clone(),
+                member.role,
+                member.active,
+                member.invited,
+                member.is_you,
+            )
+        };
+        assert_eq!(shape(&elsewhere), shape(&new));
+        assert!(new.invited);
+        // Inviting either again: the same refusal, already invited here.
+        for email in [neighbour.email.as_str(), "nouveau@exemple.fr"] {
+            assert_eq!(
+                team.invite(email, Role::Owner).await,
+                Err(AppError::invalid("email", FieldProblem::DuplicateEmail)),
+                "{email}"
+            );
+        }
+        // Accepted, the invitation becomes the account, listed once.
+        team.accept("nouveau@exemple.fr").await;
+        let listed: Vec<TeamMember> = members(&team.shop.db, &team.shop.owner)
+            .await
+            .expect("team")
+            .into_iter()
+            .filter(|member| member.email == "nouveau@exemple.fr")
+            .collect();
+        assert_eq!(listed.len(), 1);
+        assert!(!listed[0].invited);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_invitation_leaves_the_list_and_its_link_stops_working() {
+        let team = Team::new().await;
+        let neighbour = team.shop.other_shop().await;
+        team.invite(&neighbour.email, Role::Staff)
+            .await
+            .expect("sent");
+        team.invite("nouveau@exemple.fr", Role::Staff)
+            .await
+            .expect("sent");
+        let token = team.link_token("nouveau@exemple.fr");
+        for email in ["nouveau@exemple.fr", neighbour.email.as_str()] {
+            let pending = team.member(email).await;
+            cancel_invitation(&team.shop.db, &team.shop.owner, pending.id)
+                .await
+                .expect("cancelled");
+        }
+        let left = members(&team.shop.db, &team.shop.owner)
+            .await
+            .expect("team");
+        assert!(left.iter().all(|member| !member.invited), "{left:?}");
+        let context = ResetContext {
+            mailer: &team.mailer,
+            public_url: "http://127.0.0.1:3000",
+            source: "test",
+        };
+        let used = reset_password(
+            &team.shop.db,
+            &team.shop.hasher,
+            context,
+            &token,
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+        )
+        .await;
+        assert!(used.is_err(), "the link of a cancelled invitation: {used:?}");
+        // The neighbour's own account is untouched; the address can be invited again.
+        assert!(
+            user::Entity::find_by_id(neighbour.user_id)
+                .one(&team.shop.db)
+                .await
+                .expect("read")
+                .is_some()
+        );
+        team.invite("nouveau@exemple.fr", Role::Staff)
+            .await
+            .expect("invited again");
+        // Only the owner cancels, and only their shop's invitations.
+        let other = team.shop.other_shop().await;
+        let pending = team.member("nouveau@exemple.fr").await;
+        assert_eq!(
+            cancel_invitation(&team.shop.db, &other, pending.id).await,
+            Err(AppError::NotFound)
         );
     }
 
