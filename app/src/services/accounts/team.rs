@@ -135,7 +135,11 @@ pub async fn invite(
         .await
         .map_err(db_error)?
         .is_some();
-    if already_invited || taken.as_ref().is_some_and(|existing| existing.shop_id == actor.shop_id) {
+    if already_invited
+        || taken
+            .as_ref()
+            .is_some_and(|existing| existing.shop_id == actor.shop_id)
+    {
         return Err(AppError::invalid("email", FieldProblem::DuplicateEmail));
     }
     invitation::ActiveModel {
@@ -558,8 +562,8 @@ mod tests {
         team.invite("marc@exemple.fr", Role::Staff)
             .await
             .expect("invited");
-        let member = team.member("marc@exemple.fr").await;
         team.accept("marc@exemple.fr").await;
+        let member = team.member("marc@exemple.fr").await;
         let session = team.login("marc@exemple.fr").await.expect("login");
         let disabled = set_active(&team.shop.db, &team.shop.owner, member.id, false)
             .await
@@ -612,8 +616,8 @@ mod tests {
         team.invite("marc@exemple.fr", Role::Owner)
             .await
             .expect("invited");
-        let second = team.member("marc@exemple.fr").await;
         team.accept("marc@exemple.fr").await;
+        let second = team.member("marc@exemple.fr").await;
         let marc = team
             .actor(&team.login("marc@exemple.fr").await.expect("login"))
             .await;
@@ -848,7 +852,10 @@ mod tests {
             NEW_PASSWORD,
         )
         .await;
-        assert!(used.is_err(), "the link of a cancelled invitation: {used:?}");
+        assert!(
+            used.is_err(),
+            "the link of a cancelled invitation: {used:?}"
+        );
         // The neighbour's own account is untouched; the address can be invited again.
         assert!(
             user::Entity::find_by_id(neighbour.user_id)
@@ -861,10 +868,9 @@ mod tests {
             .await
             .expect("invited again");
         // Only the owner cancels, and only their shop's invitations.
-        let other = team.shop.other_shop().await;
         let pending = team.member("nouveau@exemple.fr").await;
         assert_eq!(
-            cancel_invitation(&team.shop.db, &other, pending.id).await,
+            cancel_invitation(&team.shop.db, &neighbour, pending.id).await,
             Err(AppError::NotFound)
         );
     }
