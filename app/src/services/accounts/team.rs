@@ -435,7 +435,8 @@ mod tests {
                 .collect()
         }
 
-        async fn accept(&self, email: &str) {
+        /// Chooses a password through the link with `token`.
+        async fn use_link(&self, token: &str) -> Result<(), AppError> {
             let context = ResetContext {
                 mailer: &self.mailer,
                 public_url: "http://127.0.0.1:3000",
@@ -445,12 +446,26 @@ mod tests {
                 &self.shop.db,
                 &self.shop.hasher,
                 context,
-                &self.link_token(email),
+                token,
                 NEW_PASSWORD,
                 NEW_PASSWORD,
             )
             .await
-            .expect("password chosen");
+        }
+
+        async fn accept(&self, email: &str) {
+            self.use_link(&self.link_token(email))
+                .await
+                .expect("password chosen");
+        }
+
+        /// Invites an address of another shop and a new one; the other shop's owner.
+        async fn invite_elsewhere_and_new(&self) -> Actor {
+            let neighbour = self.shop.other_shop().await;
+            for email in [neighbour.email.as_str(), "nouveau@exemple.fr"] {
+                self.invite(email, Role::Staff).await.expect("sent");
+            }
+            neighbour
         }
 
         async fn login(&self, email: &str) -> Result<String, AppError> {
@@ -777,13 +792,7 @@ mod tests {
     #[tokio::test]
     async fn the_team_list_shows_an_invitation_to_another_shop_s_address_like_any_other() {
         let team = Team::new().await;
-        let neighbour = team.shop.other_shop().await;
-        team.invite(&neighbour.email, Role::Staff)
-            .await
-            .expect("sent");
-        team.invite("nouveau@exemple.fr", Role::Staff)
-            .await
-            .expect("sent");
+        let neighbour = team.invite_elsewhere_and_new().await;
         let elsewhere = team.member(&neighbour.email).await;
         let new = team.member("nouveau@exemple.fr").await;
         let shape = |member: &TeamMember| {
@@ -820,13 +829,7 @@ mod tests {
     #[tokio::test]
     async fn a_cancelled_invitation_leaves_the_list_and_its_link_stops_working() {
         let team = Team::new().await;
-        let neighbour = team.shop.other_shop().await;
-        team.invite(&neighbour.email, Role::Staff)
-            .await
-            .expect("sent");
-        team.invite("nouveau@exemple.fr", Role::Staff)
-            .await
-            .expect("sent");
+        let neighbour = team.invite_elsewhere_and_new().await;
         let token = team.link_token("nouveau@exemple.fr");
         for email in ["nouveau@exemple.fr", neighbour.email.as_str()] {
             let pending = team.member(email).await;
@@ -838,20 +841,7 @@ mod tests {
             .await
             .expect("team");
         assert!(left.iter().all(|member| !member.invited), "{left:?}");
-        let context = ResetContext {
-            mailer: &team.mailer,
-            public_url: "http://127.0.0.1:3000",
-            source: "test",
-        };
-        let used = reset_password(
-            &team.shop.db,
-            &team.shop.hasher,
-            context,
-            &token,
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-        )
-        .await;
+        let used = team.use_link(&token).await;
         assert!(
             used.is_err(),
             "the link of a cancelled invitation: {used:?}"
