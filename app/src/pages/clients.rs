@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use crate::api::clients::{get_client, list_clients};
@@ -76,6 +76,13 @@ pub fn ClientsPage() -> impl IntoView {
         );
     };
     let pending_timer = StoredValue::new(None::<TimeoutHandle>);
+    // A search still waiting when the page is left (a client opened) must not bring it back.
+    on_cleanup(move || {
+        if let Some(Some(timer)) = pending_timer.try_get_value() {
+            timer.clear();
+        }
+    });
+    let location = use_location();
     let send_text = {
         let show = show.clone();
         move || {
@@ -85,7 +92,7 @@ pub fn ClientsPage() -> impl IntoView {
             else {
                 return;
             };
-            if typed == query.text {
+            if typed == query.text || location.pathname.get_untracked() != routes::CLIENTS {
                 return;
             }
             // Starting a search is a step back can undo; refining it is not.
