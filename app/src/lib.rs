@@ -38,6 +38,7 @@ use crate::pages::journal::JournalPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::points::PointsPage;
+use crate::pages::programme::ProgrammePage;
 use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::support::SupportPage;
 use crate::pages::team::TeamPage;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::JOURNAL),) view=JournalPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::PROGRAMME),) view=ProgrammePage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />

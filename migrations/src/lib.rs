@@ -14,6 +14,7 @@ mod m20261123_000009_merge_erase_and_support;
 mod m20261202_000001_shop_founder;
 mod m20261202_000002_audit_redaction;
 mod m20261202_000003_invitations;
+mod m20261202_000004_programmes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_shop_founder::Migration),
             Box::new(m20261202_000002_audit_redaction::Migration),
             Box::new(m20261202_000003_invitations::Migration),
+            Box::new(m20261202_000004_programmes::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod labels;
 pub mod ledger;
 pub mod platform;
+pub mod programme;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -29,6 +29,8 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
             t_string!(i18n, errors.too_many_invitations, minutes).to_string()
         }
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
+        AppError::AlreadyVisitedToday => t_string!(i18n, errors.already_visited_today).to_string(),
+        AppError::ProgrammeExists => t_string!(i18n, errors.programme_exists).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {
             SharedContact::Email => t_string!(i18n, errors.duplicate_email).to_string(),
@@ -72,6 +74,20 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             t_string!(i18n, field.points_out_of_range, max).to_string()
         }
         FieldProblem::InvalidAmount => t_string!(i18n, field.invalid_amount).to_string(),
+        FieldProblem::AmountOutOfRange { max_euros } => {
+            let max = *max_euros;
+            t_string!(i18n, field.amount_out_of_range, max).to_string()
+        }
+        FieldProblem::ItemsOutOfRange { max } => {
+            let max = *max;
+            t_string!(i18n, field.items_out_of_range, max).to_string()
+        }
+        FieldProblem::NumberOutOfRange { min, max } => {
+            let (min, max) = (*min, *max);
+            t_string!(i18n, field.number_out_of_range, min, max).to_string()
+        }
+        FieldProblem::EndBeforeStart => t_string!(i18n, field.end_before_start).to_string(),
+        FieldProblem::KindIsFixed => t_string!(i18n, field.kind_is_fixed).to_string(),
         FieldProblem::AtLeastOnePoint => t_string!(i18n, field.at_least_one_point).to_string(),
         FieldProblem::NotEnoughPoints { balance } => {
             let balance = *balance;

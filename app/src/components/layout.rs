@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 
+use super::programme::provide_till_programme;
 use super::pwa::forget_private_data;
 use super::session::use_session;
 use crate::api::auth::logout;
@@ -63,6 +64,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 {(user.role == Role::Owner)
                     .then(|| {
                         view! {
+                            <A href=routes::PROGRAMME>{t!(i18n, nav.programme)}</A>
                             <A href=routes::JOURNAL>{t!(i18n, nav.journal)}</A>
                             <A href="/groupes">{t!(i18n, nav.groups)}</A>
                             <A href="/equipe">{t!(i18n, nav.team)}</A>
@@ -101,6 +103,7 @@ pub fn Home() -> impl IntoView {
 pub fn SignedInLayout() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    provide_till_programme();
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || {

@@ -19,6 +19,7 @@ pub mod modify_dialog;
 pub mod pager;
 pub mod password_rules;
 pub mod points_form;
+pub mod programme;
 pub mod pwa;
 pub mod session;
 pub mod transaction_dialog;

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 
 use super::modal::Modal;
 use super::points_form::PointsForm;
+use super::programme::use_till_programme;
 use crate::api::ledger::{record_transaction, redeem_points};
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::ledger::{RecordOutcome, RecordRequest, RedeemRequest};
+use crate::model::programme::{Earning, EarningRule};
 
 #[component]
 pub fn TransactionDialog(
@@ -19,6 +21,14 @@ pub fn TransactionDialog(
     let i18n = use_i18n();
     let client_id = client.id;
     let name = client.full_name();
+    let balance = client.points_balance;
+    // The programme as last loaded shows at once; a change made meanwhile shows when the
+    // refresh comes back (the memo keeps the form as typed otherwise).
+    let till = use_till_programme();
+    if let Some(till) = till {
+        till.refresh();
+    }
+    let earning = Memo::new(move |_| till.map_or(Some(Earning::ByHand), |till| till.earning()));
     view! {
         <Modal
             title_id="transaction-title"
@@ -28,12 +38,45 @@ pub fn TransactionDialog(
             }
             on_close
         >
-            <PointsForm
-                send=move |form, idempotency_key| record_transaction(RecordRequest { client_id, form, idempotency_key })
-                on_close
-                on_saved=on_recorded
-            />
+            {move || {
+                earning
+                    .get()
+                    .map(|earning| {
+                        view! {
+                            {match earning {
+                                Earning::Rule(EarningRule::StampCard { stamps, .. }) => Some(view! { <StampCard balance stamps /> }),
+                                _ => None,
+                            }}
+                            <PointsForm
+                                earning
+                                send=move |form, idempotency_key| record_transaction(RecordRequest { client_id, form, idempotency_key })
+                                on_close
+                                on_saved=on_recorded
+                            />
+                        }
+                    })
+            }}
         </Modal>
+    }
+}
+
+/// The client's card as it stands: stamps collected on the current card, out of its size.
+#[component]
+fn StampCard(balance: i64, stamps: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let filled = balance.rem_euclid(stamps.max(1));
+    view! {
+        <div class="stamp-card">
+            <p>{move || t_string!(i18n, transaction.card, filled, stamps).to_string()}</p>
+            <p class="stamps" aria-hidden="true">
+                {(0..stamps)
+                    .map(|index| {
+                        let stamped = index < filled;
+                        view! { <span class:filled=stamped></span> }
+                    })
+                    .collect_view()}
+            </p>
+        </div>
     }
 }
 

@@ -11,6 +11,7 @@ pub mod label;
 pub mod ledger_entry;
 pub mod login_failure;
 pub mod password_reset_token;
+pub mod programme;
 pub mod session;
 pub mod shop;
 pub mod user;

@@ -31,6 +31,11 @@ pub enum AuditKind {
     GroupDeleted,
     ClientsMerged,
     ClientErased,
+    ProgrammeStarted,
+    ProgrammeChanged,
+    ProgrammeSuspended,
+    ProgrammeResumed,
+    ProgrammeEnded,
 }
 
 coded!(AuditKind {
@@ -58,6 +63,11 @@ coded!(AuditKind {
     GroupDeleted => "group_deleted",
     ClientsMerged => "clients_merged",
     ClientErased => "client_erased",
+    ProgrammeStarted => "programme_started",
+    ProgrammeChanged => "programme_changed",
+    ProgrammeSuspended => "programme_suspended",
+    ProgrammeResumed => "programme_resumed",
+    ProgrammeEnded => "programme_ended",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

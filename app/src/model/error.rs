@@ -31,6 +31,22 @@ pub enum FieldProblem {
         max: i64,
     },
     InvalidAmount,
+    /// A purchase of zero, or more than any shop sells at once.
+    AmountOutOfRange {
+        max_euros: i64,
+    },
+    ItemsOutOfRange {
+        max: i64,
+    },
+    /// A whole number between `min` and `max` (points per euro, stamps on a card…).
+    NumberOutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// An end date before the start date.
+    EndBeforeStart,
+    /// A live programme keeps its kind; another kind is another programme.
+    KindIsFixed,
     /// Using zero points means nothing.
     AtLeastOnePoint,
     /// The client has fewer points than asked to use.
@@ -115,6 +131,12 @@ pub enum AppError {
         existing: ExistingClient,
         by: SharedContact,
     },
+    /// The shop runs a programme already: it must be ended before another starts.
+    #[error("a programme is running already")]
+    ProgrammeExists,
+    /// The programme counts one visit a day, and this client's is counted already.
+    #[error("visit already counted today")]
+    AlreadyVisitedToday,
     #[error("transaction already modified")]
     AlreadyModified,
     #[error("the balance would go below zero")]
@@ -148,6 +170,8 @@ impl AppError {
             Self::NotFound => 404,
             Self::Invalid(_) | Self::ResetLinkInvalid => 422,
             Self::AlreadyModified
+            | Self::ProgrammeExists
+            | Self::AlreadyVisitedToday
             | Self::InsufficientBalance
             | Self::IdempotencyConflict
             | Self::DuplicateClient { .. } => 409,

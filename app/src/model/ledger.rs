@@ -38,6 +38,9 @@ coded!(EntryKind {
 pub struct TransactionForm {
     pub points: String,
     pub amount: String,
+    /// Items bought, for a stamp card counting one stamp per item.
+    #[serde(default)]
+    pub items: String,
 }
 
 /// Points and amount that passed the rules.
@@ -96,6 +99,7 @@ pub fn validate_points_to_use(points: &str) -> Result<i64, AppError> {
     let form = TransactionForm {
         points: points.to_owned(),
         amount: String::new(),
+        items: String::new(),
     };
     match form.validate()?.points {
         0 => Err(AppError::invalid("points", FieldProblem::AtLeastOnePoint)),
@@ -115,7 +119,14 @@ pub enum PointsAction {
 pub struct ContactPointsRequest {
     /// An e-mail address or a phone number, in any usual format.
     pub contact: String,
+    /// Points typed: to use, or to add when the programme leaves them to the till.
     pub points: String,
+    /// The purchase, when the programme counts euros (or it is simply noted).
+    #[serde(default)]
+    pub amount: String,
+    /// Items bought, for a stamp card counting one stamp per item.
+    #[serde(default)]
+    pub items: String,
     pub action: PointsAction,
     pub idempotency_key: Uuid,
 }
@@ -246,6 +257,7 @@ mod tests {
         let form = TransactionForm {
             points: "12".into(),
             amount: "12,50".into(),
+            items: String::new(),
         };
         assert_eq!(
             form.validate(),
@@ -257,6 +269,7 @@ mod tests {
         let form = TransactionForm {
             points: "3".into(),
             amount: String::new(),
+            items: String::new(),
         };
         assert_eq!(
             form.validate(),
@@ -289,6 +302,7 @@ mod tests {
             let form = TransactionForm {
                 points: points.into(),
                 amount: String::new(),
+                items: String::new(),
             };
             let error = form.validate().expect_err(points);
             assert!(

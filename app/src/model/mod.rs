@@ -31,6 +31,7 @@ pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod phone;
+pub mod programme;
 pub mod routes;
 pub mod support;
 pub mod team;

@@ -62,6 +62,11 @@ pub fn format_euros(cents: i64) -> String {
     format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
 }
 
+/// `750` → `7,50`: an amount as typed back into a field.
+pub fn format_euros_plain(cents: i64) -> String {
+    format!("{},{:02}", cents / 100, (cents % 100).abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

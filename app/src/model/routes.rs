@@ -6,6 +6,7 @@ pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
 pub const RESET_PASSWORD: &str = "/reinitialiser-mot-de-passe";
 pub const CLIENTS: &str = "/clients";
 pub const JOURNAL: &str = "/journal";
+pub const PROGRAMME: &str = "/programme";
 
 /// The query key carrying a reset or invitation token.
 pub const TOKEN_KEY: &str = "jeton";

@@ -38,6 +38,11 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::GroupDeleted => t_string!(i18n, audit.kinds.group_deleted),
         AuditKind::ClientsMerged => t_string!(i18n, audit.kinds.clients_merged),
         AuditKind::ClientErased => t_string!(i18n, audit.kinds.client_erased),
+        AuditKind::ProgrammeStarted => t_string!(i18n, audit.kinds.programme_started),
+        AuditKind::ProgrammeChanged => t_string!(i18n, audit.kinds.programme_changed),
+        AuditKind::ProgrammeSuspended => t_string!(i18n, audit.kinds.programme_suspended),
+        AuditKind::ProgrammeResumed => t_string!(i18n, audit.kinds.programme_resumed),
+        AuditKind::ProgrammeEnded => t_string!(i18n, audit.kinds.programme_ended),
     }
     .to_string()
 }

@@ -10,6 +10,7 @@ pub mod journal;
 pub mod login;
 pub mod not_found;
 pub mod points;
+pub mod programme;
 pub mod reset_password;
 pub mod support;
 pub mod team;

@@ -192,6 +192,7 @@ pub async fn load_demo(db: &Db, hasher: &PasswordHasher) -> Result<bool, AppErro
                 form: TransactionForm {
                     points: (3 + (index + visit) % 9).to_string(),
                     amount: format!("{},{:02}", 3 + index % 20, (index * 7) % 100),
+                    items: String::new(),
                 },
                 idempotency_key: Uuid::new_v4(),
             };

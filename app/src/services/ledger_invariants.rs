@@ -72,6 +72,7 @@ fn form(points: i64) -> TransactionForm {
     TransactionForm {
         points: points.to_string(),
         amount: String::new(),
+        items: String::new(),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod ledger;
 pub mod mail;
+pub mod programme;
 pub mod support;
 pub mod text;
 pub mod time;

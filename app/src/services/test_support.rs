@@ -180,6 +180,7 @@ pub fn earn(client_id: i64, points: &str, amount: &str) -> RecordRequest {
         form: TransactionForm {
             points: points.into(),
             amount: amount.into(),
+            items: String::new(),
         },
         idempotency_key: Uuid::new_v4(),
     }
@@ -192,6 +193,7 @@ pub fn change(transaction_id: i64, points: &str) -> ModifyRequest {
         form: TransactionForm {
             points: points.into(),
             amount: String::new(),
+            items: String::new(),
         },
         idempotency_key: Uuid::new_v4(),
     }

@@ -129,6 +129,7 @@ async fn measure_recording(
             form: TransactionForm {
                 points: "5".into(),
                 amount: "12,50".into(),
+                items: String::new(),
             },
             idempotency_key: uuid::Uuid::new_v4(),
         };

@@ -11,6 +11,7 @@
 //! the steady phase shows what a till waits at the rate the target names.
 //!
 //! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10] [--rate 2000]
+//!     [--per-euro]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,8 +22,10 @@ use app::entities::{audit_event, client, ledger_entry};
 use app::model::audit::AuditKind;
 use app::model::auth::CurrentUser;
 use app::model::ledger::EntryKind;
+use app::model::programme::{ProgrammeForm, ProgrammeKind};
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
+use app::services::audit::Actor;
 use app::services::config::AppConfig;
 use app::services::db;
 use app::services::db::Db;
@@ -60,6 +63,10 @@ struct Options {
     /// Tills searching during the login flood.
     #[arg(long, default_value_t = 4)]
     searchers: usize,
+    /// Records under a points-per-euro programme, the server computing each purchase's points,
+    /// instead of points typed at the till.
+    #[arg(long)]
+    per_euro: bool,
 }
 
 const PASSWORD: &str = "Charge-Test-2026";
@@ -401,6 +408,16 @@ async fn main() -> LoadResult<()> {
         PASSWORD,
     )
     .await?;
+    if options.per_euro {
+        let programme = ProgrammeForm {
+            name: "Un point par euro".into(),
+            kind: ProgrammeKind::PerEuro,
+            ..ProgrammeForm::default()
+        };
+        app::services::programme::start(&connection, &Actor::cli(owner.clone()), &programme)
+            .await?;
+        println!("  under a programme of 1 point per started euro");
+    }
     let first_id = next_client_id(&connection).await?;
     fill_clients(&connection, &owner, first_id, options.clients).await?;
     after_bulk_load(&connection).await?;

@@ -298,29 +298,11 @@ async fn the_owner_reads_who_did_what_and_nobody_can_rewrite_it() {
 
 #[tokio::test]
 async fn staff_cannot_read_the_audit_log() {
-    use app::entities::user;
-    use sea_orm::{ActiveModelTrait, Set};
     let app = TestApp::new().await;
     let owner = app
         .shop_with_owner("Boulangerie", "patron@exemple.fr")
         .await;
-    let shop_id = body_json(app.post_form("session", Some(&owner), "").await).await["shop_id"]
-        .as_i64()
-        .expect("shop id");
-    user::ActiveModel {
-        shop_id: Set(shop_id),
-        email: Set("vendeuse@exemple.fr".into()),
-        display_name: Set("Vendeuse".into()),
-        password_hash: Set(app.state.hasher.hash(PASSWORD).await.expect("hash")),
-        role: Set("staff".into()),
-        is_active: Set(true),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .expect("staff account");
-    let staff = app.login("vendeuse@exemple.fr", PASSWORD).await;
+    let staff = app.staff_of(&owner, "vendeuse@exemple.fr").await;
     let answer = app
         .post_json(
             "audit-log",

@@ -12,6 +12,7 @@ mod client_lists;
 mod erasure;
 mod exports;
 mod http;
+mod programme;
 mod security;
 mod startup;
 mod team;

@@ -156,6 +156,7 @@ pub async fn modify_transaction(
         Ok(change) => change,
         Err(Refusal::NoSuchAccount) => return Err(AppError::NotFound),
         Err(Refusal::NotEnoughPoints { .. }) => return Err(AppError::InsufficientBalance),
+        Err(Refusal::AlreadyVisited) => return Err(AppError::AlreadyVisitedToday),
     };
     let now = Utc::now();
     let reversal = NewEntry {

@@ -1,6 +1,8 @@
 //! The ledger's rules for one entry, decided in one place for every writer: the batching writer,
 //! a till request written alone, a modification and a merge's transfer.
 
+use chrono::{DateTime, Utc};
+
 use crate::entities::client;
 use crate::model::ledger::EntryKind;
 
@@ -11,6 +13,9 @@ pub(crate) struct Account {
     pub balance: i64,
     /// Neither merged into another file nor erased.
     pub active: bool,
+    pub last_visit_at: Option<DateTime<Utc>>,
+    /// An earn was accepted on it in this transaction already.
+    pub visited: bool,
 }
 
 impl From<&client::Model> for Account {
@@ -19,6 +24,8 @@ impl From<&client::Model> for Account {
             shop_id: client.shop_id,
             balance: client.points_balance,
             active: client.merged_into_id.is_none() && client.erased_at.is_none(),
+            last_visit_at: client.last_visit_at,
+            visited: false,
         }
     }
 }
@@ -46,6 +53,8 @@ pub(crate) enum Refusal {
     NotEnoughPoints {
         balance: i64,
     },
+    /// The programme counts one visit a day, and this client's is counted already.
+    AlreadyVisited,
 }
 
 /// Decides an entry of `points` on `account` for `shop_id`: the same shop, an active file only,
@@ -68,10 +77,30 @@ pub(crate) fn decide(
         });
     }
     account.balance = balance;
+    account.visited |= kind == EntryKind::Earn;
     Ok(BalanceChange {
         points,
         visits: i64::from(kind == EntryKind::Earn),
     })
+}
+
+/// An earn under a programme that counts one visit a day: refused when the client's last visit
+/// was at or after `since` (the start of the shop's day), or earlier in the same transaction.
+pub(crate) fn decide_daily_visit(
+    account: Option<&mut Account>,
+    shop_id: i64,
+    points: i64,
+    since: DateTime<Utc>,
+) -> Result<BalanceChange, Refusal> {
+    let visited_today = |account: &Account| {
+        account.visited || account.last_visit_at.is_some_and(|last| last >= since)
+    };
+    match account {
+        Some(account) if account.shop_id == shop_id && account.active && visited_today(account) => {
+            Err(Refusal::AlreadyVisited)
+        }
+        account => decide(account, shop_id, EntryKind::Earn, points),
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +112,8 @@ mod tests {
             shop_id: 1,
             balance,
             active: true,
+            last_visit_at: None,
+            visited: false,
         }
     }
 
@@ -135,6 +166,35 @@ mod tests {
         assert_eq!(
             decide(None, 1, EntryKind::Earn, 1),
             Err(Refusal::NoSuchAccount)
+        );
+    }
+
+    #[test]
+    fn a_daily_visit_is_counted_once_a_day() {
+        let start_of_day = Utc::now() - chrono::Duration::hours(2);
+        let mut yesterday = Account {
+            last_visit_at: Some(start_of_day - chrono::Duration::hours(1)),
+            ..account(0)
+        };
+        assert!(decide_daily_visit(Some(&mut yesterday), 1, 5, start_of_day).is_ok());
+        assert_eq!(
+            decide_daily_visit(Some(&mut yesterday), 1, 5, start_of_day),
+            Err(Refusal::AlreadyVisited),
+            "a second earn in the same batch"
+        );
+        let mut this_morning = Account {
+            last_visit_at: Some(start_of_day + chrono::Duration::minutes(5)),
+            ..account(0)
+        };
+        assert_eq!(
+            decide_daily_visit(Some(&mut this_morning), 1, 5, start_of_day),
+            Err(Refusal::AlreadyVisited)
+        );
+        assert_eq!(this_morning.balance, 0);
+        assert_eq!(
+            decide_daily_visit(Some(&mut this_morning), 2, 5, start_of_day),
+            Err(Refusal::NoSuchAccount),
+            "another shop's client is not told about"
         );
     }
 }

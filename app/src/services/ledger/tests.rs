@@ -71,6 +71,7 @@ async fn a_key_reused_with_other_points_is_refused() {
         form: TransactionForm {
             points: "50".into(),
             amount: String::new(),
+            items: String::new(),
         },
         ..request
     };
@@ -299,6 +300,8 @@ async fn points_go_by_email_or_phone_without_opening_the_file() {
     let by_contact = |contact: &str, points: &str, action| ContactPointsRequest {
         contact: contact.into(),
         points: points.into(),
+        amount: String::new(),
+        items: String::new(),
         action,
         idempotency_key: Uuid::new_v4(),
     };

@@ -1,6 +1,7 @@
 //! Till requests: points earned with a purchase, points used, and either by the client's e-mail
 //! or phone. Each carries an idempotency key made on the device, so a retry is recorded once.
 
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::batch;
@@ -15,9 +16,12 @@ use crate::model::ledger::{
     ContactPointsRequest, EntryKind, PointsAction, RecordOutcome, RecordRequest, RedeemRequest,
     TransactionForm, TransactionValues, validate_points_to_use,
 };
+use crate::model::programme::{Earning, EarningRule};
 use crate::services::audit::Actor;
 use crate::services::clients::lookup::find_by_contact;
 use crate::services::db::{Db, TillWrites};
+use crate::services::programme::earning_now;
+use crate::services::time::{shop_zone, start_of_day, today};
 use crate::services::{db_error, is_unique_violation};
 
 /// Records points earned at the till. Recorded once per idempotency key, however often the
@@ -27,13 +31,15 @@ pub async fn record_transaction(
     user: &Actor,
     request: &RecordRequest,
 ) -> Result<RecordOutcome, AppError> {
-    let values = request.form.validate()?;
+    let earning = earning_now(db, user).await?;
+    let values = earning.values(&request.form)?;
     let key = request.idempotency_key.to_string();
     let request = TillEntry {
         kind: EntryKind::Earn,
         client_id: request.client_id,
         values,
         key,
+        one_visit_a_day_since: one_visit_a_day_since(earning, user),
     };
     record_entry(db, user, request).await
 }
@@ -56,8 +62,22 @@ pub async fn redeem_points(
         client_id: request.client_id,
         values,
         key,
+        one_visit_a_day_since: None,
     };
     record_entry(db, user, request).await
+}
+
+/// The start of the shop's day, when the programme counts one visit a day.
+fn one_visit_a_day_since(earning: Earning, user: &CurrentUser) -> Option<DateTime<Utc>> {
+    match earning {
+        Earning::Rule(EarningRule::PerVisit {
+            once_per_day: true, ..
+        }) => {
+            let zone = shop_zone(&user.time_zone);
+            Some(start_of_day(today(zone), zone))
+        }
+        _ => None,
+    }
 }
 
 /// Adds or uses points for the client with this e-mail or phone, without opening the file.
@@ -68,21 +88,27 @@ pub async fn points_by_contact(
     user: &Actor,
     request: &ContactPointsRequest,
 ) -> Result<RecordOutcome, AppError> {
-    let points = match request.action {
-        PointsAction::Add => TransactionForm {
+    let earning = match request.action {
+        PointsAction::Add => Some(earning_now(db, user).await?),
+        PointsAction::Use => None,
+    };
+    let values = match earning {
+        Some(earning) => earning.values(&TransactionForm {
             points: request.points.clone(),
-            amount: String::new(),
-        }
-        .validate()
-        .map(|values| values.points),
-        PointsAction::Use => validate_points_to_use(&request.points),
+            amount: request.amount.clone(),
+            items: request.items.clone(),
+        }),
+        None => validate_points_to_use(&request.points).map(|points| TransactionValues {
+            points: -points,
+            amount_cents: None,
+        }),
     };
     let client = find_by_contact(db, user.shop_id, &request.contact).await;
-    let (points, client) = match (points, client) {
-        (Ok(points), Ok(client)) => (points, client),
-        (points, client) => {
+    let (values, client) = match (values, client) {
+        (Ok(values), Ok(client)) => (values, client),
+        (values, client) => {
             let mut errors = FieldErrors::default();
-            for failure in [points.err(), client.err()].into_iter().flatten() {
+            for failure in [values.err(), client.err()].into_iter().flatten() {
                 match failure {
                     AppError::Invalid(found) => errors.0.extend(found.0),
                     other => return Err(other),
@@ -91,19 +117,16 @@ pub async fn points_by_contact(
             return Err(AppError::Invalid(errors));
         }
     };
-    let (kind, points) = match request.action {
-        PointsAction::Add => (EntryKind::Earn, points),
-        PointsAction::Use => (EntryKind::Redeem, -points),
-    };
-    let values = TransactionValues {
-        points,
-        amount_cents: None,
+    let kind = match request.action {
+        PointsAction::Add => EntryKind::Earn,
+        PointsAction::Use => EntryKind::Redeem,
     };
     let request = TillEntry {
         kind,
         client_id: client.id,
         values,
         key: request.idempotency_key.to_string(),
+        one_visit_a_day_since: earning.and_then(|earning| one_visit_a_day_since(earning, user)),
     };
     record_entry(db, user, request).await
 }
@@ -131,6 +154,7 @@ async fn record_entry(
             .await?
             .ok_or(AppError::Internal),
         TillDecision::Refused(Refusal::NoSuchAccount) => Err(AppError::NotFound),
+        TillDecision::Refused(Refusal::AlreadyVisited) => Err(AppError::AlreadyVisitedToday),
         TillDecision::Refused(Refusal::NotEnoughPoints { balance }) => Err(AppError::invalid(
             "points",
             FieldProblem::NotEnoughPoints { balance },

@@ -11,7 +11,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::rules::{Account, BalanceChange, Refusal, decide};
+use super::rules::{Account, BalanceChange, Refusal, decide, decide_daily_visit};
 use super::{NewEntry, entry_row};
 use crate::entities::{client, ledger_entry};
 use crate::model::audit::AuditKind;
@@ -138,7 +138,11 @@ pub(crate) async fn write_till_entries(
             continue;
         }
         let account = held.get_mut(&request.client_id);
-        match decide(account, user.shop_id, request.kind, request.values.points) {
+        let decided = match request.one_visit_a_day_since {
+            Some(since) => decide_daily_visit(account, user.shop_id, request.values.points, since),
+            None => decide(account, user.shop_id, request.kind, request.values.points),
+        };
+        match decided {
             Ok(change) => {
                 seen.insert(shop_key);
                 changes.entry(request.client_id).or_default().add(change);
@@ -214,6 +218,8 @@ pub(crate) struct TillEntry {
     pub client_id: i64,
     pub values: TransactionValues,
     pub key: String,
+    /// Set for an earn under a programme counting one visit a day: the start of the shop's day.
+    pub one_visit_a_day_since: Option<DateTime<Utc>>,
 }
 
 /// The ledger row of a till request.
@@ -256,6 +262,7 @@ mod tests {
                 amount_cents: None,
             },
             key: key.to_owned(),
+            one_visit_a_day_since: None,
         }
     }
 

@@ -197,6 +197,30 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// Adds a staff account to the shop of `owner` (a session cookie); returns its cookie.
+    pub async fn staff_of(&self, owner: &str, email: &str) -> String {
+        use app::entities::user;
+        use sea_orm::{ActiveModelTrait, Set};
+        let session = self.post_form("session", Some(owner), "").await;
+        let shop_id = body_json(session).await["shop_id"]
+            .as_i64()
+            .expect("shop id");
+        user::ActiveModel {
+            shop_id: Set(shop_id),
+            email: Set(email.into()),
+            display_name: Set("Vendeuse".into()),
+            password_hash: Set(self.state.hasher.hash(PASSWORD).await.expect("hash")),
+            role: Set("staff".into()),
+            is_active: Set(true),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("staff account");
+        self.login(email, PASSWORD).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let response = self
             .post_form(

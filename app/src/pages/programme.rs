@@ -1,0 +1,316 @@
+//! The owner's loyalty programme: what it is and where it stands, suspend, resume or end it,
+//! change its settings, or start one. Staff see the same page without the buttons.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use crate::api::programme::{change_programme, current_programme, start_programme, step_programme};
+use crate::components::errors::{FormError, error_text, problem_text};
+use crate::components::field::{Field, field_problem};
+use crate::components::form_state::FormState;
+use crate::components::programme::{rule_text, use_till_programme};
+use crate::components::session::use_session;
+use crate::i18n::*;
+use crate::model::auth::Role;
+use crate::model::error::AppError;
+use crate::model::programme::{
+    ProgrammeForm, ProgrammeKind, ProgrammeState, ProgrammeStep, ProgrammeView, Rounding,
+};
+
+#[component]
+pub fn ProgrammePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let is_owner =
+        move || matches!(session.user.get(), Some(Ok(Some(user))) if user.role == Role::Owner);
+    let version = RwSignal::new(0u32);
+    let programme = Resource::new(move || version.get(), |_| current_programme());
+    let till = use_till_programme();
+    let changed = Callback::new(move |()| {
+        version.update(|version| *version += 1);
+        if let Some(till) = till {
+            till.refresh();
+        }
+    });
+    view! {
+        <h1>{t!(i18n, programme.title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                programme
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+                        Ok(None) => {
+                            view! {
+                                <p>{t!(i18n, programme.none)}</p>
+                                {is_owner()
+                                    .then(|| {
+                                        view! {
+                                            <h2>{t!(i18n, programme.start_title)}</h2>
+                                            <SettingsForm initial=ProgrammeForm::default() kind_fixed=false on_saved=changed />
+                                        }
+                                    })}
+                            }
+                                .into_any()
+                        }
+                        Ok(Some(live)) => {
+                            let form = live.form();
+                            view! {
+                                <Summary programme=live owner=is_owner() on_changed=changed />
+                                {is_owner()
+                                    .then(|| {
+                                        view! {
+                                            <h2>{t!(i18n, programme.change_title)}</h2>
+                                            <p>{t!(i18n, programme.change_intro)}</p>
+                                            <SettingsForm initial=form kind_fixed=true on_saved=changed />
+                                        }
+                                    })}
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+fn state_text(i18n: leptos_i18n::I18nContext<Locale>, state: ProgrammeState) -> String {
+    match state {
+        ProgrammeState::Running => t_string!(i18n, programme.state_running),
+        ProgrammeState::Suspended => t_string!(i18n, programme.state_suspended),
+        ProgrammeState::NotStarted => t_string!(i18n, programme.state_not_started),
+        ProgrammeState::Over => t_string!(i18n, programme.state_over),
+    }
+    .to_string()
+}
+
+/// The live programme in a few lines, and what the owner can do to it as a whole.
+#[component]
+fn Summary(programme: ProgrammeView, owner: bool, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let rule = programme.rule;
+    let state = programme.state;
+    let starts = programme.starts_on.format("%d/%m/%Y").to_string();
+    let ends = programme
+        .ends_on
+        .map(|day| day.format("%d/%m/%Y").to_string());
+    let act = move |step: ProgrammeStep| {
+        if step == ProgrammeStep::End {
+            let question = t_string!(i18n, programme.confirm_end).to_string();
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
+            }
+        }
+        // The owner may have left the page before the answer: then nothing is left to refresh.
+        form.send(
+            move || step_programme(step),
+            move |_| {
+                on_changed.try_run(());
+            },
+        );
+    };
+    let suspended = state == ProgrammeState::Suspended;
+    view! {
+        <section class="programme-summary" aria-labelledby="programme-name">
+            <h2 id="programme-name">{programme.name.clone()}</h2>
+            <p>
+                <span class="badge">{move || state_text(i18n, state)}</span>
+            </p>
+            <p>{move || rule_text(i18n, &rule)}</p>
+            <p class="meta">
+                {move || {
+                    let start = starts.clone();
+                    match ends.clone() {
+                        Some(end) => t_string!(i18n, programme.dates_until, start, end).to_string(),
+                        None => t_string!(i18n, programme.dates_from, start).to_string(),
+                    }
+                }}
+            </p>
+            {owner
+                .then(|| {
+                    view! {
+                        <div class="actions actions-start">
+                            {if suspended {
+                                view! {
+                                    <button type="button" disabled=move || form.saving.get() on:click=move |_| act(ProgrammeStep::Resume)>
+                                        {t!(i18n, programme.resume)}
+                                    </button>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="secondary" disabled=move || form.saving.get() on:click=move |_| act(ProgrammeStep::Suspend)>
+                                        {t!(i18n, programme.suspend)}
+                                    </button>
+                                }
+                                    .into_any()
+                            }}
+                            <button type="button" class="danger" disabled=move || form.saving.get() on:click=move |_| act(ProgrammeStep::End)>
+                                {t!(i18n, programme.end)}
+                            </button>
+                        </div>
+                    }
+                })}
+            <FormError error=form.error />
+        </section>
+    }
+}
+
+fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: ProgrammeKind) -> String {
+    match kind {
+        ProgrammeKind::PerEuro => t_string!(i18n, programme.kind_per_euro),
+        ProgrammeKind::PerVisit => t_string!(i18n, programme.kind_per_visit),
+        ProgrammeKind::StampCard => t_string!(i18n, programme.kind_stamp_card),
+        ProgrammeKind::Manual => t_string!(i18n, programme.kind_manual),
+    }
+    .to_string()
+}
+
+/// The settings, checked in the browser first with the model's rules, then by the server.
+#[component]
+fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(initial.name);
+    let kind = RwSignal::new(initial.kind);
+    let points_per_euro = RwSignal::new(initial.points_per_euro);
+    let rounding = RwSignal::new(initial.rounding);
+    let minimum = RwSignal::new(initial.minimum);
+    let points_per_visit = RwSignal::new(initial.points_per_visit);
+    let once_per_day = RwSignal::new(initial.once_per_day);
+    let card_stamps = RwSignal::new(initial.card_stamps);
+    let per_item = RwSignal::new(initial.per_item);
+    let starts_on = RwSignal::new(initial.starts_on);
+    let ends_on = RwSignal::new(initial.ends_on);
+    let form = FormState::new();
+    let typed = move || ProgrammeForm {
+        name: name.get(),
+        kind: kind.get(),
+        points_per_euro: points_per_euro.get(),
+        rounding: rounding.get(),
+        minimum: minimum.get(),
+        points_per_visit: points_per_visit.get(),
+        once_per_day: once_per_day.get(),
+        card_stamps: card_stamps.get(),
+        per_item: per_item.get(),
+        starts_on: starts_on.get(),
+        ends_on: ends_on.get(),
+    };
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let settings = untrack(typed);
+        if let Err(invalid) = settings.validate() {
+            form.error.set(Some(invalid));
+            return;
+        }
+        form.send(
+            move || async move {
+                if kind_fixed {
+                    change_programme(settings).await
+                } else {
+                    start_programme(settings).await
+                }
+            },
+            move |_| {
+                on_saved.try_run(());
+            },
+        );
+    };
+    let error: Signal<Option<AppError>> = form.error.into();
+    let kind_problem = field_problem(error, "kind");
+    let preview = move || {
+        typed()
+            .validate()
+            .ok()
+            .map(|settings| rule_text(i18n, &settings.rule))
+    };
+    view! {
+        <form class="narrow" on:submit=submit novalidate>
+            <Field id="programme-name-field" label=move || t!(i18n, programme.name) value=name problem=field_problem(error, "name") autocomplete="off" required=true />
+            <fieldset class="choice">
+                <legend>{t!(i18n, programme.kind)}</legend>
+                {ProgrammeKind::ALL
+                    .iter()
+                    .map(|&choice| {
+                        view! {
+                            <label class="checkbox">
+                                <input
+                                    type="radio"
+                                    name="kind"
+                                    value=choice.code()
+                                    disabled=kind_fixed
+                                    prop:checked=move || kind.get() == choice
+                                    on:change=move |_| kind.set(choice)
+                                />
+                                {move || kind_text(i18n, choice)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                {move || kind_problem.get().map(|problem| view! { <p class="field-error">{problem_text(i18n, &problem)}</p> })}
+            </fieldset>
+            {move || match kind.get() {
+                ProgrammeKind::PerEuro => {
+                    view! {
+                        <Field id="points_per_euro" label=move || t!(i18n, programme.points_per_euro) value=points_per_euro problem=field_problem(error, "points_per_euro") input_type="number" inputmode="numeric" required=true />
+                        <fieldset class="choice">
+                            <legend>{t!(i18n, programme.rounding)}</legend>
+                            {Rounding::ALL
+                                .iter()
+                                .map(|&choice| {
+                                    view! {
+                                        <label class="checkbox">
+                                            <input
+                                                type="radio"
+                                                name="rounding"
+                                                value=choice.code()
+                                                prop:checked=move || rounding.get() == choice
+                                                on:change=move |_| rounding.set(choice)
+                                            />
+                                            {move || match choice {
+                                                Rounding::StartedEuro => t_string!(i18n, programme.rounding_started).to_string(),
+                                                Rounding::WholeEuro => t_string!(i18n, programme.rounding_whole).to_string(),
+                                            }}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <Field id="minimum" label=move || t!(i18n, programme.minimum) value=minimum problem=field_problem(error, "minimum") inputmode="decimal" />
+                    }
+                        .into_any()
+                }
+                ProgrammeKind::PerVisit => {
+                    view! {
+                        <Field id="points_per_visit" label=move || t!(i18n, programme.points_per_visit) value=points_per_visit problem=field_problem(error, "points_per_visit") input_type="number" inputmode="numeric" required=true />
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=move || once_per_day.get() on:change=move |event| once_per_day.set(event_target_checked(&event)) />
+                            {t!(i18n, programme.once_per_day)}
+                        </label>
+                    }
+                        .into_any()
+                }
+                ProgrammeKind::StampCard => {
+                    view! {
+                        <Field id="card_stamps" label=move || t!(i18n, programme.card_stamps) value=card_stamps problem=field_problem(error, "card_stamps") input_type="number" inputmode="numeric" required=true />
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=move || per_item.get() on:change=move |event| per_item.set(event_target_checked(&event)) />
+                            {t!(i18n, programme.per_item)}
+                        </label>
+                    }
+                        .into_any()
+                }
+                ProgrammeKind::Manual => view! { <p class="meta">{t!(i18n, programme.rule_manual)}</p> }.into_any(),
+            }}
+            <Field id="starts_on" label=move || t!(i18n, programme.starts_on) value=starts_on problem=field_problem(error, "starts_on") input_type="date" />
+            <Field id="ends_on" label=move || t!(i18n, programme.ends_on) value=ends_on problem=field_problem(error, "ends_on") input_type="date" />
+            <p class="earn-preview" role="status">{preview}</p>
+            <FormError error=form.form_error() />
+            <div class="actions actions-start">
+                <button type="submit" disabled=move || form.saving.get()>
+                    {if kind_fixed { t!(i18n, programme.save_changes).into_any() } else { t!(i18n, programme.start).into_any() }}
+                </button>
+            </div>
+        </form>
+    }
+}

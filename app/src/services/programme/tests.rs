@@ -1,0 +1,311 @@
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::*;
+use crate::entities::{audit_event, client, programme};
+use crate::model::error::FieldProblem;
+use crate::model::programme::{ProgrammeKind, Rounding};
+use crate::services::ledger::record_transaction;
+use crate::services::test_support::{TestShop, earn};
+use crate::services::time::{shop_zone, today};
+
+fn form(kind: ProgrammeKind) -> ProgrammeForm {
+    ProgrammeForm {
+        name: "Fidélité".into(),
+        kind,
+        starts_on: today(shop_zone("Europe/Paris")).to_string(),
+        ..ProgrammeForm::default()
+    }
+}
+
+fn purchase(client_id: i64, amount: &str, items: &str) -> crate::model::ledger::RecordRequest {
+    let mut request = earn(client_id, "", amount);
+    request.form.items = items.into();
+    request
+}
+
+async fn audit_kinds(shop: &TestShop) -> Vec<(String, String)> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::ShopId.eq(shop.owner.shop_id))
+        .filter(audit_event::Column::Kind.starts_with("programme_"))
+        .order_by_asc(audit_event::Column::Id)
+        .all(&shop.db)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|event| (event.kind, event.detail))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_till_earns_by_the_programme_rule_and_by_hand_without_one() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    let typed = record_transaction(&shop.db, &shop.owner, &earn(client.id, "4", ""))
+        .await
+        .expect("by hand");
+    assert_eq!(typed.transaction.points, 4, "no programme: points typed");
+
+    let mut per_euro = form(ProgrammeKind::PerEuro);
+    per_euro.points_per_euro = "2".into();
+    per_euro.rounding = Rounding::WholeEuro;
+    start(&shop.db, &shop.owner, &per_euro)
+        .await
+        .expect("started");
+    let outcome = record_transaction(&shop.db, &shop.owner, &earn(client.id, "999", "12,90"))
+        .await
+        .expect("by the rule");
+    assert_eq!(
+        outcome.transaction.points, 24,
+        "12 whole euros × 2; typed points ignored"
+    );
+    assert_eq!(outcome.transaction.amount_cents, Some(1290));
+    assert_eq!(outcome.client.points_balance, 28);
+    let missing = record_transaction(&shop.db, &shop.owner, &earn(client.id, "5", "")).await;
+    assert_eq!(
+        missing,
+        Err(AppError::invalid("amount", FieldProblem::Required))
+    );
+    shop.assert_balances_are_sums().await;
+}
+
+#[tokio::test]
+async fn a_suspended_programme_records_purchases_without_points_until_resumed() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    start(&shop.db, &shop.owner, &form(ProgrammeKind::PerEuro))
+        .await
+        .expect("started");
+    let suspended = step(&shop.db, &shop.owner, ProgrammeStep::Suspend)
+        .await
+        .expect("suspended")
+        .expect("still live");
+    assert_eq!(suspended.state, ProgrammeState::Suspended);
+    let paused = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", "10"))
+        .await
+        .expect("recorded");
+    assert_eq!(
+        (paused.transaction.points, paused.transaction.amount_cents),
+        (0, Some(1000))
+    );
+    assert!(paused.client.last_visit.is_some(), "still a visit");
+    step(&shop.db, &shop.owner, ProgrammeStep::Suspend)
+        .await
+        .expect("suspending twice changes nothing");
+    step(&shop.db, &shop.owner, ProgrammeStep::Resume)
+        .await
+        .expect("resumed");
+    let earned = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", "10"))
+        .await
+        .expect("recorded");
+    assert_eq!(earned.transaction.points, 10);
+    let kinds: Vec<String> = audit_kinds(&shop).await.into_iter().map(|k| k.0).collect();
+    assert_eq!(
+        kinds,
+        [
+            "programme_started",
+            "programme_suspended",
+            "programme_resumed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn one_live_programme_per_shop_and_another_starts_once_it_ended() {
+    let shop = TestShop::new().await;
+    start(&shop.db, &shop.owner, &form(ProgrammeKind::PerVisit))
+        .await
+        .expect("started");
+    assert_eq!(
+        start(&shop.db, &shop.owner, &form(ProgrammeKind::StampCard)).await,
+        Err(AppError::ProgrammeExists)
+    );
+    // The database itself holds one live programme per shop, whatever the code does.
+    let second = programme::ActiveModel {
+        shop_id: Set(shop.owner.shop_id),
+        name: Set("Doublon".into()),
+        kind: Set("manual".into()),
+        rule: Set("{\"kind\":\"manual\"}".into()),
+        starts_on: Set(today(shop_zone("Europe/Paris"))),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let refused = second
+        .insert(&shop.db)
+        .await
+        .expect_err("unique live programme");
+    assert!(is_unique_violation(&refused), "{refused}");
+
+    assert_eq!(
+        step(&shop.db, &shop.owner, ProgrammeStep::End).await,
+        Ok(None)
+    );
+    assert_eq!(current(&shop.db, &shop.owner).await, Ok(None));
+    let card = start(&shop.db, &shop.owner, &form(ProgrammeKind::StampCard))
+        .await
+        .expect("another programme");
+    assert_eq!(card.rule.kind(), ProgrammeKind::StampCard);
+    let other = shop.other_shop().await;
+    assert_eq!(current(&shop.db, &other).await, Ok(None), "shops apart");
+    assert_eq!(
+        step(&shop.db, &other, ProgrammeStep::Suspend).await,
+        Err(AppError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn a_change_keeps_balances_and_is_audited_with_old_and_new_values() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    start(&shop.db, &shop.owner, &form(ProgrammeKind::PerEuro))
+        .await
+        .expect("started");
+    record_transaction(&shop.db, &shop.owner, &earn(client.id, "", "20"))
+        .await
+        .expect("recorded");
+    let mut doubled = form(ProgrammeKind::PerEuro);
+    doubled.points_per_euro = "3".into();
+    let changed = change(&shop.db, &shop.owner, &doubled)
+        .await
+        .expect("changed");
+    assert!(matches!(
+        changed.rule,
+        EarningRule::PerEuro { points: 3, .. }
+    ));
+    let balance = client::Entity::find_by_id(client.id)
+        .one(&shop.db)
+        .await
+        .expect("read")
+        .map(|row| row.points_balance);
+    assert_eq!(balance, Some(20), "earned points stay as they were");
+    let after = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", "20"))
+        .await
+        .expect("recorded");
+    assert_eq!(after.transaction.points, 60);
+    let audit = audit_kinds(&shop).await;
+    let (kind, detail) = audit.last().cloned().unwrap_or_default();
+    assert_eq!(kind, "programme_changed");
+    assert!(
+        detail.contains("\"points\":1") && detail.contains("\"points\":3"),
+        "{detail}"
+    );
+    assert_eq!(
+        change(&shop.db, &shop.owner, &form(ProgrammeKind::StampCard)).await,
+        Err(AppError::invalid("kind", FieldProblem::KindIsFixed))
+    );
+    shop.assert_balances_are_sums().await;
+}
+
+#[tokio::test]
+async fn staff_follow_the_programme_but_cannot_change_it() {
+    let shop = TestShop::new().await;
+    let staff = shop.staff();
+    assert_eq!(
+        start(&shop.db, &staff, &form(ProgrammeKind::PerEuro)).await,
+        Err(AppError::Forbidden)
+    );
+    start(&shop.db, &shop.owner, &form(ProgrammeKind::PerEuro))
+        .await
+        .expect("started");
+    for attempt in [ProgrammeStep::Suspend, ProgrammeStep::End] {
+        assert_eq!(
+            step(&shop.db, &staff, attempt).await,
+            Err(AppError::Forbidden)
+        );
+    }
+    assert_eq!(
+        change(&shop.db, &staff, &form(ProgrammeKind::PerEuro)).await,
+        Err(AppError::Forbidden)
+    );
+    let seen = current(&shop.db, &staff).await.expect("read");
+    assert_eq!(
+        seen.map(|programme| programme.state),
+        Some(ProgrammeState::Running)
+    );
+}
+
+#[tokio::test]
+async fn a_visit_counts_once_a_day_when_the_programme_says_so() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    let mut per_visit = form(ProgrammeKind::PerVisit);
+    per_visit.points_per_visit = "5".into();
+    per_visit.once_per_day = true;
+    start(&shop.db, &shop.owner, &per_visit)
+        .await
+        .expect("started");
+    let first = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", ""))
+        .await
+        .expect("first visit");
+    assert_eq!(first.transaction.points, 5);
+    assert_eq!(
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "", "3")).await,
+        Err(AppError::AlreadyVisitedToday)
+    );
+    // Yesterday's visit does not count against today.
+    client::Entity::update_many()
+        .col_expr(
+            client::Column::LastVisitAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - Duration::days(2)),
+        )
+        .filter(client::Column::Id.eq(client.id))
+        .exec(&shop.db)
+        .await
+        .expect("moved back");
+    let next = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", ""))
+        .await
+        .expect("a new day");
+    assert_eq!(next.client.points_balance, 10);
+
+    per_visit.once_per_day = false;
+    change(&shop.db, &shop.owner, &per_visit)
+        .await
+        .expect("changed");
+    record_transaction(&shop.db, &shop.owner, &earn(client.id, "", ""))
+        .await
+        .expect("every visit counts now");
+    shop.assert_balances_are_sums().await;
+}
+
+#[tokio::test]
+async fn a_stamp_card_counts_items_or_visits() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    let mut card = form(ProgrammeKind::StampCard);
+    card.per_item = true;
+    start(&shop.db, &shop.owner, &card).await.expect("started");
+    let three = record_transaction(&shop.db, &shop.owner, &purchase(client.id, "", "3"))
+        .await
+        .expect("three coffees");
+    assert_eq!(three.transaction.points, 3);
+    assert_eq!(
+        record_transaction(&shop.db, &shop.owner, &purchase(client.id, "", "0")).await,
+        Err(AppError::invalid(
+            "items",
+            FieldProblem::ItemsOutOfRange {
+                max: crate::model::programme::MAX_ITEMS
+            }
+        ))
+    );
+    card.per_item = false;
+    change(&shop.db, &shop.owner, &card).await.expect("changed");
+    let one = record_transaction(&shop.db, &shop.owner, &purchase(client.id, "", "3"))
+        .await
+        .expect("a visit");
+    assert_eq!(one.transaction.points, 1);
+}
+
+#[tokio::test]
+async fn a_programme_not_yet_started_or_over_earns_nothing() {
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    let mut later = form(ProgrammeKind::PerVisit);
+    let tomorrow = today(shop_zone("Europe/Paris")) + Duration::days(1);
+    later.starts_on = tomorrow.to_string();
+    let programme = start(&shop.db, &shop.owner, &later).await.expect("started");
+    assert_eq!(programme.state, ProgrammeState::NotStarted);
+    let outcome = record_transaction(&shop.db, &shop.owner, &earn(client.id, "", ""))
+        .await
+        .expect("recorded");
+    assert_eq!(outcome.transaction.points, 0);
+}

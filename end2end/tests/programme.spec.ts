@@ -1,0 +1,169 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+
+// Each viewport has a shop of its own ("Café desktop", "Café phone"): these tests change its
+// programme, one after the other.
+test.describe.configure({ mode: "serial" });
+
+const PASSWORD = "Fleur-Rouge-2026";
+
+test.beforeEach(async ({ page }, testInfo) => {
+  await login(page, `programme-${testInfo.project.name}@e2e.localhost`, PASSWORD);
+});
+
+async function openProgramme(page: Page) {
+  await page.getByRole("link", { name: "Programme", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Programme de fidélité" })).toBeVisible();
+  await hydrated(page);
+}
+
+async function startProgramme(page: Page, name: string, kind: string, fill: (page: Page) => Promise<void>) {
+  await page.getByLabel("Nom du programme").fill(name);
+  await page.getByRole("radio", { name: kind }).check();
+  await fill(page);
+  await page.getByRole("button", { name: "Démarrer le programme" }).click();
+  await expect(page.getByRole("heading", { name, level: 2 })).toBeVisible();
+}
+
+async function endProgramme(page: Page) {
+  await openProgramme(page);
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Terminer le programme" }).click();
+  await expect(page.getByText("Aucun programme en place : les points sont saisis à la caisse.")).toBeVisible();
+}
+
+/** A new client of the shop, found in the list; returns the list card. */
+async function newClient(page: Page, firstName: string) {
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  const lastName = uniqueName();
+  await createClient(page, { firstName, lastName });
+  await search(page, lastName);
+  const name = `${firstName} ${lastName}`;
+  return { card: clientCard(page, name), name };
+}
+
+test("points per euro: the till types the amount, sees the points, and saves with Enter", async ({ page }) => {
+  await openProgramme(page);
+  await expect(page.getByText("Aucun programme en place : les points sont saisis à la caisse.")).toBeVisible();
+  await startProgramme(page, "Fidélité du café", "Points par euro dépensé", async (page) => {
+    await page.getByRole("spinbutton", { name: "Points par euro" }).fill("0");
+    await page.getByRole("button", { name: "Démarrer le programme" }).click();
+    await expect(page.getByText("Un nombre entier entre 1 et 100.")).toBeVisible();
+    await page.getByRole("spinbutton", { name: "Points par euro" }).fill("2");
+    await page.getByRole("radio", { name: /Par euro complet/ }).check();
+    await page.getByLabel("Achat minimum (€, facultatif)").fill("5");
+    await expect(page.getByRole("status")).toHaveText("2 point(s) par euro complet, dès 5,00 € d’achat");
+  });
+  await expect(page.getByText("En cours", { exact: true })).toBeVisible();
+
+  const { card, name } = await newClient(page, "Paul");
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Points gagnés")).toHaveCount(0);
+  const amount = dialog.getByLabel("Montant de l’achat (€)");
+  await expect(amount).toBeFocused();
+  await amount.fill("12,40");
+  await expect(dialog.getByRole("status")).toHaveText("24 point(s) pour cet achat.");
+  await amount.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("24 pts");
+
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  await amount.fill("0");
+  await amount.press("Enter");
+  await expect(dialog.getByText("Un montant entre 0,01 € et 100000 €.")).toBeVisible();
+  await amount.fill("4,99");
+  await expect(dialog.getByRole("status")).toHaveText("0 point(s) pour cet achat.");
+  await amount.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("24 pts");
+});
+
+test("suspended, a purchase earns nothing; resumed, it earns again; the rule changes from then on", async ({ page }) => {
+  await openProgramme(page);
+  await page.getByRole("button", { name: "Suspendre" }).click();
+  await expect(page.getByText("Suspendu", { exact: true })).toBeVisible();
+
+  const { card, name } = await newClient(page, "Inès");
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Programme en pause : l'achat est enregistré sans points.");
+  await dialog.getByLabel("Montant dépensé (€, facultatif)").fill("30");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("0 pts");
+
+  await openProgramme(page);
+  await page.getByRole("button", { name: "Reprendre" }).click();
+  await expect(page.getByText("En cours", { exact: true })).toBeVisible();
+  await page.getByRole("spinbutton", { name: "Points par euro" }).fill("1");
+  await page.getByRole("button", { name: "Enregistrer les modifications" }).click();
+  await expect(page.getByRole("region", { name: "Fidélité du café" })).toContainText("1 point(s) par euro complet, dès 5,00 € d’achat");
+
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await search(page, name.split(" ")[1]);
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  await dialog.getByLabel("Montant de l’achat (€)").fill("30");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("30 pts");
+
+  await page.getByRole("link", { name: "Journal d'audit" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "Programme modifié" })).toHaveCount(1);
+  await expect(page.getByRole("row").filter({ hasText: "Programme suspendu" })).toHaveCount(1);
+  await endProgramme(page);
+});
+
+test("a stamp card fills by items, and a visit counts once a day", async ({ page }) => {
+  await openProgramme(page);
+  await startProgramme(page, "Le 10e café offert", "Carte de tampons", async (page) => {
+    await page.getByRole("spinbutton", { name: "Tampons sur une carte pleine" }).fill("1000");
+    await page.getByRole("button", { name: "Démarrer le programme" }).click();
+    await expect(page.getByText("Un nombre entier entre 2 et 50.")).toBeVisible();
+    await page.getByRole("spinbutton", { name: "Tampons sur une carte pleine" }).fill("10");
+    await page.getByRole("checkbox", { name: /Un tampon par article/ }).check();
+  });
+
+  const { card, name } = await newClient(page, "Hugo");
+  const dialog = page.getByRole("dialog");
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  await expect(dialog).toContainText("Carte : 0 tampon(s) sur 10.");
+  const items = dialog.getByLabel("Nombre d'articles");
+  await expect(items).toBeFocused();
+  await items.fill("3");
+  await expect(dialog.getByRole("status")).toHaveText("3 tampon(s) pour cet achat.");
+  await items.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("3 pts");
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  await expect(dialog).toContainText("Carte : 3 tampon(s) sur 10.");
+  await dialog.getByRole("button", { name: "Annuler" }).click();
+
+  await endProgramme(page);
+  await startProgramme(page, "Une visite, cinq points", "Points par visite", async (page) => {
+    await page.getByRole("spinbutton", { name: "Points gagnés par visite" }).fill("5");
+    await expect(page.getByRole("checkbox", { name: "Une visite comptée par jour au plus" })).toBeChecked();
+  });
+  // Hugo's visit is counted today already (his stamps): a new client.
+  const zoe = await newClient(page, "Zoé");
+  const open = () => zoe.card.getByRole("button", { name: `Ajouter une transaction pour ${zoe.name}` }).click();
+  await open();
+  await expect(dialog.getByRole("status")).toHaveText("5 point(s) pour cet achat.");
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(zoe.card).toContainText("5 pts");
+  await open();
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByText("La visite de ce client est déjà comptée aujourd'hui.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Annuler" }).click();
+  await expect(zoe.card).toContainText("5 pts");
+
+  await openProgramme(page);
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Loyalty programme" })).toBeVisible();
+  await expect(page.getByText("Running", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Une visite, cinq points" })).toContainText("5 point(s) per visit, at most one visit a day");
+  await page.getByRole("button", { name: "Français" }).click();
+  await endProgramme(page);
+});
