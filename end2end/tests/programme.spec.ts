@@ -167,3 +167,42 @@ test("a stamp card fills by items, and a visit counts once a day", async ({ page
   await page.getByRole("button", { name: "Français" }).click();
   await endProgramme(page);
 });
+
+test("a reward is earned when the balance reaches its cost, and used once from the client's page", async ({ page }) => {
+  await openProgramme(page);
+  const catalogue = page.getByRole("list", { name: "Récompenses" });
+  await page.getByLabel("Nom de la récompense").fill("Un croissant offert");
+  await page.getByLabel(/^Coût/).fill("0");
+  await page.getByRole("button", { name: "Ajouter la récompense" }).click();
+  await expect(page.getByText("Un nombre entier entre 1 et 100000.")).toBeVisible();
+  await page.getByLabel(/^Coût/).fill("20");
+  await page.getByLabel(/^Valable/).fill("30");
+  await page.getByRole("button", { name: "Ajouter la récompense" }).click();
+  await expect(catalogue).toContainText("Un croissant offert");
+  await expect(catalogue).toContainText("Coût : 20 point(s)");
+  await expect(catalogue).toContainText("Valable 30 jours");
+
+  // No programme runs: the points are typed.
+  const { card, name } = await newClient(page, "Rémi");
+  await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Points gagnés").fill("25");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await card.getByRole("link", { name }).click();
+  await hydrated(page);
+
+  const rewards = page.getByRole("region", { name: "Récompenses" });
+  const croissant = rewards.getByRole("listitem").filter({ hasText: "Un croissant offert" });
+  await expect(croissant).toContainText("Obtenue");
+  await expect(croissant).toContainText("valable jusqu’au");
+  await croissant.getByRole("button", { name: "Utiliser la récompense Un croissant offert" }).click();
+  await expect(croissant).toContainText("Réclamée");
+  await expect(croissant.getByRole("button")).toHaveCount(0);
+  await expect(page.getByTestId("balance")).toHaveText("5");
+  await expect(page.getByRole("row").nth(1)).toContainText("-20");
+
+  await openProgramme(page);
+  await catalogue.getByRole("button", { name: "Retirer la récompense Un croissant offert" }).click();
+  await expect(catalogue.getByRole("listitem").filter({ hasText: "Un croissant offert" })).toContainText("Retirée");
+});

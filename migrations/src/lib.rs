@@ -15,6 +15,7 @@ mod m20261202_000001_shop_founder;
 mod m20261202_000002_audit_redaction;
 mod m20261202_000003_invitations;
 mod m20261202_000004_programmes;
+mod m20261202_000005_rewards;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_audit_redaction::Migration),
             Box::new(m20261202_000003_invitations::Migration),
             Box::new(m20261202_000004_programmes::Migration),
+            Box::new(m20261202_000005_rewards::Migration),
         ]
     }
 }

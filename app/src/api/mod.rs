@@ -11,6 +11,7 @@ pub mod platform;
 pub mod programme;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod team;

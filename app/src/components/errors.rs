@@ -30,6 +30,7 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         }
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
         AppError::AlreadyVisitedToday => t_string!(i18n, errors.already_visited_today).to_string(),
+        AppError::RewardNotClaimable => t_string!(i18n, errors.reward_not_claimable).to_string(),
         AppError::ProgrammeExists => t_string!(i18n, errors.programme_exists).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {

@@ -5,6 +5,7 @@ pub mod client_form;
 pub mod consent_dialog;
 pub mod day_range;
 pub mod duplicate_offer;
+pub mod earned_rewards;
 pub mod enrol_dialog;
 pub mod errors;
 pub mod field;

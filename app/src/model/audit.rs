@@ -36,6 +36,11 @@ pub enum AuditKind {
     ProgrammeSuspended,
     ProgrammeResumed,
     ProgrammeEnded,
+    RewardAdded,
+    RewardRetired,
+    RewardClaimed,
+    RewardRevoked,
+    RewardExtended,
 }
 
 coded!(AuditKind {
@@ -68,6 +73,11 @@ coded!(AuditKind {
     ProgrammeSuspended => "programme_suspended",
     ProgrammeResumed => "programme_resumed",
     ProgrammeEnded => "programme_ended",
+    RewardAdded => "reward_added",
+    RewardRetired => "reward_retired",
+    RewardClaimed => "reward_claimed",
+    RewardRevoked => "reward_revoked",
+    RewardExtended => "reward_extended",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

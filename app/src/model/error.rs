@@ -137,6 +137,9 @@ pub enum AppError {
     /// The programme counts one visit a day, and this client's is counted already.
     #[error("visit already counted today")]
     AlreadyVisitedToday,
+    /// The reward was claimed, revoked or expired already.
+    #[error("reward not claimable")]
+    RewardNotClaimable,
     #[error("transaction already modified")]
     AlreadyModified,
     #[error("the balance would go below zero")]
@@ -172,6 +175,7 @@ impl AppError {
             Self::AlreadyModified
             | Self::ProgrammeExists
             | Self::AlreadyVisitedToday
+            | Self::RewardNotClaimable
             | Self::InsufficientBalance
             | Self::IdempotencyConflict
             | Self::DuplicateClient { .. } => 409,

@@ -32,6 +32,7 @@ pub mod money;
 pub mod password;
 pub mod phone;
 pub mod programme;
+pub mod rewards;
 pub mod routes;
 pub mod support;
 pub mod team;

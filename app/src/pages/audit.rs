@@ -43,6 +43,11 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::ProgrammeSuspended => t_string!(i18n, audit.kinds.programme_suspended),
         AuditKind::ProgrammeResumed => t_string!(i18n, audit.kinds.programme_resumed),
         AuditKind::ProgrammeEnded => t_string!(i18n, audit.kinds.programme_ended),
+        AuditKind::RewardAdded => t_string!(i18n, audit.kinds.reward_added),
+        AuditKind::RewardRetired => t_string!(i18n, audit.kinds.reward_retired),
+        AuditKind::RewardClaimed => t_string!(i18n, audit.kinds.reward_claimed),
+        AuditKind::RewardRevoked => t_string!(i18n, audit.kinds.reward_revoked),
+        AuditKind::RewardExtended => t_string!(i18n, audit.kinds.reward_extended),
     }
     .to_string()
 }

@@ -9,9 +9,11 @@ use leptos_router::hooks::use_params_map;
 use crate::api::client_file::{add_note, client_activity};
 use crate::api::clients::{get_client, unlink_phone};
 use crate::api::labels::list_labels;
+use crate::api::rewards::client_rewards;
 use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::consent_dialog::ConsentDialog;
+use crate::components::earned_rewards::EarnedRewards;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -76,6 +78,15 @@ pub fn ClientFilePage() -> impl IntoView {
         },
     );
     let shop_labels = Resource::new(move || version.get(), |_| list_labels());
+    let rewards = Resource::new(
+        move || (client_id(), version.get()),
+        |(client_id, _)| async move {
+            match client_id {
+                Some(client_id) => client_rewards(client_id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let dialog = RwSignal::new(OpenDialog::None);
     let close = Callback::new(move |()| dialog.set(OpenDialog::None));
     let refresh = move || {
@@ -128,6 +139,7 @@ pub fn ClientFilePage() -> impl IntoView {
                     })
             }}
         </Suspense>
+        <EarnedRewards earned=rewards on_claimed=changed />
         {move || client_id().map(|client_id| view! { <NoteEditor client_id on_added=note_added /> })}
         <h2>{t!(i18n, client_file.activity)}</h2>
         <div class="field inline-field">

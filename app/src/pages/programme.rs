@@ -5,6 +5,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::programme::{change_programme, current_programme, start_programme, step_programme};
+use crate::api::rewards::{add_reward, retire_reward, reward_catalogue};
+use crate::components::earned_rewards::reward_value_text;
 use crate::components::errors::{FormError, error_text, problem_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -16,6 +18,7 @@ use crate::model::error::AppError;
 use crate::model::programme::{
     ProgrammeForm, ProgrammeKind, ProgrammeState, ProgrammeStep, ProgrammeView, Rounding,
 };
+use crate::model::rewards::{Reward, RewardForm, RewardKind};
 
 #[component]
 pub fn ProgrammePage() -> impl IntoView {
@@ -71,6 +74,168 @@ pub fn ProgrammePage() -> impl IntoView {
                     })
             }}
         </Suspense>
+        <RewardCatalogue owner=Signal::derive(is_owner) />
+    }
+}
+
+/// The rewards clients earn when their balance reaches a cost; the owner adds and retires them.
+#[component]
+fn RewardCatalogue(owner: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let version = RwSignal::new(0u32);
+    let rewards = Resource::new(move || version.get(), |_| reward_catalogue());
+    let changed = Callback::new(move |()| version.update(|version| *version += 1));
+    view! {
+        <h2>{t!(i18n, rewards.title)}</h2>
+        <p>{t!(i18n, rewards.intro)}</p>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || {
+                rewards
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+                        Ok(found) if found.is_empty() => view! { <p>{t!(i18n, rewards.empty)}</p> }.into_any(),
+                        Ok(found) => {
+                            view! {
+                                <ul class="reward-list" aria-label=move || t_string!(i18n, rewards.title)>
+                                    {found.into_iter().map(|reward| view! { <CatalogueItem reward owner=owner.get_untracked() on_retired=changed /> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+        {move || owner.get().then(|| view! {
+            <h3>{t!(i18n, rewards.new_title)}</h3>
+            <NewReward on_added=changed />
+        })}
+    }
+}
+
+#[component]
+fn CatalogueItem(reward: Reward, owner: bool, on_retired: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let id = reward.id;
+    let name = reward.name.clone();
+    let cost = reward.cost;
+    let active = reward.active;
+    let validity = reward.validity_days;
+    let value = {
+        let reward = reward.clone();
+        move || reward_value_text(i18n, &reward)
+    };
+    let retire_label = {
+        let name = name.clone();
+        move || {
+            let name = name.clone();
+            t_string!(i18n, rewards.retire_label, name).to_string()
+        }
+    };
+    let retire = move |_| {
+        form.send(
+            move || retire_reward(id),
+            move |_| {
+                on_retired.try_run(());
+            },
+        );
+    };
+    view! {
+        <li class="reward">
+            <strong>{name.clone()}</strong>
+            <span class="meta">{value}</span>
+            <span class="meta">{move || t_string!(i18n, rewards.cost, cost).to_string()}</span>
+            <span class="meta">
+                {move || match validity {
+                    Some(days) => t_string!(i18n, rewards.validity, days).to_string(),
+                    None => t_string!(i18n, rewards.no_expiry).to_string(),
+                }}
+            </span>
+            {(!active).then(|| view! { <span class="badge">{t!(i18n, rewards.retired)}</span> })}
+            {(owner && active)
+                .then(|| {
+                    view! {
+                        <button type="button" class="secondary" aria-label=retire_label disabled=move || form.saving.get() on:click=retire>
+                            {t!(i18n, rewards.retire)}
+                        </button>
+                    }
+                })}
+            <FormError error=form.error />
+        </li>
+    }
+}
+
+#[component]
+fn NewReward(on_added: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let defaults = RewardForm::default();
+    let name = RwSignal::new(defaults.name);
+    let kind = RwSignal::new(defaults.kind);
+    let value = RwSignal::new(defaults.value);
+    let cost = RwSignal::new(defaults.cost);
+    let validity_days = RwSignal::new(defaults.validity_days);
+    let form = FormState::new();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let typed = RewardForm {
+            name: name.get_untracked(),
+            kind: kind.get_untracked(),
+            value: value.get_untracked(),
+            cost: cost.get_untracked(),
+            validity_days: validity_days.get_untracked(),
+        };
+        if let Err(invalid) = typed.validate() {
+            form.error.set(Some(invalid));
+            return;
+        }
+        form.send(
+            move || add_reward(typed),
+            move |_| {
+                name.set(String::new());
+                value.set(String::new());
+                on_added.try_run(());
+            },
+        );
+    };
+    let error: Signal<Option<AppError>> = form.error.into();
+    let kind_label = move |choice: RewardKind| match choice {
+        RewardKind::EurosOff => t_string!(i18n, rewards.kind_euros_off).to_string(),
+        RewardKind::PercentOff => t_string!(i18n, rewards.kind_percent_off).to_string(),
+        RewardKind::FreeProduct => t_string!(i18n, rewards.kind_free_product).to_string(),
+        RewardKind::FreeText => t_string!(i18n, rewards.kind_free_text).to_string(),
+    };
+    view! {
+        <form class="narrow" on:submit=submit novalidate>
+            <Field id="reward-name" label=move || t!(i18n, rewards.name) value=name problem=field_problem(error, "name") autocomplete="off" required=true />
+            <div class="field">
+                <label for="reward-kind">{t!(i18n, rewards.kind)}</label>
+                <select
+                    id="reward-kind"
+                    on:change=move |event| {
+                        if let Some(chosen) = RewardKind::from_code(&event_target_value(&event)) {
+                            kind.set(chosen);
+                        }
+                    }
+                >
+                    {RewardKind::ALL
+                        .iter()
+                        .map(|&choice| view! { <option value=choice.code() selected=move || kind.get() == choice>{move || kind_label(choice)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            {move || match kind.get() {
+                RewardKind::EurosOff => Some(view! { <Field id="reward-value" label=move || t!(i18n, rewards.value_euros) value problem=field_problem(error, "value") inputmode="decimal" required=true /> }.into_any()),
+                RewardKind::PercentOff => Some(view! { <Field id="reward-value" label=move || t!(i18n, rewards.value_percent) value problem=field_problem(error, "value") input_type="number" inputmode="numeric" required=true /> }.into_any()),
+                RewardKind::FreeProduct | RewardKind::FreeText => None,
+            }}
+            <Field id="reward-cost" label=move || t!(i18n, rewards.cost_field) value=cost problem=field_problem(error, "cost") input_type="number" inputmode="numeric" required=true />
+            <Field id="reward-validity" label=move || t!(i18n, rewards.validity_field) value=validity_days problem=field_problem(error, "validity_days") input_type="number" inputmode="numeric" />
+            <FormError error=form.form_error() />
+            <div class="actions actions-start">
+                <button type="submit" disabled=move || form.saving.get()>{t!(i18n, rewards.add)}</button>
+            </div>
+        </form>
     }
 }
 

@@ -6,7 +6,9 @@
 //! Whatever happens, afterwards: each client's balance is the sum of its entries and never
 //! negative, its visit count is its number of earn entries, an idempotency key names at most
 //! one entry, an entry is reversed at most once, every correction has its reversal, and a
-//! replayed request gets the answer the first one got.
+//! replayed request gets the answer the first one got. With a reward in the catalogue: a client
+//! holds at most one waiting reward of it, each claimed reward took its cost by exactly one
+//! entry of its own, and was issued by an earn of its client.
 
 use std::collections::HashMap;
 
@@ -16,13 +18,18 @@ use uuid::Uuid;
 
 use super::clients::edit::{SharedPhone, create_client};
 use super::db::TillWrites;
-use super::ledger::{modify_transaction, record_transaction, redeem_points};
+use super::ledger::{claim_reward, modify_transaction, record_transaction, redeem_points};
+use super::programme::rewards::add_reward;
 use super::test_support::{TestShop, client_form};
-use crate::entities::{client, ledger_entry};
+use crate::entities::{client, earned_reward, ledger_entry, reward};
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::ledger::{
     EntryKind, ModifyRequest, RecordRequest, RedeemRequest, TransactionForm,
 };
+use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardForm};
+
+/// The catalogue's one reward costs this many points.
+const REWARD_COST: &str = "150";
 
 const CLIENTS: usize = 3;
 
@@ -49,6 +56,11 @@ enum Op {
     Replay {
         which: usize,
     },
+    /// Claim the client's waiting reward, or one it claimed already.
+    Claim {
+        client: usize,
+        key: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -61,6 +73,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..64usize, 0..300i64, 0..40u8)
             .prop_map(|(target, points, key)| Op::Modify { target, points, key }),
         2 => (0..64usize).prop_map(|which| Op::Replay { which }),
+        2 => (0..CLIENTS, 0..40u8).prop_map(|(client, key)| Op::Claim { client, key }),
     ]
 }
 
@@ -81,6 +94,7 @@ enum Request {
     Record(RecordRequest),
     Redeem(RedeemRequest),
     Modify(ModifyRequest),
+    Claim(ClaimRequest),
 }
 
 /// Sends one request; `Ok(Some(id))` is the transaction it answered with, `Ok(None)` a refusal
@@ -90,6 +104,7 @@ async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppErro
         Request::Record(record) => record_transaction(&shop.db, &shop.owner, record).await,
         Request::Redeem(redeem) => redeem_points(&shop.db, &shop.owner, redeem).await,
         Request::Modify(modify) => modify_transaction(&shop.db, &shop.owner, modify).await,
+        Request::Claim(claim) => claim_reward(&shop.db, &shop.owner, claim).await,
     };
     match answer {
         Ok(outcome) => Ok(Some(outcome.transaction.id)),
@@ -97,7 +112,8 @@ async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppErro
         Err(
             AppError::IdempotencyConflict
             | AppError::AlreadyModified
-            | AppError::InsufficientBalance,
+            | AppError::InsufficientBalance
+            | AppError::RewardNotClaimable,
         ) => Ok(None),
         Err(AppError::Invalid(errors))
             if matches!(
@@ -140,9 +156,29 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
         .map_err(|error| TestCaseError::fail(format!("client: {error}")))?;
         client_ids.push(row.id);
     }
+    let reward = RewardForm {
+        name: "Un café offert".into(),
+        cost: REWARD_COST.into(),
+        ..RewardForm::default()
+    };
+    add_reward(&shop.db, &shop.owner, &reward)
+        .await
+        .map_err(|error| TestCaseError::fail(format!("reward: {error}")))?;
     let mut transactions: Vec<i64> = Vec::new();
     let mut succeeded: Vec<(Request, i64)> = Vec::new();
     for batch in batches {
+        // Each client's waiting reward, else its latest one, as the till's page shows it.
+        let mut claimable: HashMap<i64, i64> = HashMap::new();
+        for earned in earned_reward::Entity::find()
+            .all(&shop.db)
+            .await
+            .map_err(|error| TestCaseError::fail(error.to_string()))?
+        {
+            let waiting = earned.status == EarnedStatus::Earned.code();
+            if waiting || !claimable.contains_key(&earned.client_id) {
+                claimable.insert(earned.client_id, earned.id);
+            }
+        }
         let requests: Vec<(Request, Option<i64>)> = batch
             .into_iter()
             .filter_map(|op| match op {
@@ -184,6 +220,17 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
                         None,
                     )
                 }),
+                Op::Claim { client, key: k } => {
+                    claimable.get(&client_ids[client]).map(|earned_id| {
+                        (
+                            Request::Claim(ClaimRequest {
+                                earned_id: *earned_id,
+                                idempotency_key: key(k),
+                            }),
+                            None,
+                        )
+                    })
+                }
                 Op::Replay { which } => (!succeeded.is_empty()).then(|| {
                     let (request, answered) = &succeeded[which % succeeded.len()];
                     (request.clone(), Some(*answered))
@@ -278,6 +325,60 @@ async fn check_invariants(shop: &TestShop) -> Result<(), TestCaseError> {
         reversals,
         corrections,
         "each correction comes with its reversal"
+    );
+    check_rewards(shop, &entries).await
+}
+
+async fn check_rewards(
+    shop: &TestShop,
+    entries: &[ledger_entry::Model],
+) -> Result<(), TestCaseError> {
+    let fail = |error: sea_orm::DbErr| TestCaseError::fail(error.to_string());
+    let costs: HashMap<i64, i64> = reward::Entity::find()
+        .all(&shop.db)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|reward| (reward.id, reward.cost))
+        .collect();
+    let earned = earned_reward::Entity::find()
+        .all(&shop.db)
+        .await
+        .map_err(fail)?;
+    let by_id: HashMap<i64, &ledger_entry::Model> =
+        entries.iter().map(|entry| (entry.id, entry)).collect();
+    let mut waiting: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut claim_entries: HashMap<i64, usize> = HashMap::new();
+    for row in &earned {
+        let issued_by = row.earning_entry_id.and_then(|id| by_id.get(&id));
+        prop_assert!(
+            issued_by
+                .is_some_and(|entry| entry.client_id == row.client_id
+                    && entry.kind == EntryKind::Earn.code()),
+            "issued by an earn of its client"
+        );
+        if row.status == EarnedStatus::Earned.code() {
+            *waiting.entry((row.client_id, row.reward_id)).or_default() += 1;
+        }
+        if row.status == EarnedStatus::Claimed.code() {
+            let taken = row.claim_entry_id.and_then(|id| by_id.get(&id));
+            prop_assert!(
+                taken.is_some_and(|entry| entry.client_id == row.client_id
+                    && Some(-entry.points) == costs.get(&row.reward_id).copied()),
+                "a claimed reward took its cost from its client"
+            );
+            *claim_entries
+                .entry(row.claim_entry_id.unwrap_or_default())
+                .or_default() += 1;
+        }
+    }
+    prop_assert!(
+        waiting.values().all(|count| *count == 1),
+        "one waiting reward"
+    );
+    prop_assert!(
+        claim_entries.values().all(|count| *count == 1),
+        "a cost taken once per claimed reward"
     );
     Ok(())
 }

@@ -196,3 +196,96 @@ async fn a_purchase_earns_by_the_rule_and_bad_input_is_named_field_by_field() {
         "only the good purchases counted"
     );
 }
+
+async fn earned_rewards(app: &TestApp, cookie: &str, client_id: i64) -> Value {
+    let answer = app
+        .post_form(
+            "client-rewards",
+            Some(cookie),
+            &format!("client_id={client_id}"),
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    body_json(answer).await
+}
+
+async fn claim(app: &TestApp, cookie: &str, earned_id: &Value) -> (StatusCode, Value) {
+    let answer = app
+        .post_json(
+            "reward-claim",
+            Some(cookie),
+            json!({ "request": { "earned_id": earned_id, "idempotency_key": uuid::Uuid::new_v4() } }),
+        )
+        .await;
+    let status = answer.status();
+    (status, body_json(answer).await)
+}
+
+#[tokio::test]
+async fn rewards_are_the_shops_own_and_an_earned_one_is_claimed_once() {
+    let app = TestApp::new().await;
+    let owner = app
+        .shop_with_owner("Boulangerie", "recompense@exemple.fr")
+        .await;
+    let neighbour = app.shop_with_owner("Fleuriste", "voisine@exemple.fr").await;
+    let staff = app.staff_of(&owner, "equipe@exemple.fr").await;
+    let reward = |cost: &str| {
+        json!({ "form": {
+            "name": "Un café offert", "kind": "FreeProduct", "value": "", "cost": cost,
+            "validity_days": "30"
+        } })
+    };
+
+    let refused = app
+        .post_json("reward-add", Some(&staff), reward("10"))
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let zero = app.post_json("reward-add", Some(&owner), reward("0")).await;
+    assert_eq!(zero.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body_json(zero).await,
+        json!({ "Invalid": [["cost", { "NumberOutOfRange": { "min": 1, "max": 100000 } }]] })
+    );
+    let added = app
+        .post_json("reward-add", Some(&owner), reward("10"))
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let reward_id = body_json(added).await["id"].clone();
+
+    let client_id = new_client(&app, &owner).await;
+    let (status, _) = purchase(&app, &owner, client_id, "").await;
+    assert_eq!(status, StatusCode::OK, "9999 points typed by hand");
+    let earned = earned_rewards(&app, &owner, client_id).await;
+    assert_eq!(earned.as_array().map(Vec::len), Some(1));
+    assert_eq!(earned[0]["status"], "Earned");
+    let earned_id = earned[0]["id"].clone();
+
+    assert_eq!(
+        earned_rewards(&app, &neighbour, client_id).await,
+        json!([]),
+        "another shop sees none"
+    );
+    assert_eq!(
+        claim(&app, &neighbour, &earned_id).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let retired_elsewhere = app
+        .post_json(
+            "reward-retire",
+            Some(&neighbour),
+            json!({ "reward_id": reward_id }),
+        )
+        .await;
+    assert_eq!(retired_elsewhere.status(), StatusCode::NOT_FOUND);
+
+    let (status, claimed) = claim(&app, &staff, &earned_id).await;
+    assert_eq!(status, StatusCode::OK, "staff claim at the till");
+    assert_eq!(claimed["client"]["points_balance"], 9989);
+    let (status, again) = claim(&app, &owner, &earned_id).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(again, json!("RewardNotClaimable"));
+    assert_eq!(
+        earned_rewards(&app, &owner, client_id).await[0]["status"],
+        "Claimed"
+    );
+}

@@ -5,6 +5,7 @@
 //! whether the till request goes through the batching writer (`batch`) or alone.
 
 mod batch;
+mod claim;
 mod modify;
 mod rules;
 mod till;
@@ -14,6 +15,7 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use claim::claim_reward;
 pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;
 pub use till::{points_by_contact, record_transaction, redeem_points};

@@ -18,6 +18,7 @@ use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::ledger::{EntryKind, TransactionValues};
 use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::programme::rewards::{Reached, issue_reached};
 
 /// What became of one till request.
 #[derive(Debug, Clone)]
@@ -168,6 +169,7 @@ pub(crate) async fn write_till_entries(
                 .filter_map(|entry| Some(((entry.shop_id, entry.idempotency_key.clone()?), entry)))
                 .collect();
         let mut traces = Vec::with_capacity(accepted.len());
+        let mut reached = Vec::new();
         for &index in &accepted {
             let (user, request) = requests[index];
             let entry = entries
@@ -178,9 +180,18 @@ pub(crate) async fn write_till_entries(
                 .cloned()
                 .ok_or_else(|| DbErr::Custom("a changed client did not come back".into()))?;
             traces.push(till_entry_audit(user, request, entry.id));
+            if request.kind == EntryKind::Earn {
+                reached.push(Reached {
+                    shop_id: user.shop_id,
+                    client_id: client.id,
+                    balance: client.points_balance,
+                    entry_id: entry.id,
+                });
+            }
             decisions[index] = Some(TillDecision::Written(Box::new((entry, client))));
         }
         audit::write_many(txn, traces).await?;
+        issue_reached(txn, &reached, now).await?;
     }
     decisions
         .into_iter()

@@ -20,6 +20,7 @@ use crate::model::programme::{
     ProgrammeView,
 };
 
+pub mod rewards;
 #[cfg(test)]
 mod tests;
 

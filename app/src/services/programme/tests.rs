@@ -309,3 +309,165 @@ async fn a_programme_not_yet_started_or_over_earns_nothing() {
         .expect("recorded");
     assert_eq!(outcome.transaction.points, 0);
 }
+
+mod rewards {
+    use super::*;
+    use crate::entities::earned_reward;
+    use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardForm, RewardKind};
+    use crate::services::ledger::claim_reward;
+    use crate::services::programme::rewards::{add_reward, client_rewards, retire_reward};
+
+    fn coffee(cost: &str) -> RewardForm {
+        RewardForm {
+            name: "Un café offert".into(),
+            kind: RewardKind::FreeProduct,
+            cost: cost.into(),
+            ..RewardForm::default()
+        }
+    }
+
+    fn claim(earned_id: i64) -> ClaimRequest {
+        ClaimRequest {
+            earned_id,
+            idempotency_key: uuid::Uuid::new_v4(),
+        }
+    }
+
+    async fn waiting(shop: &TestShop, client_id: i64) -> Vec<i64> {
+        client_rewards(&shop.db, &shop.owner, client_id)
+            .await
+            .expect("rewards")
+            .into_iter()
+            .filter(|earned| earned.status == EarnedStatus::Earned)
+            .map(|earned| earned.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_reward_is_issued_when_the_balance_reaches_its_cost_and_claimed_once() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        add_reward(&shop.db, &shop.owner, &coffee("20"))
+            .await
+            .expect("added");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "15", ""))
+            .await
+            .expect("earned");
+        assert!(waiting(&shop, client.id).await.is_empty(), "15 < 20");
+        let crossing = earn(client.id, "10", "");
+        record_transaction(&shop.db, &shop.owner, &crossing)
+            .await
+            .expect("earned");
+        record_transaction(&shop.db, &shop.owner, &crossing)
+            .await
+            .expect("a replay answers the same");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "5", ""))
+            .await
+            .expect("earned");
+        let earned = waiting(&shop, client.id).await;
+        assert_eq!(earned.len(), 1, "once, whatever came after");
+
+        let request = claim(earned[0]);
+        let claimed = claim_reward(&shop.db, &shop.owner, &request)
+            .await
+            .expect("claimed");
+        assert_eq!(claimed.transaction.points, -20);
+        assert_eq!(claimed.client.points_balance, 10);
+        let again = claim_reward(&shop.db, &shop.owner, &request)
+            .await
+            .expect("a retried claim answers the same");
+        assert_eq!(again.transaction.id, claimed.transaction.id);
+        assert_eq!(
+            claim_reward(&shop.db, &shop.owner, &claim(earned[0])).await,
+            Err(AppError::RewardNotClaimable),
+            "never claimed twice"
+        );
+        let listed = client_rewards(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("rewards");
+        assert_eq!(listed[0].status, EarnedStatus::Claimed);
+        assert_eq!(listed[0].claimed_by.as_deref(), Some("Odile Owner"));
+
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        assert_eq!(waiting(&shop, client.id).await.len(), 1, "reached again");
+        shop.assert_balances_are_sums().await;
+    }
+
+    #[tokio::test]
+    async fn a_retired_reward_is_no_longer_earned_and_other_shops_see_nothing() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        let reward = add_reward(&shop.db, &shop.owner, &coffee("5"))
+            .await
+            .expect("added");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "5", ""))
+            .await
+            .expect("earned");
+        let earned = waiting(&shop, client.id).await;
+        let other = shop.other_shop().await;
+        assert_eq!(
+            claim_reward(&shop.db, &other, &claim(earned[0])).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            client_rewards(&shop.db, &other, client.id).await,
+            Ok(vec![])
+        );
+        assert_eq!(
+            retire_reward(&shop.db, &other, reward.id).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            add_reward(&shop.db, &shop.staff(), &coffee("5")).await,
+            Err(AppError::Forbidden)
+        );
+
+        let retired = retire_reward(&shop.db, &shop.owner, reward.id)
+            .await
+            .expect("retired");
+        assert!(!retired.active);
+        claim_reward(&shop.db, &shop.owner, &claim(earned[0]))
+            .await
+            .expect("one earned before is still claimed");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "50", ""))
+            .await
+            .expect("earned");
+        assert!(waiting(&shop, client.id).await.is_empty());
+        let rows = earned_reward::Entity::find()
+            .all(&shop.db)
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_claim_needs_the_points_still_there() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        add_reward(&shop.db, &shop.owner, &coffee("10"))
+            .await
+            .expect("added");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        crate::services::ledger::redeem_points(
+            &shop.db,
+            &shop.owner,
+            &crate::services::test_support::redeem(client.id, "4"),
+        )
+        .await
+        .expect("used");
+        let earned = waiting(&shop, client.id).await;
+        assert_eq!(
+            claim_reward(&shop.db, &shop.owner, &claim(earned[0])).await,
+            Err(AppError::invalid(
+                "points",
+                FieldProblem::NotEnoughPoints { balance: 6 }
+            ))
+        );
+        assert_eq!(waiting(&shop, client.id).await.len(), 1, "still waiting");
+        shop.assert_balances_are_sums().await;
+    }
+}

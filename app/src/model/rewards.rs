@@ -1,0 +1,252 @@
+//! Rewards: the owner's catalogue, and the rewards clients earn when their balance reaches a
+//! reward's cost. An earned reward is claimed at the till (its cost taken from the balance),
+//! or revoked by the owner, or expires.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::error::{AppError, FieldErrors, FieldProblem};
+use super::fields::text_field;
+use super::money::parse_euros;
+
+pub const MAX_NAME_CHARS: usize = 80;
+pub const MAX_COST: i64 = 100_000;
+pub const MAX_VALIDITY_DAYS: i64 = 3_650;
+pub const MAX_PERCENT: i64 = 100;
+/// The largest "€ off" a reward gives: 10,000 €.
+pub const MAX_EUROS_OFF_CENTS: i64 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RewardKind {
+    /// An amount off the next purchase.
+    EurosOff,
+    /// A percentage off the next purchase.
+    PercentOff,
+    /// A product given ("un café offert").
+    #[default]
+    FreeProduct,
+    /// Anything else, said in the name.
+    FreeText,
+}
+
+coded!(RewardKind {
+    EurosOff => "euros_off",
+    PercentOff => "percent_off",
+    FreeProduct => "free_product",
+    FreeText => "free_text",
+});
+
+/// A reward of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reward {
+    pub id: i64,
+    pub name: String,
+    pub kind: RewardKind,
+    /// Cents for `EurosOff`, a percentage for `PercentOff`.
+    pub value: Option<i64>,
+    /// Points (or stamps) a client's balance must reach; taken when the reward is claimed.
+    pub cost: i64,
+    /// Days an earned reward can be claimed; none: no limit.
+    pub validity_days: Option<i64>,
+    pub active: bool,
+}
+
+/// The catalogue form as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardForm {
+    pub name: String,
+    pub kind: RewardKind,
+    /// Euros for `EurosOff`, a percentage for `PercentOff`; not read otherwise.
+    pub value: String,
+    pub cost: String,
+    /// Empty: no limit.
+    pub validity_days: String,
+}
+
+impl Default for RewardForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            kind: RewardKind::FreeProduct,
+            value: String::new(),
+            cost: "100".into(),
+            validity_days: "90".into(),
+        }
+    }
+}
+
+/// A reward that passed the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardSettings {
+    pub name: String,
+    pub kind: RewardKind,
+    pub value: Option<i64>,
+    pub cost: i64,
+    pub validity_days: Option<i64>,
+}
+
+fn whole(errors: &mut FieldErrors, field: &str, text: &str, min: i64, max: i64) -> Option<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(value) if (min..=max).contains(&value) => Some(value),
+        _ if text.trim().is_empty() => {
+            errors.add(field, FieldProblem::Required);
+            None
+        }
+        _ => {
+            errors.add(field, FieldProblem::NumberOutOfRange { min, max });
+            None
+        }
+    }
+}
+
+impl RewardForm {
+    pub fn validate(&self) -> Result<RewardSettings, AppError> {
+        let mut errors = FieldErrors::default();
+        let name = text_field(&mut errors, "name", &self.name, true, MAX_NAME_CHARS, false);
+        let value = match self.kind {
+            RewardKind::EurosOff => match parse_euros(&self.value) {
+                Ok(Some(cents)) if (1..=MAX_EUROS_OFF_CENTS).contains(&cents) => Some(cents),
+                Ok(None) => {
+                    errors.add("value", FieldProblem::Required);
+                    None
+                }
+                Ok(Some(_)) => {
+                    errors.add(
+                        "value",
+                        FieldProblem::AmountOutOfRange {
+                            max_euros: MAX_EUROS_OFF_CENTS / 100,
+                        },
+                    );
+                    None
+                }
+                Err(problem) => {
+                    errors.add("value", problem);
+                    None
+                }
+            },
+            RewardKind::PercentOff => whole(&mut errors, "value", &self.value, 1, MAX_PERCENT),
+            RewardKind::FreeProduct | RewardKind::FreeText => None,
+        };
+        let cost = whole(&mut errors, "cost", &self.cost, 1, MAX_COST);
+        let validity_days = match self.validity_days.trim() {
+            "" => None,
+            text => whole(&mut errors, "validity_days", text, 1, MAX_VALIDITY_DAYS),
+        };
+        errors.into_result()?;
+        match (name, cost) {
+            (Some(name), Some(cost)) => Ok(RewardSettings {
+                name,
+                kind: self.kind,
+                value,
+                cost,
+                validity_days,
+            }),
+            _ => Err(AppError::invalid("request", FieldProblem::Malformed)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EarnedStatus {
+    /// "Obtenue": waiting to be claimed.
+    Earned,
+    /// "Réclamée": used at the till, its cost taken.
+    Claimed,
+    /// "Expirée": not claimed in time.
+    Expired,
+    /// "Révoquée": withdrawn by the owner, with a reason.
+    Revoked,
+}
+
+coded!(EarnedStatus {
+    Earned => "earned",
+    Claimed => "claimed",
+    Expired => "expired",
+    Revoked => "revoked",
+});
+
+/// A reward a client earned, as the client's page and the till show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarnedReward {
+    pub id: i64,
+    pub reward: Reward,
+    pub status: EarnedStatus,
+    /// In the shop's time zone, `23/11/2026`.
+    pub earned_on: String,
+    pub valid_until: Option<String>,
+    pub claimed_on: Option<String>,
+    pub claimed_by: Option<String>,
+}
+
+/// A claim at the till, with the key the device made so a retry claims once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRequest {
+    pub earned_id: i64,
+    pub idempotency_key: Uuid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(kind: RewardKind, value: &str) -> RewardForm {
+        RewardForm {
+            name: "Un café offert".into(),
+            kind,
+            value: value.into(),
+            ..RewardForm::default()
+        }
+    }
+
+    #[test]
+    fn each_kind_reads_its_value() {
+        assert_eq!(
+            form(RewardKind::EurosOff, "5").validate().map(|r| r.value),
+            Ok(Some(500))
+        );
+        assert_eq!(
+            form(RewardKind::PercentOff, "10")
+                .validate()
+                .map(|r| r.value),
+            Ok(Some(10))
+        );
+        assert_eq!(
+            form(RewardKind::FreeProduct, "ignored")
+                .validate()
+                .map(|r| r.value),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn a_reward_costs_at_least_one_point_and_values_are_bounded() {
+        let problem = |form: RewardForm, field: &str| {
+            form.validate()
+                .err()
+                .and_then(|error| error.field_errors()?.get(field).cloned())
+        };
+        let mut free = form(RewardKind::FreeProduct, "");
+        free.cost = "0".into();
+        assert_eq!(
+            problem(free, "cost"),
+            Some(FieldProblem::NumberOutOfRange {
+                min: 1,
+                max: MAX_COST
+            })
+        );
+        assert_eq!(
+            problem(form(RewardKind::PercentOff, "150"), "value"),
+            Some(FieldProblem::NumberOutOfRange {
+                min: 1,
+                max: MAX_PERCENT
+            })
+        );
+        assert_eq!(
+            problem(form(RewardKind::EurosOff, ""), "value"),
+            Some(FieldProblem::Required)
+        );
+        let mut forever = form(RewardKind::FreeText, "");
+        forever.validity_days = String::new();
+        assert_eq!(forever.validate().map(|r| r.validity_days), Ok(None));
+    }
+}
