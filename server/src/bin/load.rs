@@ -23,6 +23,7 @@ use app::model::audit::AuditKind;
 use app::model::auth::CurrentUser;
 use app::model::ledger::EntryKind;
 use app::model::programme::{ProgrammeForm, ProgrammeKind};
+use app::model::rewards::RewardForm;
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
 use app::services::audit::Actor;
@@ -64,7 +65,8 @@ struct Options {
     #[arg(long, default_value_t = 4)]
     searchers: usize,
     /// Records under a points-per-euro programme, the server computing each purchase's points,
-    /// instead of points typed at the till.
+    /// with a reward of 50 points in the catalogue, issued as balances reach it; instead of
+    /// points typed at the till.
     #[arg(long)]
     per_euro: bool,
 }
@@ -414,9 +416,15 @@ async fn main() -> LoadResult<()> {
             kind: ProgrammeKind::PerEuro,
             ..ProgrammeForm::default()
         };
-        app::services::programme::start(&connection, &Actor::cli(owner.clone()), &programme)
-            .await?;
-        println!("  under a programme of 1 point per started euro");
+        let owner = Actor::cli(owner.clone());
+        app::services::programme::start(&connection, &owner, &programme).await?;
+        let reward = RewardForm {
+            name: "Un café offert".into(),
+            cost: "50".into(),
+            ..RewardForm::default()
+        };
+        app::services::programme::rewards::add_reward(&connection, &owner, &reward).await?;
+        println!("  under a programme of 1 point per started euro, a reward at 50 points");
     }
     let first_id = next_client_id(&connection).await?;
     fill_clients(&connection, &owner, first_id, options.clients).await?;
@@ -451,6 +459,13 @@ async fn main() -> LoadResult<()> {
         },
     )
     .await?;
+    if options.per_euro {
+        use sea_orm::PaginatorTrait;
+        let issued = app::entities::earned_reward::Entity::find()
+            .count(&connection)
+            .await?;
+        println!("  rewards issued while recording: {issued}");
+    }
     search_under_login_flood(
         address,
         &email,

@@ -2,6 +2,10 @@
 //! suspended, resumed and ended by the owner, each step in the audit log. The till asks it how a
 //! purchase earns today (`earning_now`); the rule itself is the model's, shared with the browser.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
@@ -74,14 +78,50 @@ pub async fn current(
         .map(|row| view(&row, user)))
 }
 
+/// Each shop's live programme row as last read, kept a moment: the till asks for it with every
+/// purchase, and reading it each time cost the till a third of its throughput (BENCHMARKS.md).
+/// A change made through this process forgets it at once; one made on another server shows
+/// within `FRESH_FOR`.
+#[derive(Default)]
+struct ProgrammeCache(Mutex<HashMap<i64, (Instant, Option<programme::Model>)>>);
+
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
+impl ProgrammeCache {
+    fn entries(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<i64, (Instant, Option<programme::Model>)>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn fresh(&self, shop_id: i64) -> Option<Option<programme::Model>> {
+        self.entries()
+            .get(&shop_id)
+            .filter(|(read_at, _)| read_at.elapsed() < FRESH_FOR)
+            .map(|(_, row)| row.clone())
+    }
+
+    fn keep(&self, shop_id: i64, row: Option<programme::Model>) {
+        self.entries().insert(shop_id, (Instant::now(), row));
+    }
+
+    fn forget(db: &Db, shop_id: i64) {
+        db.attached::<Self>().entries().remove(&shop_id);
+    }
+}
+
 /// How a purchase earns at the till today; with no programme, points are typed by hand.
-pub async fn earning_now(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-) -> Result<Earning, AppError> {
-    Ok(current(db, user)
-        .await?
-        .map_or(Earning::ByHand, |programme| programme.earning()))
+pub async fn earning_now(db: &Db, user: &CurrentUser) -> Result<Earning, AppError> {
+    let cache = db.attached::<ProgrammeCache>();
+    let row = match cache.fresh(user.shop_id) {
+        Some(row) => row,
+        None => {
+            let row = live_row(db, user.shop_id).await?;
+            cache.keep(user.shop_id, row.clone());
+            row
+        }
+    };
+    Ok(row.map_or(Earning::ByHand, |row| view(&row, user).earning()))
 }
 
 /// `per_euro: 1 pt/€ …` — the settings as the audit log keeps them, to show a change.
@@ -171,6 +211,7 @@ pub async fn start(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
+    ProgrammeCache::forget(db, actor.shop_id);
     Ok(view(&row, actor))
 }
 
@@ -210,6 +251,7 @@ pub async fn change(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
+    ProgrammeCache::forget(db, actor.shop_id);
     Ok(view(&row, actor))
 }
 
@@ -243,5 +285,6 @@ pub async fn step(
     let row = changed.update(&txn).await.map_err(db_error)?;
     audit::write(&txn, AuditRecord::by(actor, kind).detail(row.name.clone())).await?;
     txn.commit().await.map_err(db_error)?;
+    ProgrammeCache::forget(db, actor.shop_id);
     Ok((step != ProgrammeStep::End).then(|| view(&row, actor)))
 }
