@@ -35,6 +35,29 @@ pub fn text_field(
     Some(value.to_owned())
 }
 
+/// A whole number from `min` to `max`, or the problem to show next to `field`.
+pub fn whole_number(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
+    match text.trim() {
+        "" => {
+            errors.add(field, FieldProblem::Required);
+            None
+        }
+        text => match text.parse::<i64>() {
+            Ok(value) if (min..=max).contains(&value) => Some(value),
+            _ => {
+                errors.add(field, FieldProblem::NumberOutOfRange { min, max });
+                None
+            }
+        },
+    }
+}
+
 /// A plausible address: one `@`, something before it, a dotted domain after, no spaces.
 pub fn is_valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, FieldErrors, FieldProblem};
-use super::fields::text_field;
+use super::fields::{text_field, whole_number};
 use super::ledger::{TransactionForm, TransactionValues};
 use super::money::parse_euros;
 
@@ -340,29 +340,6 @@ pub struct ProgrammeSettings {
     /// `None`: today, in the shop's calendar (the server knows which day that is).
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
-}
-
-/// A whole number in `range`, or the problem to show next to `field`.
-fn whole_number(
-    errors: &mut FieldErrors,
-    field: &str,
-    text: &str,
-    min: i64,
-    max: i64,
-) -> Option<i64> {
-    match text.trim() {
-        "" => {
-            errors.add(field, FieldProblem::Required);
-            None
-        }
-        text => match text.parse::<i64>() {
-            Ok(value) if (min..=max).contains(&value) => Some(value),
-            _ => {
-                errors.add(field, FieldProblem::NumberOutOfRange { min, max });
-                None
-            }
-        },
-    }
 }
 
 fn day(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDate> {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::{AppError, FieldErrors, FieldProblem};
-use super::fields::text_field;
+use super::fields::{text_field, whole_number};
 use super::money::parse_euros;
 
 pub const MAX_NAME_CHARS: usize = 80;
@@ -85,20 +85,6 @@ pub struct RewardSettings {
     pub validity_days: Option<i64>,
 }
 
-fn whole(errors: &mut FieldErrors, field: &str, text: &str, min: i64, max: i64) -> Option<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(value) if (min..=max).contains(&value) => Some(value),
-        _ if text.trim().is_empty() => {
-            errors.add(field, FieldProblem::Required);
-            None
-        }
-        _ => {
-            errors.add(field, FieldProblem::NumberOutOfRange { min, max });
-            None
-        }
-    }
-}
-
 impl RewardForm {
     pub fn validate(&self) -> Result<RewardSettings, AppError> {
         let mut errors = FieldErrors::default();
@@ -124,13 +110,15 @@ impl RewardForm {
                     None
                 }
             },
-            RewardKind::PercentOff => whole(&mut errors, "value", &self.value, 1, MAX_PERCENT),
+            RewardKind::PercentOff => {
+                whole_number(&mut errors, "value", &self.value, 1, MAX_PERCENT)
+            }
             RewardKind::FreeProduct | RewardKind::FreeText => None,
         };
-        let cost = whole(&mut errors, "cost", &self.cost, 1, MAX_COST);
+        let cost = whole_number(&mut errors, "cost", &self.cost, 1, MAX_COST);
         let validity_days = match self.validity_days.trim() {
             "" => None,
-            text => whole(&mut errors, "validity_days", text, 1, MAX_VALIDITY_DAYS),
+            text => whole_number(&mut errors, "validity_days", text, 1, MAX_VALIDITY_DAYS),
         };
         errors.into_result()?;
         match (name, cost) {
