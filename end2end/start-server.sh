@@ -14,6 +14,8 @@ export LEPTOS_SITE_ADDR=127.0.0.1:3000
 export SMTP_HOST=127.0.0.1 SMTP_PORT=2525 SMTP_SECURITY=none
 export COMPTOIR_OWNER_PASSWORD='Fleur-Rouge-2026'
 server=target/debug/server
+# The programme tests run `server expire --at …` on this database (the test clock).
+mkdir -p target/e2e && printf '%s' "$DATABASE_URL" > target/e2e/database-url
 "$server" demo
 for viewport in desktop phone; do
   "$server" create-shop --name "Fleuriste $viewport" --owner-name "Flora $viewport" --owner-email "reset-$viewport@e2e.localhost"

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
@@ -188,7 +190,10 @@ test("a reward is earned when the balance reaches its cost, and used once from t
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Points gagnés").fill("25");
   await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog.getByRole("status")).toHaveText("Récompense obtenue : Un croissant offert (solde : 25 point(s)).");
+  await dialog.getByRole("button", { name: "Plus tard" }).click();
   await expect(dialog).toBeHidden();
+  await expect(card).toContainText("Récompense à utiliser");
   await card.getByRole("link", { name }).click();
   await hydrated(page);
 
@@ -205,4 +210,121 @@ test("a reward is earned when the balance reaches its cost, and used once from t
   await openProgramme(page);
   await catalogue.getByRole("button", { name: "Retirer la récompense Un croissant offert" }).click();
   await expect(catalogue.getByRole("listitem").filter({ hasText: "Un croissant offert" })).toContainText("Retirée");
+});
+
+/** Runs the server's expiry job on the test database as if it were `days` from now, for this
+ * viewport's shop only (the other viewport's runs beside it). */
+function expireAsOf(viewport: string, days: number) {
+  const at = new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+  const databaseUrl = readFileSync("../target/e2e/database-url", "utf8");
+  return execFileSync("../target/debug/server", ["expire", "--at", at, "--shop", `Café ${viewport}`], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
+}
+
+function isoDay(daysFromNow: number) {
+  return new Date(Date.now() + daysFromNow * 24 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+test("the till offers a reward just earned; the owner revokes, extends, and points expire", async ({ page }, testInfo) => {
+  await openProgramme(page);
+  await startProgramme(page, "Points au passage", "Points par visite", async (page) => {
+    await page.getByRole("spinbutton", { name: "Points gagnés par visite" }).fill("10");
+    await page.getByRole("checkbox", { name: "Une visite comptée par jour au plus" }).uncheck();
+    await page.getByRole("radio", { name: /sans visite/ }).check();
+    await page.getByRole("spinbutton", { name: /Nombre de mois/ }).fill("0");
+    await page.getByRole("button", { name: "Démarrer le programme" }).click();
+    await expect(page.getByText("Un nombre entier entre 1 et 120.")).toBeVisible();
+    await page.getByRole("spinbutton", { name: /Nombre de mois/ }).fill("1");
+  });
+  await expect(page.getByRole("region", { name: "Points au passage" })).toContainText("Le solde expire après 1 mois sans visite.");
+  await page.getByLabel("Nom de la récompense").fill("Un chocolat offert");
+  await page.getByLabel(/^Coût/).fill("10");
+  await page.getByLabel(/^Valable/).fill("2");
+  await page.getByRole("button", { name: "Ajouter la récompense" }).click();
+  await expect(page.getByRole("list", { name: "Récompenses" })).toContainText("Un chocolat offert");
+
+  // Earned at the till: the dialog says so and uses it in one tap.
+  const { card, name } = await newClient(page, "Nina");
+  const dialog = page.getByRole("dialog");
+  const visit = async () => {
+    await card.getByRole("button", { name: `Ajouter une transaction pour ${name}` }).click();
+    await expect(dialog.getByRole("status")).toHaveText("10 point(s) pour cet achat.");
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByRole("status")).toHaveText("Récompense obtenue : Un chocolat offert (solde : 10 point(s)).");
+  };
+  await visit();
+  // Keyboard first: the offer takes the focus, Enter uses it.
+  await expect(dialog.getByRole("button", { name: "Utiliser la récompense Un chocolat offert" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(card).toContainText("0 pts");
+  await expect(card).not.toContainText("Récompense à utiliser");
+
+  // Later: the list card keeps it, one tap away.
+  await visit();
+  await dialog.getByRole("button", { name: "Plus tard" }).click();
+  await expect(card).toContainText("Récompense à utiliser");
+  await card.getByRole("button", { name: "Utiliser la récompense Un chocolat offert" }).click();
+  await expect(card).toContainText("0 pts");
+  await expect(card).not.toContainText("Récompense à utiliser");
+
+  // The owner revokes one, with a reason.
+  await visit();
+  await dialog.getByRole("button", { name: "Plus tard" }).click();
+  await card.getByRole("link", { name }).click();
+  await hydrated(page);
+  const rewards = page.getByRole("region", { name: "Récompenses" });
+  const useChocolate = page.getByRole("button", { name: "Utiliser la récompense Un chocolat offert" });
+  const waiting = rewards.getByRole("listitem").filter({ has: useChocolate });
+  await waiting.getByRole("button", { name: "Révoquer la récompense Un chocolat offert" }).click();
+  await rewards.getByRole("button", { name: "Révoquer la récompense", exact: true }).click();
+  await expect(rewards.getByText("Ce champ est obligatoire.")).toBeVisible();
+  await rewards.getByLabel("Raison de la révocation").fill("Achat remboursé");
+  await rewards.getByRole("button", { name: "Révoquer la récompense", exact: true }).click();
+  await expect(rewards.getByRole("listitem").filter({ hasText: "Révoquée" })).toContainText("révoquée : Achat remboursé");
+  await expect(page.getByTestId("balance")).toHaveText("10");
+
+  // Filters: by availability, by kind.
+  await rewards.getByLabel("Disponibilité").selectOption({ label: "Disponibles" });
+  await expect(rewards.getByText("Aucune récompense ne correspond à ces filtres.")).toBeVisible();
+  await rewards.getByLabel("Disponibilité").selectOption({ label: "Utilisées, expirées ou révoquées" });
+  await expect(rewards.getByRole("listitem")).toHaveCount(3);
+  await rewards.getByLabel("Type de récompense").selectOption({ label: "Remise en euros" });
+  await expect(rewards.getByText("Aucune récompense ne correspond à ces filtres.")).toBeVisible();
+  await rewards.getByLabel("Type de récompense").selectOption({ label: "Tous les types" });
+  await rewards.getByLabel("Disponibilité").selectOption({ label: "Toutes" });
+
+  // A new one, expired by the job three days on, then extended by the owner.
+  await page.getByRole("button", { name: "Ajouter une transaction" }).click();
+  await expect(dialog.getByRole("status")).toHaveText("10 point(s) pour cet achat.");
+  await page.keyboard.press("Enter");
+  await dialog.getByRole("button", { name: "Plus tard" }).click();
+  await expect(page.getByTestId("balance")).toHaveText("20");
+  expect(expireAsOf(testInfo.project.name, 3)).toContain("1 reward(s) expired");
+  expect(expireAsOf(testInfo.project.name, 3)).toContain("0 reward(s) expired; 0 point(s)");
+  await page.reload();
+  await hydrated(page);
+  const expired = rewards.getByRole("listitem").filter({ hasText: "Expirée" });
+  await expect(expired).toHaveCount(1);
+  await expect(expired.getByRole("button", { name: /Utiliser/ })).toHaveCount(0);
+  await expired.getByRole("button", { name: "Prolonger l’expiration de la récompense Un chocolat offert" }).click();
+  await rewards.getByLabel("Nouveau dernier jour").fill(isoDay(-5));
+  await rewards.getByRole("button", { name: "Prolonger", exact: true }).click();
+  await expect(rewards.getByText("Choisissez aujourd’hui ou un jour à venir.")).toBeVisible();
+  await rewards.getByLabel("Nouveau dernier jour").fill(isoDay(10));
+  await rewards.getByRole("button", { name: "Prolonger", exact: true }).click();
+  await expect(rewards.getByRole("listitem").filter({ has: useChocolate })).toHaveCount(1);
+  await expect(rewards.getByRole("listitem").filter({ hasText: "Expirée" })).toHaveCount(0);
+
+  // A month and more without a visit: the balance expires, written in the ledger.
+  await expect(rewards).toContainText("20 point(s) expirent le");
+  // Every client of the shop is idle by then, Nina and those of the tests before.
+  expect(expireAsOf(testInfo.project.name, 40)).toMatch(/; [1-9]\d* point\(s\) expired on [1-9]\d* client file\(s\)/);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("balance")).toHaveText("0");
+  await expect(page.getByRole("row").nth(1)).toContainText("Points expirés");
+  await endProgramme(page);
 });

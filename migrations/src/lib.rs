@@ -16,6 +16,7 @@ mod m20261202_000002_audit_redaction;
 mod m20261202_000003_invitations;
 mod m20261202_000004_programmes;
 mod m20261202_000005_rewards;
+mod m20261203_000001_expiry;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_invitations::Migration),
             Box::new(m20261202_000004_programmes::Migration),
             Box::new(m20261202_000005_rewards::Migration),
+            Box::new(m20261203_000001_expiry::Migration),
         ]
     }
 }

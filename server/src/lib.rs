@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod export;
 pub mod http_client;
+pub mod jobs;
 pub mod measure;
 pub mod precompress;
 pub mod router;

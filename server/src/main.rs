@@ -67,6 +67,17 @@ enum Command {
     },
     /// Load the demo shop (skipped if it exists).
     Demo,
+    /// Run the expiry job now, as the server does every hour: rewards past their validity
+    /// expire, and points expire as the programme says. `--at` runs it as of another moment
+    /// (to check a setting, or in tests); running it twice writes nothing more.
+    Expire {
+        /// RFC 3339, e.g. `2027-06-01T09:00:00Z`; now when not given.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only this shop, by its name; every shop when not given.
+        #[arg(long)]
+        shop: Option<String>,
+    },
     /// Write brotli and gzip copies of the built site's files (after `cargo leptos build`), which
     /// the server then sends to browsers that accept them.
     Precompress {
@@ -185,11 +196,26 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
             print_demo_login();
         }
+        Command::Expire { at, shop } => {
+            let only_shop = match shop {
+                Some(name) => {
+                    Some(app::services::support::shop_id_by_name(&connection, &name).await?)
+                }
+                None => None,
+            };
+            let clock = at.unwrap_or_else(chrono::Utc::now);
+            let report = app::services::ledger::run_expiry(&connection, clock, only_shop).await?;
+            println!(
+                "Expiry: {} reward(s) expired; {} point(s) expired on {} client file(s).",
+                report.rewards_expired, report.points_expired, report.clients
+            );
+        }
         Command::Serve(ServeArgs { demo }) => {
             let demo_exists = server::startup::prepare_to_serve(&connection, &hasher, demo).await?;
             let options = leptos_options()?;
             let address = options.site_addr;
             let state = server::router::build_state(config, connection.clone(), options)?;
+            server::jobs::spawn_hourly_expiry(connection.clone());
             // Answers go out at once: a till waits on every one of them.
             let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);

@@ -31,6 +31,10 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
         AppError::AlreadyVisitedToday => t_string!(i18n, errors.already_visited_today).to_string(),
         AppError::RewardNotClaimable => t_string!(i18n, errors.reward_not_claimable).to_string(),
+        AppError::RewardClosed => t_string!(i18n, errors.reward_closed).to_string(),
+        AppError::RewardAlreadyWaiting => {
+            t_string!(i18n, errors.reward_already_waiting).to_string()
+        }
         AppError::ProgrammeExists => t_string!(i18n, errors.programme_exists).to_string(),
         AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {
@@ -88,6 +92,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
             t_string!(i18n, field.number_out_of_range, min, max).to_string()
         }
         FieldProblem::EndBeforeStart => t_string!(i18n, field.end_before_start).to_string(),
+        FieldProblem::DateInPast => t_string!(i18n, field.date_in_past).to_string(),
         FieldProblem::KindIsFixed => t_string!(i18n, field.kind_is_fixed).to_string(),
         FieldProblem::AtLeastOnePoint => t_string!(i18n, field.at_least_one_point).to_string(),
         FieldProblem::NotEnoughPoints { balance } => {

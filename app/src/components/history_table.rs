@@ -65,6 +65,7 @@ pub fn TransactionRow(
         EntryKind::Correction => t_string!(i18n, history.correction),
         EntryKind::Redeem => t_string!(i18n, history.redeem),
         EntryKind::Transfer => t_string!(i18n, history.transfer),
+        EntryKind::Expire => t_string!(i18n, history.expire),
     };
     let kind = entry.kind;
     let badge_class = match kind {
@@ -73,6 +74,7 @@ pub fn TransactionRow(
         EntryKind::Correction => "badge correction",
         EntryKind::Redeem => "badge redeem",
         EntryKind::Transfer => "badge",
+        EntryKind::Expire => "badge redeem",
     };
     let reversed = entry.reversed_by.is_some();
     let id = entry.id;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::earned_rewards::ClaimButton;
 use super::modal::Modal;
 use super::points_form::PointsForm;
 use super::programme::use_till_programme;
@@ -22,6 +23,29 @@ pub fn TransactionDialog(
     let client_id = client.id;
     let name = client.full_name();
     let balance = client.points_balance;
+    let waiting_before = client
+        .waiting_reward
+        .as_ref()
+        .map_or(0, |waiting| waiting.waiting);
+    // A save that brings a reward keeps the dialog open to say so and offer it now; closing
+    // then hands the save's outcome to the page.
+    let rewarded = RwSignal::new(None::<RecordOutcome>);
+    let saved = Callback::new(move |outcome: RecordOutcome| {
+        let waiting_now = outcome
+            .client
+            .waiting_reward
+            .as_ref()
+            .map_or(0, |waiting| waiting.waiting);
+        if waiting_now > waiting_before {
+            rewarded.set(Some(outcome));
+        } else {
+            on_recorded.run(outcome);
+        }
+    });
+    let close = Callback::new(move |()| match rewarded.get_untracked() {
+        Some(outcome) => on_recorded.run(outcome),
+        None => on_close.run(()),
+    });
     // The programme as last loaded shows at once; a change made meanwhile shows when the
     // refresh comes back (the memo keeps the form as typed otherwise).
     let till = use_till_programme();
@@ -36,9 +60,12 @@ pub fn TransactionDialog(
                 let name = name.clone();
                 t_string!(i18n, transaction.title, name).to_string()
             }
-            on_close
+            on_close=close
         >
             {move || {
+                if let Some(outcome) = rewarded.get() {
+                    return Some(view! { <RewardEarned outcome on_close=close on_claimed=on_recorded /> }.into_any());
+                }
                 earning
                     .get()
                     .map(|earning| {
@@ -51,12 +78,44 @@ pub fn TransactionDialog(
                                 earning
                                 send=move |form, idempotency_key| record_transaction(RecordRequest { client_id, form, idempotency_key })
                                 on_close
-                                on_saved=on_recorded
+                                on_saved=saved
                             />
                         }
+                        .into_any()
                     })
             }}
         </Modal>
+    }
+}
+
+/// Said after a save that brought a reward: which one, and the offer to use it now.
+#[component]
+fn RewardEarned(
+    outcome: RecordOutcome,
+    on_close: Callback<()>,
+    on_claimed: Callback<RecordOutcome>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let points = outcome.client.points_balance;
+    let waiting = outcome.client.waiting_reward.clone();
+    view! {
+        {waiting.map(|waiting| {
+            let name = waiting.name.clone();
+            view! {
+                <p class="reward-earned-notice" role="status">
+                    {move || {
+                        let name = name.clone();
+                        t_string!(i18n, transaction.reward_earned, name, points).to_string()
+                    }}
+                </p>
+                <div class="actions">
+                    <ClaimButton earned_id=waiting.earned_id name=waiting.name focused=true on_claimed />
+                    <button type="button" class="secondary" on:click=move |_| on_close.run(())>
+                        {t!(i18n, transaction.reward_later)}
+                    </button>
+                </div>
+            }
+        })}
     }
 }
 

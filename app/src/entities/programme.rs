@@ -17,6 +17,8 @@ pub struct Model {
     /// Set once the programme is ended; it is then kept for the record only.
     pub ended_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The `PointsExpiry`, as JSON; none: points never expire.
+    pub points_expiry: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

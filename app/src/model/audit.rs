@@ -41,6 +41,8 @@ pub enum AuditKind {
     RewardClaimed,
     RewardRevoked,
     RewardExtended,
+    /// Points taken by the programme's expiry rule (the hourly job).
+    PointsExpired,
 }
 
 coded!(AuditKind {
@@ -78,6 +80,7 @@ coded!(AuditKind {
     RewardClaimed => "reward_claimed",
     RewardRevoked => "reward_revoked",
     RewardExtended => "reward_extended",
+    PointsExpired => "points_expired",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

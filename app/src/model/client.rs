@@ -224,6 +224,18 @@ pub struct ClientRow {
     /// Tags and groups, by name; filled where the page shows them.
     #[serde(default)]
     pub labels: Vec<Label>,
+    /// The reward to claim first (soonest to expire), where the list and the till show it.
+    #[serde(default)]
+    pub waiting_reward: Option<WaitingReward>,
+}
+
+/// A reward a client can claim now, as the list card offers it in one tap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingReward {
+    pub earned_id: i64,
+    pub name: String,
+    /// How many rewards wait in all, this one included.
+    pub waiting: u32,
 }
 
 /// How the clients list is ordered.

@@ -45,6 +45,8 @@ pub enum FieldProblem {
     },
     /// An end date before the start date.
     EndBeforeStart,
+    /// A date that has passed, where one to come is asked (a new expiry).
+    DateInPast,
     /// A live programme keeps its kind; another kind is another programme.
     KindIsFixed,
     /// Using zero points means nothing.
@@ -140,6 +142,12 @@ pub enum AppError {
     /// The reward was claimed, revoked or expired already.
     #[error("reward not claimable")]
     RewardNotClaimable,
+    /// The reward was claimed or revoked: it no longer changes.
+    #[error("reward closed")]
+    RewardClosed,
+    /// Extending this expired reward would give the client a second waiting one of its kind.
+    #[error("reward already waiting")]
+    RewardAlreadyWaiting,
     #[error("transaction already modified")]
     AlreadyModified,
     #[error("the balance would go below zero")]
@@ -176,6 +184,8 @@ impl AppError {
             | Self::ProgrammeExists
             | Self::AlreadyVisitedToday
             | Self::RewardNotClaimable
+            | Self::RewardClosed
+            | Self::RewardAlreadyWaiting
             | Self::InsufficientBalance
             | Self::IdempotencyConflict
             | Self::DuplicateClient { .. } => 409,

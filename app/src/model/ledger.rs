@@ -23,6 +23,8 @@ pub enum EntryKind {
     Redeem,
     /// Points moved when two files of one client are merged: out of one, into the other.
     Transfer,
+    /// Points that expired under the programme's rule, written by the hourly job (negative).
+    Expire,
 }
 
 coded!(EntryKind {
@@ -31,6 +33,7 @@ coded!(EntryKind {
     Correction => "correction",
     Redeem => "redeem",
     Transfer => "transfer",
+    Expire => "expire",
 });
 
 /// The transaction form as typed.
@@ -164,8 +167,10 @@ impl TransactionView {
     }
 
     pub fn can_be_modified(&self) -> bool {
-        !matches!(self.kind, EntryKind::Reversal | EntryKind::Transfer)
-            && self.reversed_by.is_none()
+        !matches!(
+            self.kind,
+            EntryKind::Reversal | EntryKind::Transfer | EntryKind::Expire
+        ) && self.reversed_by.is_none()
     }
 }
 

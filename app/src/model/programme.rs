@@ -19,6 +19,8 @@ pub const MAX_CARD_STAMPS: i64 = 50;
 /// Most items one purchase counts on a stamp card.
 pub const MAX_ITEMS: i64 = 99;
 pub const MAX_NAME_CHARS: usize = 80;
+/// Points kept at most ten years.
+pub const MAX_EXPIRY_MONTHS: i64 = 120;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ProgrammeKind {
@@ -111,6 +113,55 @@ impl EarningRule {
             Self::Manual => 0,
         }
     }
+}
+
+/// When points expire, if the programme says they do. Written as ledger entries by the hourly
+/// job; a balance is never rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "after", rename_all = "snake_case")]
+pub enum PointsExpiry {
+    /// Points expire `months` after they were earned; points used are taken from the oldest.
+    Earned { months: i64 },
+    /// The whole balance expires after `months` without a visit.
+    LastVisit { months: i64 },
+}
+
+/// The expiry choice as the settings form offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ExpiryChoice {
+    #[default]
+    Never,
+    AfterEarned,
+    AfterLastVisit,
+}
+
+coded!(ExpiryChoice {
+    Never => "never",
+    AfterEarned => "earned",
+    AfterLastVisit => "last_visit",
+});
+
+impl PointsExpiry {
+    pub fn months(&self) -> i64 {
+        match *self {
+            Self::Earned { months } | Self::LastVisit { months } => months,
+        }
+    }
+
+    pub fn choice(expiry: Option<Self>) -> ExpiryChoice {
+        match expiry {
+            None => ExpiryChoice::Never,
+            Some(Self::Earned { .. }) => ExpiryChoice::AfterEarned,
+            Some(Self::LastVisit { .. }) => ExpiryChoice::AfterLastVisit,
+        }
+    }
+}
+
+/// Points of a client that will expire, and on which day (in the shop's calendar, `02/06/2027`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiringPoints {
+    pub points: i64,
+    pub on: String,
 }
 
 /// What the till does with an earn today.
@@ -236,6 +287,7 @@ pub struct ProgrammeView {
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub state: ProgrammeState,
+    pub points_expiry: Option<PointsExpiry>,
 }
 
 impl ProgrammeView {
@@ -254,6 +306,10 @@ impl ProgrammeView {
             kind: self.rule.kind(),
             starts_on: self.starts_on.to_string(),
             ends_on: self.ends_on.map(|day| day.to_string()).unwrap_or_default(),
+            expiry: PointsExpiry::choice(self.points_expiry),
+            expiry_months: self
+                .points_expiry
+                .map_or_else(|| "12".into(), |expiry| expiry.months().to_string()),
             ..ProgrammeForm::default()
         };
         match self.rule {
@@ -312,6 +368,11 @@ pub struct ProgrammeForm {
     pub starts_on: String,
     /// Optional.
     pub ends_on: String,
+    #[serde(default)]
+    pub expiry: ExpiryChoice,
+    /// Months, read unless the points never expire.
+    #[serde(default)]
+    pub expiry_months: String,
 }
 
 impl Default for ProgrammeForm {
@@ -328,6 +389,8 @@ impl Default for ProgrammeForm {
             per_item: false,
             starts_on: String::new(),
             ends_on: String::new(),
+            expiry: ExpiryChoice::Never,
+            expiry_months: "12".into(),
         }
     }
 }
@@ -340,6 +403,7 @@ pub struct ProgrammeSettings {
     /// `None`: today, in the shop's calendar (the server knows which day that is).
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    pub points_expiry: Option<PointsExpiry>,
 }
 
 fn day(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDate> {
@@ -417,6 +481,24 @@ impl ProgrammeForm {
         {
             errors.add("ends_on", FieldProblem::EndBeforeStart);
         }
+        let months = |errors: &mut FieldErrors| {
+            whole_number(
+                errors,
+                "expiry_months",
+                &self.expiry_months,
+                1,
+                MAX_EXPIRY_MONTHS,
+            )
+        };
+        let points_expiry = match self.expiry {
+            ExpiryChoice::Never => None,
+            ExpiryChoice::AfterEarned => {
+                months(&mut errors).map(|months| PointsExpiry::Earned { months })
+            }
+            ExpiryChoice::AfterLastVisit => {
+                months(&mut errors).map(|months| PointsExpiry::LastVisit { months })
+            }
+        };
         errors.into_result()?;
         match (name, rule) {
             (Some(name), Some(rule)) => Ok(ProgrammeSettings {
@@ -424,6 +506,7 @@ impl ProgrammeForm {
                 rule,
                 starts_on,
                 ends_on,
+                points_expiry,
             }),
             _ => Err(AppError::invalid("request", FieldProblem::Malformed)),
         }
@@ -590,6 +673,7 @@ mod tests {
                 starts_on: settings.starts_on.unwrap_or_default(),
                 ends_on: settings.ends_on,
                 state: ProgrammeState::Running,
+                points_expiry: settings.points_expiry,
             };
             assert_eq!(view.form().validate(), Ok(settings), "{kind:?}");
         }

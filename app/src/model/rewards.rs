@@ -15,6 +15,7 @@ pub const MAX_VALIDITY_DAYS: i64 = 3_650;
 pub const MAX_PERCENT: i64 = 100;
 /// The largest "€ off" a reward gives: 10,000 €.
 pub const MAX_EUROS_OFF_CENTS: i64 = 1_000_000;
+pub const MAX_REASON_CHARS: usize = 400;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum RewardKind {
@@ -164,6 +165,81 @@ pub struct EarnedReward {
     pub valid_until: Option<String>,
     pub claimed_on: Option<String>,
     pub claimed_by: Option<String>,
+    /// Why the owner revoked it.
+    pub revoke_reason: Option<String>,
+}
+
+impl EarnedReward {
+    /// The owner may still revoke it or extend its expiry: it was neither used nor revoked.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, EarnedStatus::Earned | EarnedStatus::Expired)
+    }
+}
+
+/// Which earned rewards the client's page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Availability {
+    #[default]
+    All,
+    /// Waiting to be claimed.
+    Available,
+    /// Claimed, expired or revoked.
+    Past,
+}
+
+coded!(Availability {
+    All => "all",
+    Available => "available",
+    Past => "past",
+});
+
+impl Availability {
+    pub fn admits(&self, status: EarnedStatus) -> bool {
+        match self {
+            Self::All => true,
+            Self::Available => status == EarnedStatus::Earned,
+            Self::Past => status != EarnedStatus::Earned,
+        }
+    }
+}
+
+/// A client's rewards and the points that expire next, for the client's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClientRewards {
+    pub earned: Vec<EarnedReward>,
+    pub expiring: Option<super::programme::ExpiringPoints>,
+}
+
+/// The owner withdraws an earned reward, saying why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    pub earned_id: i64,
+    pub reason: String,
+}
+
+impl RevokeRequest {
+    /// The reason, trimmed; it is required.
+    pub fn validate(&self) -> Result<String, AppError> {
+        let mut errors = FieldErrors::default();
+        let reason = text_field(
+            &mut errors,
+            "reason",
+            &self.reason,
+            true,
+            MAX_REASON_CHARS,
+            true,
+        );
+        errors.into_result()?;
+        reason.ok_or_else(|| AppError::invalid("reason", FieldProblem::Required))
+    }
+}
+
+/// The owner gives an earned reward, even an expired one, a new last day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtendRequest {
+    pub earned_id: i64,
+    /// `YYYY-MM-DD`, as a date input gives it: the last day it can be claimed.
+    pub valid_until: String,
 }
 
 /// A claim at the till, with the key the device made so a retry claims once.

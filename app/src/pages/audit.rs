@@ -48,6 +48,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::RewardClaimed => t_string!(i18n, audit.kinds.reward_claimed),
         AuditKind::RewardRevoked => t_string!(i18n, audit.kinds.reward_revoked),
         AuditKind::RewardExtended => t_string!(i18n, audit.kinds.reward_extended),
+        AuditKind::PointsExpired => t_string!(i18n, audit.kinds.points_expired),
     }
     .to_string()
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::client_file::{add_note, client_activity};
 use crate::api::clients::{get_client, unlink_phone};
 use crate::api::labels::list_labels;
-use crate::api::rewards::client_rewards;
+use crate::api::rewards::rewards_of_client;
 use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::consent_dialog::ConsentDialog;
@@ -82,7 +82,7 @@ pub fn ClientFilePage() -> impl IntoView {
         move || (client_id(), version.get()),
         |(client_id, _)| async move {
             match client_id {
-                Some(client_id) => client_rewards(client_id).await,
+                Some(client_id) => rewards_of_client(client_id).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -96,6 +96,11 @@ pub fn ClientFilePage() -> impl IntoView {
     let saved = Callback::new(move |_: ClientRow| refresh());
     let labels_changed = Callback::new(move |()| refresh());
     let changed = Callback::new(move |_: RecordOutcome| refresh());
+    let rewards_changed = Callback::new(move |()| refresh());
+    let session = use_session();
+    let owner_signed_in = Signal::derive(
+        move || matches!(session.user.get(), Some(Ok(Some(user))) if user.role == Role::Owner),
+    );
     let consents_saved = Callback::new(move |_: Vec<ConsentStatus>| refresh());
     let note_added = Callback::new(move |()| {
         page.set(0);
@@ -139,7 +144,7 @@ pub fn ClientFilePage() -> impl IntoView {
                     })
             }}
         </Suspense>
-        <EarnedRewards earned=rewards on_claimed=changed />
+        <EarnedRewards earned=rewards owner=owner_signed_in on_claimed=changed on_changed=rewards_changed />
         {move || client_id().map(|client_id| view! { <NoteEditor client_id on_added=note_added /> })}
         <h2>{t!(i18n, client_file.activity)}</h2>
         <div class="field inline-field">

@@ -15,6 +15,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::clients::{get_client, list_clients};
 use crate::api::labels::list_labels;
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
+use crate::components::earned_rewards::ClaimButton;
 use crate::components::enrol_dialog::EnrolDialog;
 use crate::components::errors::{FormError, error_text};
 use crate::components::labels::LabelChips;
@@ -23,6 +24,7 @@ use crate::i18n::*;
 use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
 use crate::model::labels::LabelCount;
+use crate::model::ledger::RecordOutcome;
 use crate::model::routes;
 
 /// Long enough to skip the requests of a fast typist, short enough to feel instant.
@@ -33,7 +35,7 @@ enum OpenDialog {
     None,
     Client(ClientFormMode),
     Enrol,
-    Transaction(ClientRow),
+    Transaction(Box<ClientRow>),
 }
 
 /// The clients list's address for `query`.
@@ -148,9 +150,9 @@ pub fn ClientsPage() -> impl IntoView {
     // Enrolled at the till: the purchase that brought the client is recorded right away.
     let enrolled = Callback::new(move |row: ClientRow| {
         replace_row(row.clone());
-        dialog.set(OpenDialog::Transaction(row));
+        dialog.set(OpenDialog::Transaction(Box::new(row)));
     });
-    let recorded = Callback::new(move |outcome: crate::model::ledger::RecordOutcome| {
+    let recorded = Callback::new(move |outcome: RecordOutcome| {
         replace_row(outcome.client);
         dialog.set(OpenDialog::None);
     });
@@ -284,7 +286,7 @@ pub fn ClientsPage() -> impl IntoView {
                                         {found
                                             .rows
                                             .into_iter()
-                                            .map(|row| view! { <ClientCard row on_edit=open_edit dialog /> })
+                                            .map(|row| view! { <ClientCard row on_edit=open_edit dialog on_recorded=recorded /> })
                                             .collect_view()}
                                     </ul>
                                 }
@@ -304,7 +306,7 @@ pub fn ClientsPage() -> impl IntoView {
             OpenDialog::Client(mode) => Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any()),
             OpenDialog::Enrol => Some(view! { <EnrolDialog on_close=close on_enrolled=enrolled /> }.into_any()),
             OpenDialog::Transaction(client) => {
-                Some(view! { <TransactionDialog client on_close=close on_recorded=recorded /> }.into_any())
+                Some(view! { <TransactionDialog client=*client on_close=close on_recorded=recorded /> }.into_any())
             }
         }}
     }
@@ -315,6 +317,7 @@ fn ClientCard(
     row: ClientRow,
     on_edit: impl Fn(i64) + Copy + Send + Sync + 'static,
     dialog: RwSignal<OpenDialog>,
+    on_recorded: Callback<RecordOutcome>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = row.full_name();
@@ -371,11 +374,23 @@ fn ClientCard(
                     class="icon-button"
                     aria-label=transaction_label
                     title=transaction_label
-                    on:click=move |_| dialog.set(OpenDialog::Transaction(for_dialog.clone()))
+                    on:click=move |_| dialog.set(OpenDialog::Transaction(Box::new(for_dialog.clone())))
                 >
                     "+"
                 </button>
             </div>
+            {row.waiting_reward.clone().map(|waiting| {
+                let count = waiting.waiting;
+                view! {
+                    <div class="waiting-reward">
+                        <span class="badge reward-earned">
+                            {move || t_string!(i18n, rewards.waiting_badge).to_string()}
+                            {(count > 1).then(|| format!(" ({count})"))}
+                        </span>
+                        <ClaimButton earned_id=waiting.earned_id name=waiting.name on_claimed=on_recorded />
+                    </div>
+                }
+            })}
         </li>
     }
 }

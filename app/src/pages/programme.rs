@@ -16,7 +16,8 @@ use crate::i18n::*;
 use crate::model::auth::Role;
 use crate::model::error::AppError;
 use crate::model::programme::{
-    ProgrammeForm, ProgrammeKind, ProgrammeState, ProgrammeStep, ProgrammeView, Rounding,
+    ExpiryChoice, PointsExpiry, ProgrammeForm, ProgrammeKind, ProgrammeState, ProgrammeStep,
+    ProgrammeView, Rounding,
 };
 use crate::model::rewards::{Reward, RewardForm, RewardKind};
 
@@ -256,6 +257,16 @@ fn Summary(programme: ProgrammeView, owner: bool, on_changed: Callback<()>) -> i
     let form = FormState::new();
     let rule = programme.rule;
     let state = programme.state;
+    let expiry = programme.points_expiry.map(|expiry| {
+        move || match expiry {
+            PointsExpiry::Earned { months } => {
+                t_string!(i18n, programme.expiry_rule_earned, months).to_string()
+            }
+            PointsExpiry::LastVisit { months } => {
+                t_string!(i18n, programme.expiry_rule_last_visit, months).to_string()
+            }
+        }
+    });
     let starts = programme.starts_on.format("%d/%m/%Y").to_string();
     let ends = programme
         .ends_on
@@ -283,6 +294,7 @@ fn Summary(programme: ProgrammeView, owner: bool, on_changed: Callback<()>) -> i
                 <span class="badge">{move || state_text(i18n, state)}</span>
             </p>
             <p>{move || rule_text(i18n, &rule)}</p>
+            {expiry.map(|text| view! { <p>{text}</p> })}
             <p class="meta">
                 {move || {
                     let start = starts.clone();
@@ -332,6 +344,36 @@ fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: ProgrammeKind) -> Str
     .to_string()
 }
 
+/// One radio button per option, the chosen one checked.
+fn radio_choices<T>(
+    name: &'static str,
+    options: &'static [T],
+    code: fn(T) -> &'static str,
+    chosen: RwSignal<T>,
+    label: impl Fn(T) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    options
+        .iter()
+        .map(|&choice| {
+            view! {
+                <label class="checkbox">
+                    <input
+                        type="radio"
+                        name=name
+                        value=code(choice)
+                        prop:checked=move || chosen.get() == choice
+                        on:change=move |_| chosen.set(choice)
+                    />
+                    {move || label(choice)}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
 /// The settings, checked in the browser first with the model's rules, then by the server.
 #[component]
 fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>) -> impl IntoView {
@@ -347,6 +389,8 @@ fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>
     let per_item = RwSignal::new(initial.per_item);
     let starts_on = RwSignal::new(initial.starts_on);
     let ends_on = RwSignal::new(initial.ends_on);
+    let expiry = RwSignal::new(initial.expiry);
+    let expiry_months = RwSignal::new(initial.expiry_months);
     let form = FormState::new();
     let typed = move || ProgrammeForm {
         name: name.get(),
@@ -360,6 +404,8 @@ fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>
         per_item: per_item.get(),
         starts_on: starts_on.get(),
         ends_on: ends_on.get(),
+        expiry: expiry.get(),
+        expiry_months: expiry_months.get(),
     };
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -420,26 +466,10 @@ fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>
                         <Field id="points_per_euro" label=move || t!(i18n, programme.points_per_euro) value=points_per_euro problem=field_problem(error, "points_per_euro") input_type="number" inputmode="numeric" required=true />
                         <fieldset class="choice">
                             <legend>{t!(i18n, programme.rounding)}</legend>
-                            {Rounding::ALL
-                                .iter()
-                                .map(|&choice| {
-                                    view! {
-                                        <label class="checkbox">
-                                            <input
-                                                type="radio"
-                                                name="rounding"
-                                                value=choice.code()
-                                                prop:checked=move || rounding.get() == choice
-                                                on:change=move |_| rounding.set(choice)
-                                            />
-                                            {move || match choice {
-                                                Rounding::StartedEuro => t_string!(i18n, programme.rounding_started).to_string(),
-                                                Rounding::WholeEuro => t_string!(i18n, programme.rounding_whole).to_string(),
-                                            }}
-                                        </label>
-                                    }
-                                })
-                                .collect_view()}
+                            {radio_choices("rounding", Rounding::ALL, Rounding::code, rounding, move |choice| match choice {
+                                Rounding::StartedEuro => t_string!(i18n, programme.rounding_started).to_string(),
+                                Rounding::WholeEuro => t_string!(i18n, programme.rounding_whole).to_string(),
+                            })}
                         </fieldset>
                         <Field id="minimum" label=move || t!(i18n, programme.minimum) value=minimum problem=field_problem(error, "minimum") inputmode="decimal" />
                     }
@@ -469,6 +499,22 @@ fn SettingsForm(initial: ProgrammeForm, kind_fixed: bool, on_saved: Callback<()>
             }}
             <Field id="starts_on" label=move || t!(i18n, programme.starts_on) value=starts_on problem=field_problem(error, "starts_on") input_type="date" />
             <Field id="ends_on" label=move || t!(i18n, programme.ends_on) value=ends_on problem=field_problem(error, "ends_on") input_type="date" />
+            <fieldset class="choice">
+                <legend>{t!(i18n, programme.expiry)}</legend>
+                {radio_choices("expiry", ExpiryChoice::ALL, ExpiryChoice::code, expiry, move |choice| match choice {
+                    ExpiryChoice::Never => t_string!(i18n, programme.expiry_never).to_string(),
+                    ExpiryChoice::AfterEarned => t_string!(i18n, programme.expiry_after_earned).to_string(),
+                    ExpiryChoice::AfterLastVisit => t_string!(i18n, programme.expiry_after_last_visit).to_string(),
+                })}
+            </fieldset>
+            {move || {
+                (expiry.get() != ExpiryChoice::Never)
+                    .then(|| {
+                        view! {
+                            <Field id="expiry_months" label=move || t!(i18n, programme.expiry_months) value=expiry_months problem=field_problem(error, "expiry_months") input_type="number" inputmode="numeric" required=true />
+                        }
+                    })
+            }}
             <p class="earn-preview" role="status">{preview}</p>
             <FormError error=form.form_error() />
             <div class="actions actions-start">

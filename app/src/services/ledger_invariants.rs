@@ -1,5 +1,5 @@
-//! The ledger's invariants under random use: points earned and used, modifications and replays,
-//! several at a time from concurrent tasks, with the server's connection pool: on a SQLite file
+//! The ledger's invariants under random use: points earned and used, modifications, replays,
+//! claims and the expiry job, several at a time from concurrent tasks, with the server's connection pool: on a SQLite file
 //! and, when `TEST_DATABASE_URL` is set, on PostgreSQL, each with till requests written by the
 //! batching writer and alone.
 //!
@@ -18,14 +18,18 @@ use uuid::Uuid;
 
 use super::clients::edit::{SharedPhone, create_client};
 use super::db::TillWrites;
-use super::ledger::{claim_reward, modify_transaction, record_transaction, redeem_points};
+use super::ledger::{
+    claim_reward, modify_transaction, record_transaction, redeem_points, run_expiry,
+};
 use super::programme::rewards::add_reward;
+use super::programme::start as start_programme;
 use super::test_support::{TestShop, client_form};
 use crate::entities::{client, earned_reward, ledger_entry, reward};
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::ledger::{
     EntryKind, ModifyRequest, RecordRequest, RedeemRequest, TransactionForm,
 };
+use crate::model::programme::{ExpiryChoice, ProgrammeForm, ProgrammeKind};
 use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardForm};
 
 /// The catalogue's one reward costs this many points.
@@ -61,6 +65,8 @@ enum Op {
         client: usize,
         key: u8,
     },
+    /// Run the expiry job as of two months on: every point held expires, beside the tills.
+    Expire,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -74,6 +80,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(target, points, key)| Op::Modify { target, points, key }),
         2 => (0..64usize).prop_map(|which| Op::Replay { which }),
         2 => (0..CLIENTS, 0..40u8).prop_map(|(client, key)| Op::Claim { client, key }),
+        1 => Just(Op::Expire),
     ]
 }
 
@@ -95,6 +102,7 @@ enum Request {
     Redeem(RedeemRequest),
     Modify(ModifyRequest),
     Claim(ClaimRequest),
+    Expire,
 }
 
 /// Sends one request; `Ok(Some(id))` is the transaction it answered with, `Ok(None)` a refusal
@@ -105,6 +113,12 @@ async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppErro
         Request::Redeem(redeem) => redeem_points(&shop.db, &shop.owner, redeem).await,
         Request::Modify(modify) => modify_transaction(&shop.db, &shop.owner, modify).await,
         Request::Claim(claim) => claim_reward(&shop.db, &shop.owner, claim).await,
+        Request::Expire => {
+            let two_months_on = chrono::Utc::now() + chrono::Duration::days(62);
+            return run_expiry(&shop.db, two_months_on, Some(shop.owner.shop_id))
+                .await
+                .map(|_| None);
+        }
     };
     match answer {
         Ok(outcome) => Ok(Some(outcome.transaction.id)),
@@ -164,6 +178,17 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
     add_reward(&shop.db, &shop.owner, &reward)
         .await
         .map_err(|error| TestCaseError::fail(format!("reward: {error}")))?;
+    // Points typed at the till, expiring a month after they were earned.
+    let programme = ProgrammeForm {
+        name: "Saisie".into(),
+        kind: ProgrammeKind::Manual,
+        expiry: ExpiryChoice::AfterEarned,
+        expiry_months: "1".into(),
+        ..ProgrammeForm::default()
+    };
+    start_programme(&shop.db, &shop.owner, &programme)
+        .await
+        .map_err(|error| TestCaseError::fail(format!("programme: {error}")))?;
     let mut transactions: Vec<i64> = Vec::new();
     let mut succeeded: Vec<(Request, i64)> = Vec::new();
     for batch in batches {
@@ -231,6 +256,7 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
                         )
                     })
                 }
+                Op::Expire => Some((Request::Expire, None)),
                 Op::Replay { which } => (!succeeded.is_empty()).then(|| {
                     let (request, answered) = &succeeded[which % succeeded.len()];
                     (request.clone(), Some(*answered))

@@ -133,6 +133,18 @@ pub async fn shops(
     Ok(ShopPage { shops, total, page })
 }
 
+/// A shop's id from its exact name, for the command line (`comptoir expire --shop`).
+pub async fn shop_id_by_name(db: &impl ConnectionTrait, name: &str) -> Result<i64, AppError> {
+    shop::Entity::find()
+        .filter(shop::Column::Name.eq(name))
+        .filter(shop::Column::IsPlatform.eq(false))
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .map(|shop| shop.id)
+        .ok_or(AppError::NotFound)
+}
+
 /// The support account acting in one shop: the shop's rules apply (its clients, its time zone)
 /// and the audit entries go to the shop's log under the support account's name.
 pub async fn acting_in_shop(

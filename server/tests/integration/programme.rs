@@ -206,7 +206,7 @@ async fn earned_rewards(app: &TestApp, cookie: &str, client_id: i64) -> Value {
         )
         .await;
     assert_eq!(answer.status(), StatusCode::OK);
-    body_json(answer).await
+    body_json(answer).await["earned"].clone()
 }
 
 async fn claim(app: &TestApp, cookie: &str, earned_id: &Value) -> (StatusCode, Value) {
@@ -253,8 +253,12 @@ async fn rewards_are_the_shops_own_and_an_earned_one_is_claimed_once() {
     let reward_id = body_json(added).await["id"].clone();
 
     let client_id = new_client(&app, &owner).await;
-    let (status, _) = purchase(&app, &owner, client_id, "").await;
+    let (status, saved) = purchase(&app, &owner, client_id, "").await;
     assert_eq!(status, StatusCode::OK, "9999 points typed by hand");
+    assert_eq!(
+        saved["client"]["waiting_reward"]["name"], "Un café offert",
+        "the till offers it at once"
+    );
     let earned = earned_rewards(&app, &owner, client_id).await;
     assert_eq!(earned.as_array().map(Vec::len), Some(1));
     assert_eq!(earned[0]["status"], "Earned");
@@ -287,5 +291,122 @@ async fn rewards_are_the_shops_own_and_an_earned_one_is_claimed_once() {
     assert_eq!(
         earned_rewards(&app, &owner, client_id).await[0]["status"],
         "Claimed"
+    );
+}
+
+async fn owner_step(
+    app: &TestApp,
+    cookie: &str,
+    endpoint: &str,
+    request: Value,
+) -> (StatusCode, Value) {
+    let answer = app
+        .post_json(endpoint, Some(cookie), json!({ "request": request }))
+        .await;
+    let status = answer.status();
+    let text = body_text(answer).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_owner_revokes_and_extends_the_shops_earned_rewards_only() {
+    let app = TestApp::new().await;
+    let owner = app
+        .shop_with_owner("Boulangerie", "revoque@exemple.fr")
+        .await;
+    let neighbour = app.shop_with_owner("Fleuriste", "voisin@exemple.fr").await;
+    let staff = app.staff_of(&owner, "caisse@exemple.fr").await;
+    let added = app
+        .post_json(
+            "reward-add",
+            Some(&owner),
+            json!({ "form": {
+                "name": "Un café offert", "kind": "FreeProduct", "value": "", "cost": "10",
+                "validity_days": "30"
+            } }),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let client_id = new_client(&app, &owner).await;
+    assert_eq!(
+        purchase(&app, &owner, client_id, "").await.0,
+        StatusCode::OK
+    );
+    let earned_id = earned_rewards(&app, &owner, client_id).await[0]["id"].clone();
+    let revoke = |reason: &str| json!({ "earned_id": earned_id, "reason": reason });
+    let day = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
+    let extend =
+        |days: i64| json!({ "earned_id": earned_id, "valid_until": day(days).to_string() });
+
+    assert_eq!(
+        owner_step(&app, &staff, "reward-revoke", revoke("Erreur"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        owner_step(&app, &neighbour, "reward-revoke", revoke("Erreur"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        owner_step(&app, &neighbour, "reward-extend", extend(10))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        owner_step(&app, &staff, "reward-extend", extend(10))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        owner_step(&app, &owner, "reward-revoke", revoke("")).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "Invalid": [["reason", "Required"]] })
+        )
+    );
+    assert_eq!(
+        owner_step(&app, &owner, "reward-extend", extend(-2)).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "Invalid": [["valid_until", "DateInPast"]] })
+        )
+    );
+    let waiting = earned_rewards(&app, &owner, client_id).await;
+    assert_eq!(
+        waiting[0]["status"], "Earned",
+        "nothing changed by refusals"
+    );
+
+    assert_eq!(
+        owner_step(&app, &owner, "reward-extend", extend(60))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        earned_rewards(&app, &owner, client_id).await[0]["valid_until"],
+        day(60).format("%d/%m/%Y").to_string()
+    );
+    assert_eq!(
+        owner_step(&app, &owner, "reward-revoke", revoke("Achat remboursé"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let revoked = earned_rewards(&app, &owner, client_id).await;
+    assert_eq!(revoked[0]["status"], "Revoked");
+    assert_eq!(revoked[0]["revoke_reason"], "Achat remboursé");
+    assert_eq!(
+        claim(&app, &owner, &earned_id).await,
+        (StatusCode::CONFLICT, json!("RewardNotClaimable"))
+    );
+    assert_eq!(
+        owner_step(&app, &owner, "reward-extend", extend(10)).await,
+        (StatusCode::CONFLICT, json!("RewardClosed"))
     );
 }

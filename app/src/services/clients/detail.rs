@@ -11,6 +11,7 @@ use crate::model::client_file::ClientDetail;
 use crate::model::error::AppError;
 use crate::services::db::Db;
 use crate::services::db_error;
+use crate::services::programme::rewards::waiting_rewards;
 use crate::services::time::{format_date_time, shop_zone};
 
 pub async fn get_client(
@@ -38,6 +39,9 @@ pub async fn get_client(
     Ok(ClientDetail {
         row: ClientRow {
             labels: labels.get(&model.id).cloned().unwrap_or_default(),
+            waiting_reward: waiting_rewards(db, user.shop_id, &[model.id])
+                .await?
+                .remove(&model.id),
             ..to_row(&model, zone)
         },
         form: form_of(&model),

@@ -18,6 +18,7 @@ use crate::model::labels::LabelKind;
 use crate::model::phone::phone_query_digits;
 use crate::services::db::Db;
 use crate::services::db_error;
+use crate::services::programme::rewards::waiting_rewards;
 use crate::services::text::{prefix_upper_bound, words};
 use crate::services::time::shop_zone;
 
@@ -271,11 +272,13 @@ pub async fn list_clients(
     };
     let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
     let mut labels = labels::labels_of(db, &ids).await?;
+    let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
     Ok(ClientSearchPage {
         rows: rows
             .iter()
             .map(|model| ClientRow {
                 labels: labels.remove(&model.id).unwrap_or_default(),
+                waiting_reward: waiting.remove(&model.id),
                 ..to_row(model, zone)
             })
             .collect(),

@@ -9,6 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::rules::{Account, Refusal, decide};
+use super::till::with_waiting_reward;
 use super::views::{just_written, outcome};
 use super::write::{change_balances, read_accounts};
 use super::{NewEntry, append, find_by_key};
@@ -122,5 +123,5 @@ pub async fn claim_reward(
     )
     .await?;
     txn.commit().await.map_err(db_error)?;
-    Ok(just_written(user, entry, &client))
+    with_waiting_reward(db, user, just_written(user, entry, &client)).await
 }

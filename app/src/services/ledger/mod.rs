@@ -6,6 +6,7 @@
 
 mod batch;
 mod claim;
+mod expire;
 mod modify;
 mod rules;
 mod till;
@@ -16,6 +17,7 @@ mod write;
 mod tests;
 
 pub use claim::claim_reward;
+pub use expire::{ExpiryReport, run_expiry};
 pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;
 pub use till::{points_by_contact, record_transaction, redeem_points};
@@ -70,8 +72,19 @@ fn entry_row(
     entry: NewEntry,
     now: chrono::DateTime<Utc>,
 ) -> ledger_entry::ActiveModel {
+    entry_row_by(user.shop_id, user.user_id, entry, now)
+}
+
+/// The row of an entry of `shop_id` written by `author_user_id` (a job writes in the name of
+/// the shop's founder, who set the rule).
+fn entry_row_by(
+    shop_id: i64,
+    author_user_id: i64,
+    entry: NewEntry,
+    now: chrono::DateTime<Utc>,
+) -> ledger_entry::ActiveModel {
     ledger_entry::ActiveModel {
-        shop_id: Set(user.shop_id),
+        shop_id: Set(shop_id),
         client_id: Set(entry.client_id),
         kind: Set(entry.kind.code().to_owned()),
         points: Set(entry.values.points),
@@ -79,7 +92,7 @@ fn entry_row(
         reverses_entry_id: Set(entry.reverses_entry_id),
         corrects_entry_id: Set(entry.corrects_entry_id),
         idempotency_key: Set(entry.idempotency_key),
-        author_user_id: Set(user.user_id),
+        author_user_id: Set(author_user_id),
         created_at: Set(now),
         ..Default::default()
     }

@@ -21,6 +21,7 @@ use crate::services::audit::Actor;
 use crate::services::clients::lookup::find_by_contact;
 use crate::services::db::{Db, TillWrites};
 use crate::services::programme::earning_now;
+use crate::services::programme::rewards::waiting_rewards;
 use crate::services::time::{shop_zone, start_of_day, today};
 use crate::services::{db_error, is_unique_violation};
 
@@ -145,21 +146,40 @@ async fn record_entry(
         },
         TillWrites::Direct => write_alone(db, user, &request).await?,
     };
-    match decision {
+    let outcome = match decision {
         TillDecision::Written(written) => {
             let (entry, client) = *written;
-            Ok(just_written(user, entry, &client))
+            just_written(user, entry, &client)
         }
         TillDecision::Replayed => answer_again(db, user, &request)
             .await?
-            .ok_or(AppError::Internal),
-        TillDecision::Refused(Refusal::NoSuchAccount) => Err(AppError::NotFound),
-        TillDecision::Refused(Refusal::AlreadyVisited) => Err(AppError::AlreadyVisitedToday),
-        TillDecision::Refused(Refusal::NotEnoughPoints { balance }) => Err(AppError::invalid(
-            "points",
-            FieldProblem::NotEnoughPoints { balance },
-        )),
-    }
+            .ok_or(AppError::Internal)?,
+        TillDecision::Refused(Refusal::NoSuchAccount) => return Err(AppError::NotFound),
+        TillDecision::Refused(Refusal::AlreadyVisited) => {
+            return Err(AppError::AlreadyVisitedToday);
+        }
+        TillDecision::Refused(Refusal::NotEnoughPoints { balance }) => {
+            return Err(AppError::invalid(
+                "points",
+                FieldProblem::NotEnoughPoints { balance },
+            ));
+        }
+    };
+    with_waiting_reward(db, user, outcome).await
+}
+
+/// The outcome with the client's reward to claim first, so the till offers it at once (one
+/// indexed read, outside the write transaction).
+pub(super) async fn with_waiting_reward(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    mut outcome: RecordOutcome,
+) -> Result<RecordOutcome, AppError> {
+    let client_id = outcome.client.id;
+    outcome.client.waiting_reward = waiting_rewards(db, user.shop_id, &[client_id])
+        .await?
+        .remove(&client_id);
+    Ok(outcome)
 }
 
 /// Writes one till request in a transaction of its own, through the same write path as a batch.

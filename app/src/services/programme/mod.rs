@@ -20,10 +20,11 @@ use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::programme::{
-    Earning, EarningRule, ProgrammeForm, ProgrammeSettings, ProgrammeState, ProgrammeStep,
-    ProgrammeView,
+    Earning, EarningRule, PointsExpiry, ProgrammeForm, ProgrammeSettings, ProgrammeState,
+    ProgrammeStep, ProgrammeView,
 };
 
+pub mod expiry;
 pub mod rewards;
 #[cfg(test)]
 mod tests;
@@ -51,6 +52,20 @@ fn stored_rule(row: &programme::Model) -> Option<EarningRule> {
         .ok()
 }
 
+/// The stored expiry; one the code cannot read is logged and read as none (no points taken).
+pub(crate) fn stored_expiry(row: &programme::Model) -> Option<PointsExpiry> {
+    let text = row.points_expiry.as_deref()?;
+    serde_json::from_str(text)
+        .inspect_err(|error| {
+            tracing::error!(programme_id = row.id, %error, "unreadable points expiry");
+        })
+        .ok()
+}
+
+fn expiry_code(expiry: Option<PointsExpiry>) -> Option<String> {
+    expiry.and_then(|expiry| serde_json::to_string(&expiry).ok())
+}
+
 fn view(row: &programme::Model, user: &CurrentUser) -> ProgrammeView {
     let today = today(shop_zone(&user.time_zone));
     ProgrammeView {
@@ -65,6 +80,7 @@ fn view(row: &programme::Model, user: &CurrentUser) -> ProgrammeView {
             row.suspended_at.is_some(),
             today,
         ),
+        points_expiry: stored_expiry(row),
     }
 }
 
@@ -134,8 +150,11 @@ fn described(settings: &ProgrammeSettings) -> String {
         .ends_on
         .map(|day| format!(" → {day}"))
         .unwrap_or_default();
+    let expiry = expiry_code(settings.points_expiry)
+        .map(|expiry| format!(", expiry {expiry}"))
+        .unwrap_or_default();
     format!(
-        "{} ({}, {starts}{ends})",
+        "{} ({}, {starts}{ends}{expiry})",
         settings.name,
         rule_code(&settings.rule),
     )
@@ -151,6 +170,7 @@ fn settings_of(row: &programme::Model) -> ProgrammeSettings {
         rule: stored_rule(row).unwrap_or(EarningRule::Manual),
         starts_on: Some(row.starts_on),
         ends_on: row.ends_on,
+        points_expiry: stored_expiry(row),
     }
 }
 
@@ -197,6 +217,7 @@ pub async fn start(
         suspended_at: Set(None),
         ended_at: Set(None),
         created_at: Set(Utc::now()),
+        points_expiry: Set(expiry_code(settings.points_expiry)),
         ..Default::default()
     };
     let row = match row.insert(&txn).await {
@@ -240,6 +261,7 @@ pub async fn change(
     changed.rule = Set(rule_code(&settings.rule));
     changed.starts_on = Set(start_day(&settings, actor));
     changed.ends_on = Set(settings.ends_on);
+    changed.points_expiry = Set(expiry_code(settings.points_expiry));
     let row = changed.update(&txn).await.map_err(db_error)?;
     audit::write(
         &txn,

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
@@ -13,12 +14,17 @@ use sea_orm::{
 use crate::entities::{earned_reward, reward};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
+use crate::model::client::WaitingReward;
 use crate::model::error::AppError;
-use crate::model::rewards::{EarnedReward, EarnedStatus, Reward, RewardForm, RewardKind};
+use crate::model::error::FieldProblem;
+use crate::model::rewards::{
+    ClientRewards, EarnedReward, EarnedStatus, ExtendRequest, RevokeRequest, Reward, RewardForm,
+    RewardKind,
+};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
-use crate::services::time::{format_date, shop_zone};
-use crate::services::{db_error, display_names, owner_only};
+use crate::services::time::{format_date, parse_day, shop_zone, start_of_day, today};
+use crate::services::{db_error, display_names, is_unique_violation, owner_only};
 
 pub(crate) fn reward_view(row: &reward::Model) -> Reward {
     Reward {
@@ -177,9 +183,74 @@ pub(crate) async fn issue_reached(
     Ok(())
 }
 
+/// Per client of `client_ids`, the waiting reward to claim first (soonest to expire) and how
+/// many wait: what the list card and the till offer. Two indexed queries, whatever the count.
+pub async fn waiting_rewards(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    client_ids: &[i64],
+) -> Result<HashMap<i64, WaitingReward>, AppError> {
+    if client_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let now = Utc::now();
+    let mut open: Vec<earned_reward::Model> = earned_reward::Entity::find()
+        .filter(earned_reward::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(earned_reward::Column::Status.eq(EarnedStatus::Earned.code()))
+        .filter(earned_reward::Column::ShopId.eq(shop_id))
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    open.retain(|earned| earned.valid_until.is_none_or(|until| until >= now));
+    if open.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let names: HashMap<i64, String> = reward::Entity::find()
+        .filter(reward::Column::Id.is_in(open.iter().map(|earned| earned.reward_id)))
+        .all(db)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|reward| (reward.id, reward.name))
+        .collect();
+    // Soonest to expire first, no limit last; then the oldest earned.
+    open.sort_by_key(|earned| {
+        (
+            earned
+                .valid_until
+                .map_or(i64::MAX, |until| until.timestamp()),
+            earned.id,
+        )
+    });
+    let mut waiting: HashMap<i64, WaitingReward> = HashMap::new();
+    for earned in open {
+        waiting
+            .entry(earned.client_id)
+            .and_modify(|first| first.waiting += 1)
+            .or_insert_with(|| WaitingReward {
+                earned_id: earned.id,
+                name: names.get(&earned.reward_id).cloned().unwrap_or_default(),
+                waiting: 1,
+            });
+    }
+    Ok(waiting)
+}
+
+/// The rewards a client earned, and the points that expire next.
+pub async fn client_rewards(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    client_id: i64,
+) -> Result<ClientRewards, AppError> {
+    Ok(ClientRewards {
+        earned: earned_rewards(db, user, client_id).await?,
+        expiring: super::expiry::next_expiry(db, user, client_id, Utc::now()).await?,
+    })
+}
+
 /// The rewards a client earned: those waiting first, soonest to expire first, then the others,
 /// newest first. One whose validity passed shows as expired even before the hourly job marks it.
-pub async fn client_rewards(
+async fn earned_rewards(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     client_id: i64,
@@ -224,6 +295,7 @@ pub async fn client_rewards(
                 claimed_by: row
                     .claimed_by_user_id
                     .and_then(|id| names.get(&id).cloned()),
+                revoke_reason: row.revoke_reason.clone(),
             };
             Some((row.valid_until, view))
         })
@@ -240,4 +312,121 @@ pub async fn client_rewards(
         )
     });
     Ok(views.into_iter().map(|(_, view)| view).collect())
+}
+
+/// An earned reward of the actor's shop that is still open (waiting, or expired), read inside
+/// the transaction; one used or revoked no longer changes.
+async fn open_earned(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    earned_id: i64,
+) -> Result<(earned_reward::Model, String), AppError> {
+    let row = earned_reward::Entity::find_by_id(earned_id)
+        .filter(earned_reward::Column::ShopId.eq(actor.shop_id))
+        .one(txn)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let open = [EarnedStatus::Earned.code(), EarnedStatus::Expired.code()];
+    if !open.contains(&row.status.as_str()) {
+        return Err(AppError::RewardClosed);
+    }
+    let name = reward::Entity::find_by_id(row.reward_id)
+        .one(txn)
+        .await
+        .map_err(db_error)?
+        .map(|reward| reward.name)
+        .unwrap_or_default();
+    Ok((row, name))
+}
+
+/// The owner withdraws a reward a client earned and has not used, saying why. Nothing is taken
+/// from the balance: its points were never spent.
+pub async fn revoke_earned(
+    db: &Db,
+    actor: &Actor,
+    request: &RevokeRequest,
+) -> Result<(), AppError> {
+    owner_only(actor)?;
+    let reason = request.validate()?;
+    let txn = db.begin_write().await?;
+    let (row, name) = open_earned(&txn, actor, request.earned_id).await?;
+    let changed = earned_reward::Entity::update_many()
+        .col_expr(
+            earned_reward::Column::Status,
+            Expr::value(EarnedStatus::Revoked.code()),
+        )
+        .col_expr(earned_reward::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(
+            earned_reward::Column::RevokedByUserId,
+            Expr::value(actor.user_id),
+        )
+        .col_expr(
+            earned_reward::Column::RevokeReason,
+            Expr::value(reason.clone()),
+        )
+        .filter(earned_reward::Column::Id.eq(row.id))
+        .filter(earned_reward::Column::Status.eq(row.status.clone()))
+        .exec(&txn)
+        .await
+        .map_err(db_error)?;
+    if changed.rows_affected != 1 {
+        // Claimed at a till meanwhile.
+        return Err(AppError::RewardClosed);
+    }
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::RewardRevoked)
+            .client(row.client_id)
+            .detail(format!("{name}: {reason}")),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)
+}
+
+/// The owner gives an open reward, expired or not, a new last day (in the shop's calendar,
+/// today or later); an expired one can be claimed again.
+pub async fn extend_earned(
+    db: &Db,
+    actor: &Actor,
+    request: &ExtendRequest,
+) -> Result<(), AppError> {
+    owner_only(actor)?;
+    let zone = shop_zone(&actor.time_zone);
+    let last_day = parse_day("valid_until", &request.valid_until)?
+        .ok_or_else(|| AppError::invalid("valid_until", FieldProblem::Required))?;
+    if last_day < today(zone) {
+        return Err(AppError::invalid("valid_until", FieldProblem::DateInPast));
+    }
+    let until = last_day
+        .succ_opt()
+        .map(|next| start_of_day(next, zone) - Duration::seconds(1))
+        .ok_or_else(|| AppError::invalid("valid_until", FieldProblem::InvalidDate))?;
+    let txn = db.begin_write().await?;
+    let (row, name) = open_earned(&txn, actor, request.earned_id).await?;
+    let changed = earned_reward::Entity::update_many()
+        .col_expr(
+            earned_reward::Column::Status,
+            Expr::value(EarnedStatus::Earned.code()),
+        )
+        .col_expr(earned_reward::Column::ValidUntil, Expr::value(until))
+        .filter(earned_reward::Column::Id.eq(row.id))
+        .filter(earned_reward::Column::Status.eq(row.status.clone()))
+        .exec(&txn)
+        .await;
+    match changed {
+        Ok(changed) if changed.rows_affected == 1 => {}
+        Ok(_) => return Err(AppError::RewardClosed),
+        // The client earned the same reward again since this one expired.
+        Err(error) if is_unique_violation(&error) => return Err(AppError::RewardAlreadyWaiting),
+        Err(error) => return Err(db_error(error)),
+    }
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::RewardExtended)
+            .client(row.client_id)
+            .detail(format!("{name} → {last_day}")),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)
 }

@@ -313,9 +313,14 @@ async fn a_programme_not_yet_started_or_over_earns_nothing() {
 mod rewards {
     use super::*;
     use crate::entities::earned_reward;
-    use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardForm, RewardKind};
-    use crate::services::ledger::claim_reward;
-    use crate::services::programme::rewards::{add_reward, client_rewards, retire_reward};
+    use crate::model::rewards::{
+        ClaimRequest, ClientRewards, EarnedStatus, ExtendRequest, RevokeRequest, RewardForm,
+        RewardKind,
+    };
+    use crate::services::ledger::{claim_reward, run_expiry};
+    use crate::services::programme::rewards::{
+        add_reward, client_rewards, extend_earned, retire_reward, revoke_earned,
+    };
 
     fn coffee(cost: &str) -> RewardForm {
         RewardForm {
@@ -337,6 +342,7 @@ mod rewards {
         client_rewards(&shop.db, &shop.owner, client_id)
             .await
             .expect("rewards")
+            .earned
             .into_iter()
             .filter(|earned| earned.status == EarnedStatus::Earned)
             .map(|earned| earned.id)
@@ -384,7 +390,8 @@ mod rewards {
         );
         let listed = client_rewards(&shop.db, &shop.owner, client.id)
             .await
-            .expect("rewards");
+            .expect("rewards")
+            .earned;
         assert_eq!(listed[0].status, EarnedStatus::Claimed);
         assert_eq!(listed[0].claimed_by.as_deref(), Some("Odile Owner"));
 
@@ -413,7 +420,7 @@ mod rewards {
         );
         assert_eq!(
             client_rewards(&shop.db, &other, client.id).await,
-            Ok(vec![])
+            Ok(ClientRewards::default())
         );
         assert_eq!(
             retire_reward(&shop.db, &other, reward.id).await,
@@ -469,5 +476,369 @@ mod rewards {
         );
         assert_eq!(waiting(&shop, client.id).await.len(), 1, "still waiting");
         shop.assert_balances_are_sums().await;
+    }
+    async fn statuses(shop: &TestShop, client_id: i64) -> Vec<(EarnedStatus, Option<String>)> {
+        client_rewards(&shop.db, &shop.owner, client_id)
+            .await
+            .expect("rewards")
+            .earned
+            .into_iter()
+            .map(|earned| (earned.status, earned.revoke_reason))
+            .collect()
+    }
+
+    /// A client who just earned a reward valid one day: the client and the earned reward's id.
+    async fn earned_for_a_day(shop: &TestShop) -> (crate::model::client::ClientRow, i64) {
+        let client = shop.client("Léa", "Morel").await;
+        let mut short = coffee("10");
+        short.validity_days = "1".into();
+        add_reward(&shop.db, &shop.owner, &short)
+            .await
+            .expect("added");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        let earned = waiting(shop, client.id).await[0];
+        (client, earned)
+    }
+
+    fn revoke(earned_id: i64, reason: &str) -> RevokeRequest {
+        RevokeRequest {
+            earned_id,
+            reason: reason.into(),
+        }
+    }
+
+    fn extend(earned_id: i64, day: chrono::NaiveDate) -> ExtendRequest {
+        ExtendRequest {
+            earned_id,
+            valid_until: day.to_string(),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_owner_revokes_with_a_reason_and_a_revoked_reward_stays_closed() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        add_reward(&shop.db, &shop.owner, &coffee("10"))
+            .await
+            .expect("added");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        let earned = waiting(&shop, client.id).await[0];
+        assert_eq!(
+            revoke_earned(&shop.db, &shop.owner, &revoke(earned, "  ")).await,
+            Err(AppError::invalid("reason", FieldProblem::Required))
+        );
+        assert_eq!(
+            revoke_earned(&shop.db, &shop.staff(), &revoke(earned, "Erreur")).await,
+            Err(AppError::Forbidden)
+        );
+        let other = shop.other_shop().await;
+        assert_eq!(
+            revoke_earned(&shop.db, &other, &revoke(earned, "Erreur")).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            waiting(&shop, client.id).await,
+            vec![earned],
+            "nothing changed"
+        );
+
+        revoke_earned(&shop.db, &shop.owner, &revoke(earned, "Achat annulé"))
+            .await
+            .expect("revoked");
+        assert_eq!(
+            statuses(&shop, client.id).await,
+            vec![(EarnedStatus::Revoked, Some("Achat annulé".into()))]
+        );
+        assert_eq!(
+            claim_reward(&shop.db, &shop.owner, &claim(earned)).await,
+            Err(AppError::RewardNotClaimable)
+        );
+        assert_eq!(
+            revoke_earned(&shop.db, &shop.owner, &revoke(earned, "Encore")).await,
+            Err(AppError::RewardClosed)
+        );
+        let tomorrow = today(shop_zone("Europe/Paris")) + Duration::days(1);
+        assert_eq!(
+            extend_earned(&shop.db, &shop.owner, &extend(earned, tomorrow)).await,
+            Err(AppError::RewardClosed)
+        );
+        let kinds = audit_event::Entity::find()
+            .filter(audit_event::Column::Kind.eq("reward_revoked"))
+            .all(&shop.db)
+            .await
+            .expect("audit");
+        assert_eq!(kinds.len(), 1);
+        assert_eq!(kinds[0].client_id, Some(client.id));
+        shop.assert_balances_are_sums().await;
+    }
+
+    #[tokio::test]
+    async fn a_reward_expires_with_the_job_and_the_owner_extends_it_again() {
+        let shop = TestShop::new().await;
+        let (client, earned) = earned_for_a_day(&shop).await;
+        let now = chrono::Utc::now();
+        assert_eq!(
+            run_expiry(&shop.db, now, None)
+                .await
+                .map(|report| report.rewards_expired),
+            Ok(0),
+            "still valid"
+        );
+        let later = now + Duration::days(3);
+        assert_eq!(
+            run_expiry(&shop.db, later, None)
+                .await
+                .map(|report| report.rewards_expired),
+            Ok(1)
+        );
+        assert_eq!(
+            run_expiry(&shop.db, later, None)
+                .await
+                .map(|report| report.rewards_expired),
+            Ok(0),
+            "a second run changes nothing"
+        );
+        assert_eq!(statuses(&shop, client.id).await[0].0, EarnedStatus::Expired);
+        assert_eq!(
+            claim_reward(&shop.db, &shop.owner, &claim(earned)).await,
+            Err(AppError::RewardNotClaimable)
+        );
+
+        let zone = shop_zone("Europe/Paris");
+        assert_eq!(
+            extend_earned(
+                &shop.db,
+                &shop.owner,
+                &extend(earned, today(zone) - Duration::days(1))
+            )
+            .await,
+            Err(AppError::invalid("valid_until", FieldProblem::DateInPast))
+        );
+        let in_ten_days = today(zone) + Duration::days(10);
+        extend_earned(&shop.db, &shop.owner, &extend(earned, in_ten_days))
+            .await
+            .expect("extended");
+        let listed = client_rewards(&shop.db, &shop.owner, client.id)
+            .await
+            .expect("rewards")
+            .earned;
+        assert_eq!(listed[0].status, EarnedStatus::Earned);
+        assert_eq!(
+            listed[0].valid_until,
+            Some(in_ten_days.format("%d/%m/%Y").to_string()),
+            "the whole last day, in the shop's calendar"
+        );
+        claim_reward(&shop.db, &shop.owner, &claim(earned))
+            .await
+            .expect("claimed once extended");
+        shop.assert_balances_are_sums().await;
+    }
+
+    #[tokio::test]
+    async fn an_expired_reward_is_not_extended_beside_a_new_one_of_its_kind() {
+        let shop = TestShop::new().await;
+        let (client, first) = earned_for_a_day(&shop).await;
+        run_expiry(&shop.db, chrono::Utc::now() + Duration::days(3), None)
+            .await
+            .expect("expired");
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "1", ""))
+            .await
+            .expect("earned again");
+        assert_eq!(waiting(&shop, client.id).await.len(), 1, "a new one");
+        let next_week = today(shop_zone("Europe/Paris")) + Duration::days(7);
+        assert_eq!(
+            extend_earned(&shop.db, &shop.owner, &extend(first, next_week)).await,
+            Err(AppError::RewardAlreadyWaiting)
+        );
+        assert_eq!(statuses(&shop, client.id).await[1].0, EarnedStatus::Expired);
+    }
+}
+
+mod points_expiry {
+    use super::*;
+    use crate::entities::ledger_entry;
+    use crate::model::ledger::EntryKind;
+    use crate::model::programme::ExpiryChoice;
+    use crate::services::ledger::{ExpiryReport, redeem_points, run_expiry};
+    use crate::services::programme::expiry::next_expiry;
+    use crate::services::test_support::redeem;
+    use sea_orm::sea_query::Expr;
+
+    async fn expiring(shop: &TestShop, expiry: ExpiryChoice, months: &str) {
+        let mut settings = form(ProgrammeKind::Manual);
+        settings.expiry = expiry;
+        settings.expiry_months = months.into();
+        start(&shop.db, &shop.owner, &settings)
+            .await
+            .expect("started");
+    }
+
+    async fn balance(shop: &TestShop, client_id: i64) -> i64 {
+        client::Entity::find_by_id(client_id)
+            .one(&shop.db)
+            .await
+            .expect("client")
+            .map(|client| client.points_balance)
+            .unwrap_or(-1)
+    }
+
+    /// Moves the client's last visit (and file) back in time, as if made `days` ago; entries
+    /// cannot be (the ledger is append-only): their tests move the clock instead.
+    async fn age(shop: &TestShop, client_id: i64, days: i64) {
+        let back = chrono::Utc::now() - Duration::days(days);
+        client::Entity::update_many()
+            .col_expr(client::Column::LastVisitAt, Expr::value(back))
+            .col_expr(client::Column::CreatedAt, Expr::value(back))
+            .filter(client::Column::Id.eq(client_id))
+            .exec(&shop.db)
+            .await
+            .expect("aged client");
+    }
+
+    #[test]
+    fn an_expiry_needs_months_between_1_and_120() {
+        let mut settings = form(ProgrammeKind::Manual);
+        settings.expiry = ExpiryChoice::AfterEarned;
+        settings.expiry_months = "0".into();
+        let problem = settings
+            .validate()
+            .err()
+            .and_then(|error| error.field_errors()?.get("expiry_months").cloned());
+        assert_eq!(
+            problem,
+            Some(FieldProblem::NumberOutOfRange { min: 1, max: 120 })
+        );
+    }
+
+    #[tokio::test]
+    async fn the_balance_expires_after_months_without_a_visit_once() {
+        let shop = TestShop::new().await;
+        let idle = shop.client("Léa", "Morel").await;
+        let regular = shop.client("Marc", "Petit").await;
+        expiring(&shop, ExpiryChoice::AfterLastVisit, "6").await;
+        for client in [&idle, &regular] {
+            record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+                .await
+                .expect("earned");
+        }
+        age(&shop, idle.id, 200).await;
+        let due = next_expiry(&shop.db, &shop.owner, idle.id, chrono::Utc::now())
+            .await
+            .expect("next");
+        assert_eq!(due.map(|due| due.points), Some(10), "already due");
+
+        let report = run_expiry(&shop.db, chrono::Utc::now(), None)
+            .await
+            .expect("ran");
+        assert_eq!(
+            report,
+            ExpiryReport {
+                rewards_expired: 0,
+                clients: 1,
+                points_expired: 10
+            }
+        );
+        assert_eq!(balance(&shop, idle.id).await, 0);
+        assert_eq!(balance(&shop, regular.id).await, 10);
+        assert_eq!(
+            run_expiry(&shop.db, chrono::Utc::now(), None).await,
+            Ok(ExpiryReport::default()),
+            "two runs expire once"
+        );
+        let entry = ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ClientId.eq(idle.id))
+            .filter(ledger_entry::Column::Kind.eq(EntryKind::Expire.code()))
+            .all(&shop.db)
+            .await
+            .expect("entries");
+        assert_eq!(entry.len(), 1);
+        assert_eq!(entry[0].points, -10);
+        assert_eq!(
+            entry[0].author_user_id, shop.owner.user_id,
+            "in the founder's name"
+        );
+        let regular_due = next_expiry(&shop.db, &shop.owner, regular.id, chrono::Utc::now())
+            .await
+            .expect("next");
+        let in_six_months = chrono::Utc::now()
+            .checked_add_months(chrono::Months::new(6))
+            .map(|at| {
+                at.with_timezone(&shop_zone("Europe/Paris"))
+                    .format("%d/%m/%Y")
+                    .to_string()
+            });
+        assert_eq!(regular_due.map(|due| due.on), in_six_months);
+        shop.assert_balances_are_sums().await;
+    }
+
+    #[tokio::test]
+    async fn points_expire_months_after_earned_uses_taking_the_oldest_first() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        expiring(&shop, ExpiryChoice::AfterEarned, "12").await;
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        let recent = record_transaction(&shop.db, &shop.owner, &earn(client.id, "5", ""))
+            .await
+            .expect("earned");
+        redeem_points(&shop.db, &shop.owner, &redeem(client.id, "3"))
+            .await
+            .expect("used");
+        // The clock a year after the second earn: the first is older than a year, not it.
+        let recent_at = ledger_entry::Entity::find_by_id(recent.transaction.id)
+            .one(&shop.db)
+            .await
+            .expect("entry")
+            .map(|entry| entry.created_at)
+            .expect("written");
+        let clock = recent_at
+            .checked_add_months(chrono::Months::new(12))
+            .expect("a date");
+        // Of the 10 old points, 3 were used: 7 expire, the 5 recent ones stay.
+        let report = run_expiry(&shop.db, clock, None).await.expect("ran");
+        assert_eq!(report.points_expired, 7);
+        assert_eq!(balance(&shop, client.id).await, 5);
+        assert_eq!(
+            run_expiry(&shop.db, clock, None).await,
+            Ok(ExpiryReport::default()),
+            "two runs expire once"
+        );
+        let next = next_expiry(&shop.db, &shop.owner, client.id, clock)
+            .await
+            .expect("next");
+        assert_eq!(next.map(|due| due.points), Some(5));
+        assert_eq!(
+            run_expiry(&shop.db, clock + Duration::days(1), None)
+                .await
+                .map(|report| report.points_expired),
+            Ok(5),
+            "a day later the rest goes too"
+        );
+        assert_eq!(balance(&shop, client.id).await, 0);
+        shop.assert_balances_are_sums().await;
+    }
+
+    #[tokio::test]
+    async fn an_ended_programme_expires_nothing() {
+        let shop = TestShop::new().await;
+        let client = shop.client("Léa", "Morel").await;
+        expiring(&shop, ExpiryChoice::AfterLastVisit, "1").await;
+        record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
+            .await
+            .expect("earned");
+        step(&shop.db, &shop.owner, ProgrammeStep::End)
+            .await
+            .expect("ended");
+        let in_a_year = chrono::Utc::now() + Duration::days(365);
+        assert_eq!(
+            run_expiry(&shop.db, in_a_year, None).await,
+            Ok(ExpiryReport::default())
+        );
+        assert_eq!(balance(&shop, client.id).await, 10);
     }
 }

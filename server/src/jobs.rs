@@ -1,0 +1,40 @@
+//! Work the server does by itself: the programme's expiry (rewards past their validity, points
+//! due under the programme's rule), once at start and then every hour. Each server of a shared
+//! PostgreSQL database runs it; a run finds nothing left to do after another's.
+
+use std::time::Duration;
+
+use app::services::db::Db;
+use app::services::ledger::{ExpiryReport, run_expiry};
+use chrono::Utc;
+
+const EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Starts the hourly expiry in the background; it lives as long as the runtime.
+pub fn spawn_hourly_expiry(db: Db) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(EVERY);
+        // A late tick (the machine slept) runs once, not once per missed hour.
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match run_expiry(&db, Utc::now(), None).await {
+                Ok(report) => log_report(&report),
+                Err(error) => {
+                    tracing::error!(%error, "the expiry job failed; it runs again in an hour")
+                }
+            }
+        }
+    });
+}
+
+fn log_report(report: &ExpiryReport) {
+    if *report != ExpiryReport::default() {
+        tracing::info!(
+            rewards_expired = report.rewards_expired,
+            clients = report.clients,
+            points_expired = report.points_expired,
+            "expiry job"
+        );
+    }
+}
