@@ -36,13 +36,9 @@ pub async fn claim_reward(
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
     // A retry of a claim that went through gets the first answer.
-    if let Some(existing) = find_by_key(&txn, user.shop_id, &key).await? {
+    if find_by_key(&txn, user.shop_id, &key).await?.is_some() {
         drop(txn);
-        return if earned.claim_entry_id == Some(existing.id) {
-            outcome(db, user, existing).await
-        } else {
-            Err(AppError::IdempotencyConflict)
-        };
+        return answer_again(db, user, request).await;
     }
     let now = Utc::now();
     let open = earned.status == EarnedStatus::Earned.code()
@@ -86,7 +82,10 @@ pub async fn claim_reward(
     let entry = match append(&txn, user, entry, now).await {
         Ok(entry) => entry,
         // The same key written by another server meanwhile: that claim answers.
-        Err(error) if is_unique_violation(&error) => return Err(AppError::RewardNotClaimable),
+        Err(error) if is_unique_violation(&error) => {
+            drop(txn);
+            return answer_again(db, user, request).await;
+        }
         Err(error) => return Err(db_error(error)),
     };
     let client = change_balances(&txn, &HashMap::from([(earned.client_id, change)]), now)
@@ -124,4 +123,29 @@ pub async fn claim_reward(
     .await?;
     txn.commit().await.map_err(db_error)?;
     with_waiting_reward(db, user, just_written(user, entry, &client)).await
+}
+
+/// The answer to a claim whose key is already in the ledger: the first answer when that entry
+/// claimed this reward, a conflict when the key was used for something else.
+async fn answer_again(
+    db: &Db,
+    user: &Actor,
+    request: &ClaimRequest,
+) -> Result<RecordOutcome, AppError> {
+    let key = request.idempotency_key.to_string();
+    let existing = find_by_key(db.connection(), user.shop_id, &key)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let claimed_by_it = earned_reward::Entity::find_by_id(request.earned_id)
+        .filter(earned_reward::Column::ShopId.eq(user.shop_id))
+        .filter(earned_reward::Column::ClaimEntryId.eq(existing.id))
+        .one(db.connection())
+        .await
+        .map_err(db_error)?
+        .is_some();
+    if !claimed_by_it {
+        return Err(AppError::IdempotencyConflict);
+    }
+    let answer = outcome(db, user, existing).await?;
+    with_waiting_reward(db, user, answer).await
 }

@@ -398,7 +398,18 @@ mod rewards {
         record_transaction(&shop.db, &shop.owner, &earn(client.id, "10", ""))
             .await
             .expect("earned");
-        assert_eq!(waiting(&shop, client.id).await.len(), 1, "reached again");
+        let reached_again = waiting(&shop, client.id).await;
+        assert_eq!(reached_again.len(), 1, "reached again");
+        let reused_key = ClaimRequest {
+            earned_id: reached_again[0],
+            idempotency_key: request.idempotency_key,
+        };
+        assert_eq!(
+            claim_reward(&shop.db, &shop.owner, &reused_key).await,
+            Err(AppError::IdempotencyConflict),
+            "a key already used for another claim claims nothing"
+        );
+        assert_eq!(waiting(&shop, client.id).await, reached_again);
         shop.assert_balances_are_sums().await;
     }
 
