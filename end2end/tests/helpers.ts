@@ -31,8 +31,13 @@ export async function login(page: Page, email = DEMO_EMAIL, password = DEMO_PASS
   await page.getByLabel("Mot de passe", { exact: true }).fill(password);
   if (remember) await page.getByLabel("Se souvenir de moi").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await expect(page).toHaveURL(/\/clients$/);
+  // An owner lands on the dashboard, staff on the clients; the tests start from the clients.
+  await expect(page).toHaveURL(/\/(clients|tableau-de-bord)$/);
   await hydrated(page);
+  if (!page.url().endsWith("/clients")) {
+    await page.getByRole("link", { name: "Clients", exact: true }).click();
+    await expect(page).toHaveURL(/\/clients$/);
+  }
 }
 
 export async function createClient(
@@ -52,8 +57,13 @@ export async function createClient(
   await expect(dialog).toBeHidden();
 }
 
+/** Types a search and waits for its results, as a person reading them would: the address
+ * follows the search, then the list stops being busy. A click on a result then never lands on
+ * a row of the previous list. */
 export async function search(page: Page, text: string) {
   await page.getByLabel("Rechercher un client").fill(text);
+  await expect(page).toHaveURL((url) => (url.searchParams.get("q") ?? "") === text);
+  await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
 }
 
 /** The list entry of a client, found by its full name. */

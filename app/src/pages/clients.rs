@@ -120,6 +120,7 @@ pub fn ClientsPage() -> impl IntoView {
     let choose = StoredValue::new(choose);
 
     let error = RwSignal::new(None::<AppError>);
+    let searching = RwSignal::new(false);
     let dialog = RwSignal::new(OpenDialog::None);
     let replace_row = move |row: ClientRow| {
         clients.update(|current| {
@@ -265,7 +266,10 @@ pub fn ClientsPage() -> impl IntoView {
             </div>
         </div>
         <FormError error />
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+        // Busy while the rows of a newer address are on their way: the rows shown still answer
+        // the previous search, and assistive technologies (and the browser tests) can tell.
+        <div class="client-results" aria-busy=move || searching.get().to_string()>
+        <Transition set_pending=searching.write_only() fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || {
                 clients
                     .get()
@@ -301,6 +305,7 @@ pub fn ClientsPage() -> impl IntoView {
                     })
             }}
         </Transition>
+        </div>
         {move || match dialog.get() {
             OpenDialog::None => None,
             OpenDialog::Client(mode) => Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any()),
