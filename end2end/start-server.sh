@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the built server for the browser tests on a database of its own, with the demo shop and
 # per viewport one shop whose owner's password the reset test changes, one for the account page and
-# one whose loyalty programme the programme tests change,
+# one whose loyalty programme the programme tests change, one whose dashboard starts empty,
 # and a platform support account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ for viewport in desktop phone; do
   "$server" create-shop --name "Fleuriste $viewport" --owner-name "Flora $viewport" --owner-email "reset-$viewport@e2e.localhost"
   "$server" create-shop --name "Caviste $viewport" --owner-name "Victor $viewport" --owner-email "account-$viewport@e2e.localhost"
   "$server" create-shop --name "Café $viewport" --owner-name "Camille $viewport" --owner-email "programme-$viewport@e2e.localhost"
+  "$server" create-shop --name "Épicerie $viewport" --owner-name "Denis $viewport" --owner-email "dashboard-$viewport@e2e.localhost"
 done
 COMPTOIR_SUPPORT_PASSWORD='Support-Vert-2026' "$server" create-support --name "Sam Support" --email support@e2e.localhost
 exec "$server"

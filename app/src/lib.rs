@@ -32,6 +32,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
 use crate::pages::groups::GroupsPage;
 use crate::pages::journal::JournalPage;
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::JOURNAL),) view=JournalPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::PROGRAMME),) view=ProgrammePage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::DASHBOARD),) view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />

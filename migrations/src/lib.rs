@@ -17,6 +17,7 @@ mod m20261202_000003_invitations;
 mod m20261202_000004_programmes;
 mod m20261202_000005_rewards;
 mod m20261203_000001_expiry;
+mod m20261203_000002_dashboard;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_programmes::Migration),
             Box::new(m20261202_000005_rewards::Migration),
             Box::new(m20261203_000001_expiry::Migration),
+            Box::new(m20261203_000002_dashboard::Migration),
         ]
     }
 }

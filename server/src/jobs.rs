@@ -1,17 +1,19 @@
-//! Work the server does by itself: the programme's expiry (rewards past their validity, points
-//! due under the programme's rule), once at start and then every hour. Each server of a shared
-//! PostgreSQL database runs it; a run finds nothing left to do after another's.
+//! Work the server does by itself, once at start and then every hour: the programme's expiry
+//! (rewards past their validity, points due under the programme's rule), then the dashboard's
+//! closed days. Each server of a shared PostgreSQL database runs it; a run finds nothing left to
+//! do after another's.
 
 use std::time::Duration;
 
+use app::services::dashboard::{RollUpReport, roll_up_closed_days};
 use app::services::db::Db;
 use app::services::ledger::{ExpiryReport, run_expiry};
 use chrono::Utc;
 
 const EVERY: Duration = Duration::from_secs(60 * 60);
 
-/// Starts the hourly expiry in the background; it lives as long as the runtime.
-pub fn spawn_hourly_expiry(db: Db) {
+/// Starts the hourly jobs in the background; they live as long as the runtime.
+pub fn spawn_hourly_jobs(db: Db) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(EVERY);
         // A late tick (the machine slept) runs once, not once per missed hour.
@@ -22,6 +24,17 @@ pub fn spawn_hourly_expiry(db: Db) {
                 Ok(report) => log_report(&report),
                 Err(error) => {
                     tracing::error!(%error, "the expiry job failed; it runs again in an hour")
+                }
+            }
+            match roll_up_closed_days(&db, Utc::now()).await {
+                Ok(report) if report == RollUpReport::default() => {}
+                Ok(report) => tracing::info!(
+                    days = report.days,
+                    best_lists = report.best_lists,
+                    "dashboard figures written"
+                ),
+                Err(error) => {
+                    tracing::error!(%error, "writing the dashboard's days failed; it runs again in an hour")
                 }
             }
         }

@@ -94,6 +94,7 @@ pub async fn fill_clients(
                 points_balance: Set(0),
                 visit_count: Set(0),
                 last_visit_at: Set(None),
+                first_visit_at: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
                 merged_into_id: Set(None),
@@ -137,4 +138,89 @@ pub fn summary(mut samples: Vec<Duration>) -> (f64, f64, f64) {
         percentile_ms(&samples, 0.95),
         percentile_ms(&samples, 0.99),
     )
+}
+
+/// Fills `owner`'s shop, whose clients are `first_id..first_id + clients`, with `entries` ledger
+/// entries over the `days` days before `now`: clients arrive one after another over the period,
+/// and each entry goes to a client already arrived, a purchase (points and an amount) or, one
+/// time in twelve when the balance allows, a use of 10 points. The clients' balances, visits,
+/// last visit and creation then follow their entries, as the ledger would have left them.
+pub async fn fill_history(
+    db: &DatabaseConnection,
+    owner: &CurrentUser,
+    first_id: i64,
+    clients: u64,
+    entries: u64,
+    days: i64,
+) -> Result<(), MeasureError> {
+    use app::entities::ledger_entry;
+    use app::model::ledger::EntryKind;
+    use rand::{Rng, SeedableRng};
+
+    let started = Instant::now();
+    let now = Utc::now();
+    let span = chrono::Duration::days(days).num_seconds() as f64;
+    let mut random = rand::rngs::StdRng::seed_from_u64(2026);
+    let mut balances = vec![0_i64; clients as usize];
+    let mut done = 0;
+    while done < entries {
+        // Two thousand rows of ten columns stay under SQLite's limit on bound values.
+        let batch = (BATCH * 2).min(entries - done);
+        let txn = db.begin().await?;
+        let mut rows = Vec::with_capacity(batch as usize);
+        for offset in 0..batch {
+            let progress = (done + offset) as f64 / entries as f64;
+            let at = now - chrono::Duration::seconds((span * (1.0 - progress)) as i64);
+            let arrived = ((clients as f64 * progress) as u64).clamp(1, clients);
+            let index = random.random_range(0..arrived) as usize;
+            let (kind, points, amount_cents) =
+                if balances[index] >= 10 && random.random_ratio(1, 12) {
+                    (EntryKind::Redeem, -10, None)
+                } else {
+                    let cents = random.random_range(150..4_000_i64);
+                    (EntryKind::Earn, cents / 100, Some(cents))
+                };
+            balances[index] += points;
+            rows.push(ledger_entry::ActiveModel {
+                shop_id: Set(owner.shop_id),
+                client_id: Set(first_id + index as i64),
+                kind: Set(kind.code().to_owned()),
+                points: Set(points),
+                amount_cents: Set(amount_cents),
+                reverses_entry_id: Set(None),
+                corrects_entry_id: Set(None),
+                idempotency_key: Set(None),
+                author_user_id: Set(owner.user_id),
+                created_at: Set(at),
+                ..Default::default()
+            });
+        }
+        ledger_entry::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        done += batch;
+    }
+    let earn = EntryKind::Earn.code();
+    let of_client = "FROM ledger_entries e WHERE e.client_id = clients.id";
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "UPDATE clients SET \
+             points_balance = (SELECT COALESCE(SUM(e.points), 0) {of_client}), \
+             visit_count = (SELECT COUNT(*) {of_client} AND e.kind = '{earn}'), \
+             last_visit_at = (SELECT MAX(e.created_at) {of_client} AND e.kind = '{earn}'), \
+             first_visit_at = (SELECT MIN(e.created_at) {of_client} AND e.kind = '{earn}'), \
+             created_at = COALESCE((SELECT MIN(e.created_at) {of_client}), created_at) \
+             WHERE shop_id = {}",
+            owner.shop_id
+        ),
+    ))
+    .await?;
+    println!(
+        "  filled {entries} ledger entries over {days} days for shop \"{}\" in {:.1} s",
+        owner.shop_name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod client_file;
 pub mod clients;
+pub mod dashboard;
 pub mod labels;
 pub mod ledger;
 pub mod platform;

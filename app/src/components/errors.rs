@@ -93,6 +93,10 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
         }
         FieldProblem::EndBeforeStart => t_string!(i18n, field.end_before_start).to_string(),
         FieldProblem::DateInPast => t_string!(i18n, field.date_in_past).to_string(),
+        FieldProblem::PeriodTooLong { max_days } => {
+            let max_days = *max_days;
+            t_string!(i18n, field.period_too_long, max_days).to_string()
+        }
         FieldProblem::KindIsFixed => t_string!(i18n, field.kind_is_fixed).to_string(),
         FieldProblem::AtLeastOnePoint => t_string!(i18n, field.at_least_one_point).to_string(),
         FieldProblem::NotEnoughPoints { balance } => {

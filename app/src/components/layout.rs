@@ -64,6 +64,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 {(user.role == Role::Owner)
                     .then(|| {
                         view! {
+                            <A href=routes::DASHBOARD>{t!(i18n, nav.dashboard)}</A>
                             <A href=routes::PROGRAMME>{t!(i18n, nav.programme)}</A>
                             <A href=routes::JOURNAL>{t!(i18n, nav.journal)}</A>
                             <A href="/groupes">{t!(i18n, nav.groups)}</A>

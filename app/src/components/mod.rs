@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod activity_table;
+pub mod chart;
 pub mod client_form;
 pub mod consent_dialog;
 pub mod day_range;

@@ -19,6 +19,8 @@ pub struct Model {
     pub points_balance: i64,
     pub visit_count: i64,
     pub last_visit_at: Option<DateTimeUtc>,
+    /// The first purchase's moment, for the dashboard's returning clients.
+    pub first_visit_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Set once this file was merged into another: that one holds the client now.

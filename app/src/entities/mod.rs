@@ -16,4 +16,6 @@ pub mod programme;
 pub mod reward;
 pub mod session;
 pub mod shop;
+pub mod shop_best_client;
+pub mod shop_day;
 pub mod user;

@@ -26,7 +26,8 @@ impl Role {
     /// The first page after signing in.
     pub fn home(self) -> &'static str {
         match self {
-            Role::Owner | Role::Staff => super::routes::CLIENTS,
+            Role::Owner => super::routes::DASHBOARD,
+            Role::Staff => super::routes::CLIENTS,
             Role::Support => "/support",
         }
     }

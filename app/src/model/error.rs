@@ -47,6 +47,10 @@ pub enum FieldProblem {
     EndBeforeStart,
     /// A date that has passed, where one to come is asked (a new expiry).
     DateInPast,
+    /// A period longer than the pages that show it allow.
+    PeriodTooLong {
+        max_days: i64,
+    },
     /// A live programme keeps its kind; another kind is another programme.
     KindIsFixed,
     /// Using zero points means nothing.

@@ -49,17 +49,56 @@ pub fn parse_euros(input: &str) -> Result<Option<i64>, FieldProblem> {
 
 /// `1250` → `12,50 €` (with a narrow no-break space between thousands).
 pub fn format_euros(cents: i64) -> String {
+    format_euros_in(cents, NumberStyle::French)
+}
+
+/// How numbers are written for the reader: `12,50 €` in French, `€12.50` in English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberStyle {
+    French,
+    English,
+}
+
+/// An amount in the reader's style.
+pub fn format_euros_in(cents: i64, style: NumberStyle) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let units = (cents / 100).to_string();
+    let fraction = cents % 100;
+    match style {
+        NumberStyle::French => {
+            let units = group_thousands(cents / 100, '\u{202f}');
+            format!("{sign}{units},{fraction:02}\u{a0}€")
+        }
+        NumberStyle::English => {
+            let units = group_thousands(cents / 100, ',');
+            format!("{sign}€{units}.{fraction:02}")
+        }
+    }
+}
+
+/// A whole number in the reader's style: `12 345` or `12,345`.
+pub fn format_number(number: i64, style: NumberStyle) -> String {
+    let sign = if number < 0 { "-" } else { "" };
+    let separator = match style {
+        NumberStyle::French => '\u{202f}',
+        NumberStyle::English => ',',
+    };
+    format!(
+        "{sign}{}",
+        group_thousands(number.unsigned_abs(), separator)
+    )
+}
+
+fn group_thousands(number: u64, separator: char) -> String {
+    let digits = number.to_string();
     let mut grouped = String::new();
-    for (index, digit) in units.chars().enumerate() {
-        if index > 0 && (units.len() - index).is_multiple_of(3) {
-            grouped.push('\u{202f}');
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
         }
         grouped.push(digit);
     }
-    format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
+    grouped
 }
 
 /// `750` → `7,50`: an amount as typed back into a field.
@@ -70,6 +109,21 @@ pub fn format_euros_plain(cents: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_written_in_the_reader_style() {
+        assert_eq!(format_euros_in(1250, NumberStyle::French), "12,50\u{a0}€");
+        assert_eq!(
+            format_euros_in(12_345_678, NumberStyle::English),
+            "€123,456.78"
+        );
+        assert_eq!(format_euros_in(-5, NumberStyle::English), "-€0.05");
+        assert_eq!(format_number(12_345, NumberStyle::French), "12\u{202f}345");
+        assert_eq!(
+            format_number(-1_234_567, NumberStyle::English),
+            "-1,234,567"
+        );
+    }
 
     #[test]
     fn french_and_english_decimal_marks_are_accepted() {

@@ -7,6 +7,7 @@ pub const RESET_PASSWORD: &str = "/reinitialiser-mot-de-passe";
 pub const CLIENTS: &str = "/clients";
 pub const JOURNAL: &str = "/journal";
 pub const PROGRAMME: &str = "/programme";
+pub const DASHBOARD: &str = "/tableau-de-bord";
 
 /// The query key carrying a reset or invitation token.
 pub const TOKEN_KEY: &str = "jeton";

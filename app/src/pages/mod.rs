@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod client_file;
 pub mod clients;
+pub mod dashboard;
 pub mod forgot_password;
 pub mod groups;
 pub mod journal;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod clients;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod ledger;

@@ -1,8 +1,10 @@
 //! `bench`: fills one shop with 100,000 generated French clients and another with 900,000, then
 //! prints search latency percentiles for type-ahead queries beside the same SQL run directly, and
-//! the rate of recording points.
+//! the rate of recording points. With `--dashboard`, fills one shop with 100,000 clients and
+//! 2,000,000 ledger entries over two years instead, and times the owner's dashboard.
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
+//! cargo run --release -p server --bin bench -- --dashboard [--database-url URL] [--entries N]
 
 use std::time::Instant;
 
@@ -19,7 +21,7 @@ use app::services::db::Db;
 use app::services::{db, ledger};
 use clap::Parser;
 use sea_orm::{ConnectionTrait, Statement, Value};
-use server::measure::{after_bulk_load, fill_clients, next_client_id, summary};
+use server::measure::{after_bulk_load, fill_clients, fill_history, next_client_id, summary};
 
 #[derive(Parser)]
 struct Options {
@@ -36,6 +38,14 @@ struct Options {
     /// Transactions recorded for the rate figure.
     #[arg(long, default_value_t = 3000)]
     transactions: u64,
+    /// Times the dashboard instead of the search, on `--small` clients and `--entries` entries.
+    #[arg(long)]
+    dashboard: bool,
+    #[arg(long, default_value_t = 2_000_000)]
+    entries: u64,
+    /// The days the entries are spread over, ending now.
+    #[arg(long, default_value_t = 730)]
+    days: i64,
 }
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
@@ -143,6 +153,70 @@ async fn measure_recording(
     Ok(())
 }
 
+/// Times the dashboard for each period: once the hourly job has written the closed days (its first
+/// run over the whole history is timed too), as the owner opens it.
+async fn measure_dashboard(db: &Db, owner: &CurrentUser, runs: usize) -> BenchResult<()> {
+    use app::model::dashboard::{DashboardQuery, PeriodChoice};
+    use app::services::dashboard::{dashboard, roll_up_closed_days};
+
+    // A dashboard is opened far less often than a search is typed: fewer runs give the same
+    // percentiles in less time.
+    let runs = runs.min(100);
+    let started = Instant::now();
+    let report = roll_up_closed_days(db, chrono::Utc::now()).await?;
+    println!(
+        "\n  the hourly job wrote {} closed days and {} lists of best clients in {:.1} s",
+        report.days,
+        report.best_lists,
+        started.elapsed().as_secs_f64()
+    );
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+    let period = |period| DashboardQuery {
+        period,
+        ..DashboardQuery::default()
+    };
+    let queries = [
+        ("7 days", period(PeriodChoice::Week)),
+        ("30 days", period(PeriodChoice::Month)),
+        ("12 months", period(PeriodChoice::Year)),
+        (
+            "dates, 30 days to yesterday",
+            DashboardQuery {
+                period: PeriodChoice::Dates,
+                from: (yesterday - chrono::Duration::days(29)).to_string(),
+                to: yesterday.to_string(),
+            },
+        ),
+        (
+            "dates, 90 days to yesterday",
+            DashboardQuery {
+                period: PeriodChoice::Dates,
+                from: (yesterday - chrono::Duration::days(89)).to_string(),
+                to: yesterday.to_string(),
+            },
+        ),
+    ];
+    println!(
+        "\n  {:<28} {:>8} {:>8} {:>9} {:>9} {:>9}",
+        "period", "visits", "active", "p50 ms", "p95 ms", "p99 ms"
+    );
+    for (name, query) in queries.iter().chain(queries.iter()) {
+        let figures = dashboard(db, owner, query, chrono::Utc::now()).await?;
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            dashboard(db, owner, query, chrono::Utc::now()).await?;
+            samples.push(started.elapsed());
+        }
+        let (p50, p95, p99) = summary(samples);
+        println!(
+            "  {name:<28} {:>8} {:>8} {p50:>9.3} {p95:>9.3} {p99:>9.3}",
+            figures.totals.visits, figures.active_clients
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> BenchResult<()> {
     let options = Options::parse();
@@ -177,6 +251,19 @@ async fn main() -> BenchResult<()> {
     .await?;
     let first_id = next_client_id(&connection).await?;
     fill_clients(&connection, &small, first_id, options.small).await?;
+    if options.dashboard {
+        fill_history(
+            &connection,
+            &small,
+            first_id,
+            options.small,
+            options.entries,
+            options.days,
+        )
+        .await?;
+        after_bulk_load(&connection).await?;
+        return measure_dashboard(&connection, &small, options.runs).await;
+    }
     fill_clients(
         &connection,
         &large,

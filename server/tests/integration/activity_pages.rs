@@ -14,19 +14,7 @@ fn activity(client_id: i64, filter: &str, page: u64) -> String {
 async fn a_timeline_page_past_the_last_is_refused() {
     let app = TestApp::new().await;
     let cookie = app.shop_with_owner("Boulangerie", "a@exemple.fr").await;
-    let created = app
-        .post_json(
-            "client-create",
-            Some(&cookie),
-            json!({ "form": {
-                "civility": "mme", "first_name": "Léa", "last_name": "Morel",
-                "email": "lea@exemple.fr", "phone": "", "address": "", "postal_code": "",
-                "city": "", "birth_date": "", "note": ""
-            } }),
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::OK);
-    let client_id = body_json(created).await["id"].as_i64().expect("id");
+    let client_id = app.new_client(&cookie).await;
 
     // No note yet: page 0 is an empty page, page 1 does not exist.
     let empty = app

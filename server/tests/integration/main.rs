@@ -9,6 +9,7 @@ mod activity_pages;
 mod bad_input;
 mod caching;
 mod client_lists;
+mod dashboard;
 mod erasure;
 mod exports;
 mod http;

@@ -24,22 +24,6 @@ async fn programme(app: &TestApp, cookie: &str) -> Value {
     body_json(answer).await
 }
 
-async fn new_client(app: &TestApp, cookie: &str) -> i64 {
-    let created = app
-        .post_json(
-            "client-create",
-            Some(cookie),
-            json!({ "form": {
-                "civility": "mme", "first_name": "Léa", "last_name": "Morel",
-                "email": "lea@exemple.fr", "phone": "", "address": "", "postal_code": "",
-                "city": "", "birth_date": "", "note": ""
-            } }),
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::OK);
-    body_json(created).await["id"].as_i64().expect("id")
-}
-
 async fn purchase(
     app: &TestApp,
     cookie: &str,
@@ -121,7 +105,7 @@ async fn the_programme_is_the_owners_and_each_shop_keeps_its_own() {
 async fn a_purchase_earns_by_the_rule_and_bad_input_is_named_field_by_field() {
     let app = TestApp::new().await;
     let owner = app.shop_with_owner("Boulangerie", "regle@exemple.fr").await;
-    let client_id = new_client(&app, &owner).await;
+    let client_id = app.new_client(&owner).await;
 
     for (field, value, problem) in [
         (
@@ -252,7 +236,7 @@ async fn rewards_are_the_shops_own_and_an_earned_one_is_claimed_once() {
     assert_eq!(added.status(), StatusCode::OK);
     let reward_id = body_json(added).await["id"].clone();
 
-    let client_id = new_client(&app, &owner).await;
+    let client_id = app.new_client(&owner).await;
     let (status, saved) = purchase(&app, &owner, client_id, "").await;
     assert_eq!(status, StatusCode::OK, "9999 points typed by hand");
     assert_eq!(
@@ -327,7 +311,7 @@ async fn the_owner_revokes_and_extends_the_shops_earned_rewards_only() {
         )
         .await;
     assert_eq!(added.status(), StatusCode::OK);
-    let client_id = new_client(&app, &owner).await;
+    let client_id = app.new_client(&owner).await;
     assert_eq!(
         purchase(&app, &owner, client_id, "").await.0,
         StatusCode::OK

@@ -89,6 +89,18 @@ pub(super) async fn change_balances(
                 Expr::col(client::Column::VisitCount).add(by_client(|change| change.visits)),
             )
             .col_expr(
+                client::Column::FirstVisitAt,
+                CaseStatement::new()
+                    .case(
+                        Expr::col(client::Column::Id)
+                            .is_in(visited.iter().copied())
+                            .and(Expr::col(client::Column::FirstVisitAt).is_null()),
+                        Expr::value(now),
+                    )
+                    .finally(Expr::col(client::Column::FirstVisitAt))
+                    .into(),
+            )
+            .col_expr(
                 client::Column::LastVisitAt,
                 CaseStatement::new()
                     .case(

@@ -221,6 +221,23 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// Creates the client Léa Morel through the router; answers her id.
+    pub async fn new_client(&self, cookie: &str) -> i64 {
+        let created = self
+            .post_json(
+                "client-create",
+                Some(cookie),
+                serde_json::json!({ "form": {
+                    "civility": "mme", "first_name": "Léa", "last_name": "Morel",
+                    "email": "lea@exemple.fr", "phone": "", "address": "", "postal_code": "",
+                    "city": "", "birth_date": "", "note": ""
+                } }),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::OK);
+        body_json(created).await["id"].as_i64().expect("id")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let response = self
             .post_form(
