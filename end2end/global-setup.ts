@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { SMTP_PORT } from "./ports";
 
 export const MAIL_DIR = path.join(__dirname, "test-results", "mail");
 
@@ -50,7 +51,7 @@ export default async function globalSetup() {
     });
     socket.on("error", () => {});
   });
-  await new Promise<void>((resolve) => server.listen(2525, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(SMTP_PORT, "127.0.0.1", resolve));
   return async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };

@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { BASE_URL } from "./ports";
 
 // Debian's Chromium, never a downloaded browser; flags that keep it off the network.
 const chromium = {
@@ -25,7 +26,7 @@ export default defineConfig({
   reporter: [["list"]],
   globalSetup: "./global-setup.ts",
   use: {
-    baseURL: "http://127.0.0.1:3000",
+    baseURL: BASE_URL,
     locale: "fr-FR",
     timezoneId: "Europe/Paris",
     trace: "retain-on-failure",
@@ -41,7 +42,7 @@ export default defineConfig({
   webServer: {
     command: "bash end2end/start-server.sh",
     cwd: "..",
-    url: "http://127.0.0.1:3000/connexion",
+    url: `${BASE_URL}/connexion`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "pipe",

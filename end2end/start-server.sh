@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 data=$(mktemp -d)
 export DATABASE_URL="sqlite://$data/e2e.db?mode=rwc"
 export MAIL_OUTBOX_DIR="$data/outbox"
-export PUBLIC_URL=http://127.0.0.1:3000
-export LEPTOS_SITE_ADDR=127.0.0.1:3000
+# The ports are chosen by end2end/ports.ts, never 3000: the user's own app may be running there.
+export PUBLIC_URL="http://127.0.0.1:${E2E_PORT:?set by end2end/ports.ts}"
+export LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT"
 # The listener of end2end/global-setup.ts receives the e-mails.
-export SMTP_HOST=127.0.0.1 SMTP_PORT=2525 SMTP_SECURITY=none
+export SMTP_HOST=127.0.0.1 SMTP_PORT="${E2E_SMTP_PORT:?set by end2end/ports.ts}" SMTP_SECURITY=none
 export COMPTOIR_OWNER_PASSWORD='Fleur-Rouge-2026'
 server=target/debug/server
 # The programme tests run `server expire --at …` on this database (the test clock).

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, search, switchLanguage, uniqueName } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);
@@ -101,11 +101,11 @@ test("consents are recorded with their source and kept in the history", async ({
   await expect(page.getByRole("row").filter({ hasText: "E-mails : oui (À l'oral)" })).toHaveCount(1);
 
   // In English too.
-  await page.getByRole("button", { name: "English" }).click();
+  await switchLanguage(page, "English");
   await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Consents" })).toBeVisible();
   await expect(consents).toContainText(/Yes since .* \(Verbally, by Camille Boulanger\)/);
   await expect(page.getByRole("row").filter({ hasText: "E-mails: yes (Verbally)" })).toHaveCount(1);
-  await page.getByRole("button", { name: "Français" }).click();
+  await switchLanguage(page, "Français");
   await expect(page.getByRole("heading", { name: "Activité" })).toBeVisible();
 });

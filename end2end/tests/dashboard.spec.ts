@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { DEMO_EMAIL, DEMO_PASSWORD, clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { DEMO_EMAIL, DEMO_PASSWORD, clientCard, createClient, hydrated, login, navigate, search, switchLanguage, uniqueName } from "./helpers";
 
 // Each viewport has a shop of its own whose dashboard starts empty ("Épicerie desktop", …).
 const PASSWORD = "Fleur-Rouge-2026";
@@ -30,7 +30,7 @@ test("the owner's home shows the period's figures, charts and tables, in French 
   await purchase(page, `Léa ${family}`, "7", "7,50", "19");
   await purchase(page, `Marc ${family}`, "9", "9", "9");
 
-  await page.getByRole("link", { name: "Tableau de bord" }).click();
+  await navigate(page, "Tableau de bord");
   await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible();
   await hydrated(page);
   await expect(page.getByRole("link", { name: "30 jours" })).toHaveAttribute("aria-current", "page");
@@ -76,7 +76,7 @@ test("the owner's home shows the period's figures, charts and tables, in French 
   await expect(tile(page, "Visites")).toContainText("3");
 
   // In English, numbers are written the English way.
-  await page.getByRole("button", { name: "English" }).click();
+  await switchLanguage(page, "English");
   await expect(tile(page, "Total spent")).toContainText("€29.00");
   await expect(tile(page, "Returning clients (1 of 2)")).toContainText("50%");
 });

@@ -1,6 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { BASE_URL } from "../ports";
 
 export const DEMO_EMAIL = "demo@comptoir.localhost";
 export const DEMO_PASSWORD = "Baguette-2026";
@@ -38,6 +39,29 @@ export async function login(page: Page, email = DEMO_EMAIL, password = DEMO_PASS
     await page.getByRole("link", { name: "Clients", exact: true }).click();
     await expect(page).toHaveURL(/\/clients$/);
   }
+}
+
+/** Opens the header's menu (on a phone it holds every page but the clients). */
+export async function openMenu(page: Page) {
+  const toggle = page.getByRole("banner").getByRole("button", { name: /^Menu/ });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+}
+
+/** Follows a link of the main navigation, through the menu when it is not in the line. */
+export async function navigate(page: Page, name: string) {
+  const link = page.getByRole("banner").getByRole("link", { name, exact: true });
+  if (!(await link.isVisible())) await openMenu(page);
+  await link.click();
+}
+
+/** Switches the language from the header's menu. */
+export async function switchLanguage(page: Page, language: "English" | "Français") {
+  await openMenu(page);
+  await page.getByRole("button", { name: language }).click();
+  // Closed again, so the menu covers nothing the test reads or clicks next.
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("banner").getByRole("button", { name: /^Menu/ })).toHaveAttribute("aria-expanded", "false");
 }
 
 export async function createClient(
@@ -105,4 +129,11 @@ export function decodedSubject(mail: string): string {
         ? Buffer.from(text, "base64").toString("utf8")
         : decodeQuotedPrintable(text.replace(/_/g, " ")),
     );
+}
+
+/** The set-password link an e-mail carries, on the tests' own server. */
+export function passwordLink(mail: string): string | undefined {
+  const body = decodeQuotedPrintable(mail.split("\n\n").slice(1).join("\n\n"));
+  const origin = BASE_URL.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return body.match(new RegExp(`${origin}/reinitialiser-mot-de-passe\\?jeton=[A-Za-z0-9_-]+`))?.[0];
 }

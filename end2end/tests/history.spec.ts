@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, navigate, search, uniqueName } from "./helpers";
 
 async function clientWithTransaction(page: import("@playwright/test").Page, points: string) {
   const lastName = uniqueName();
@@ -48,7 +48,7 @@ test("a transaction is modified from the client's history: reversal plus correct
 
 test("a transaction is modified from the shop's journal, filtered by client", async ({ page }) => {
   const { lastName } = await clientWithTransaction(page, "7");
-  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await navigate(page, "Journal");
   await expect(page.getByRole("heading", { name: "Journal des transactions" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Filtrer par client").fill(lastName);
@@ -70,6 +70,13 @@ test("a transaction is modified from the shop's journal, filtered by client", as
   await expect(rows.nth(1)).toContainText("Correction");
   await expect(rows.nth(1)).toContainText(`Zoé ${lastName}`);
   await expect(rows.nth(2)).toContainText("Annulation");
+  // Every column of an entry is on screen, on a phone as a card: nothing is cut off to the right.
+  const correction = rows.nth(1);
+  await correction.scrollIntoViewIfNeeded();
+  for (const text of ["+3", "Camille Boulanger", `Zoé ${lastName}`, "Correction"]) {
+    await expect(correction.getByRole("cell").filter({ hasText: text })).toBeInViewport({ ratio: 1 });
+  }
+  await expect(correction.getByRole("button", { name: /Modifier la transaction n° \d+/ })).toBeInViewport({ ratio: 1 });
 
   await page.getByRole("link", { name: `Zoé ${lastName}` }).first().click();
   await expect(page.getByTestId("balance")).toHaveText("3");
@@ -77,7 +84,7 @@ test("a transaction is modified from the shop's journal, filtered by client", as
 
 test("the journal's filters live in its address: sent rendered, reloaded, undone by the back button", async ({ page }) => {
   const { lastName } = await clientWithTransaction(page, "5");
-  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await navigate(page, "Journal");
   await expect(page.getByRole("heading", { name: "Journal des transactions" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Filtrer par client").fill(lastName);

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, navigate, search, switchLanguage, uniqueName } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);
@@ -47,7 +47,7 @@ test("the owner creates a group, puts a client in it, and the list filters and s
   const group = `Groupe ${uniqueName()}`;
   await createClient(page, { firstName: "Chloé", lastName: family });
 
-  await page.getByRole("link", { name: "Groupes", exact: true }).click();
+  await navigate(page, "Groupes");
   await expect(page.getByRole("heading", { name: "Groupes", exact: true })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Nom du groupe").fill(group.toUpperCase());
@@ -85,9 +85,9 @@ test("the owner creates a group, puts a client in it, and the list filters and s
     .toBe(true);
 
   // The same page in English.
-  await page.getByRole("button", { name: "English" }).click();
+  await switchLanguage(page, "English");
   await expect(page.getByLabel("Sort by")).toBeVisible();
-  await page.getByRole("link", { name: "Groups", exact: true }).click();
+  await navigate(page, "Groups");
   await expect(page.getByRole("heading", { name: "New group" })).toBeVisible();
-  await page.getByRole("button", { name: "Français" }).click();
+  await switchLanguage(page, "Français");
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, openMenu, search, uniqueName } from "./helpers";
 
 // A till tablet is shared: once its user has logged out, nothing of a client's file may be read
 // from it, not even offline from the service worker's cache or the browser's.
@@ -23,6 +23,7 @@ test("after logout, a client's page is not shown offline", async ({ page, contex
   await hydrated(page);
   await expect(heading).toBeVisible();
 
+  await openMenu(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page).toHaveURL(/\/connexion$/);
   await hydrated(page);

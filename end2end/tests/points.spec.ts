@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName, uniquePhone } from "./helpers";
+import { clientCard, createClient, hydrated, login, navigate, search, uniqueName, uniquePhone } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await login(page);
@@ -9,7 +9,7 @@ test("the till adds and uses points with only the client's phone, never below ze
   const lastName = uniqueName();
   const phone = uniquePhone();
   await createClient(page, { firstName: "Nora", lastName, phone });
-  await page.getByRole("link", { name: "Points", exact: true }).click();
+  await navigate(page, "Points");
   await expect(page.getByRole("heading", { name: "Ajouter ou utiliser des points" })).toBeVisible();
   await hydrated(page);
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, navigate, search, switchLanguage, uniqueName } from "./helpers";
 
 // Each viewport has a shop of its own ("Café desktop", "Café phone"): these tests change its
 // programme, one after the other.
@@ -15,7 +15,7 @@ test.beforeEach(async ({ page }, testInfo) => {
 });
 
 async function openProgramme(page: Page) {
-  await page.getByRole("link", { name: "Programme", exact: true }).click();
+  await navigate(page, "Programme");
   await expect(page.getByRole("heading", { name: "Programme de fidélité" })).toBeVisible();
   await hydrated(page);
 }
@@ -111,7 +111,7 @@ test("suspended, a purchase earns nothing; resumed, it earns again; the rule cha
   await expect(dialog).toBeHidden();
   await expect(card).toContainText("30 pts");
 
-  await page.getByRole("link", { name: "Journal d'audit" }).click();
+  await navigate(page, "Journal d'audit");
   await expect(page.getByRole("row").filter({ hasText: "Programme modifié" })).toHaveCount(1);
   await expect(page.getByRole("row").filter({ hasText: "Programme suspendu" })).toHaveCount(1);
   await endProgramme(page);
@@ -162,11 +162,11 @@ test("a stamp card fills by items, and a visit counts once a day", async ({ page
   await expect(zoe.card).toContainText("5 pts");
 
   await openProgramme(page);
-  await page.getByRole("button", { name: "English" }).click();
+  await switchLanguage(page, "English");
   await expect(page.getByRole("heading", { name: "Loyalty programme" })).toBeVisible();
   await expect(page.getByText("Running", { exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Une visite, cinq points" })).toContainText("5 point(s) per visit, at most one visit a day");
-  await page.getByRole("button", { name: "Français" }).click();
+  await switchLanguage(page, "Français");
   await endProgramme(page);
 });
 

@@ -1,11 +1,11 @@
 import { expect, test } from "./fixtures";
-import { hydrated, login } from "./helpers";
+import { hydrated, login, navigate } from "./helpers";
 
 const ACCOUNT_PASSWORD = "Fleur-Rouge-2026";
 
 test("the owner reads the audit log and filters it by event", async ({ page }) => {
   await login(page);
-  await page.getByRole("link", { name: "Journal d'audit" }).click();
+  await navigate(page, "Journal d'audit");
   await expect(page.getByRole("heading", { name: "Journal d'audit" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Événement").selectOption({ label: "Connexion réussie" });

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, navigate, search, uniqueName } from "./helpers";
 
 const SUPPORT_EMAIL = "support@e2e.localhost";
 const SUPPORT_PASSWORD = "Support-Vert-2026";
@@ -58,6 +58,6 @@ test("support finds a shop's client, downloads the report, and erases the client
   await hydrated(page);
   await search(page, lastName);
   await expect(page.getByText("Aucun client ne correspond à cette recherche.")).toBeVisible();
-  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await navigate(page, "Journal");
   await expect(page.getByRole("row").filter({ hasText: "Client effacé" }).first()).toContainText("+9");
 });

@@ -1,11 +1,11 @@
 import { expect, test } from "./fixtures";
-import { decodeQuotedPrintable, decodedSubject, hydrated, login, receivedMail, uniqueName } from "./helpers";
+import { decodedSubject, hydrated, login, openMenu, navigate, passwordLink, receivedMail, uniqueName } from "./helpers";
 
 test("the owner invites a member who chooses a password, works the till without owner pages, and is disabled", async ({ page, browser }) => {
   await login(page);
   const name = `Marc ${uniqueName()}`;
   const email = `${name.replace(" ", ".").toLowerCase()}@e2e.localhost`;
-  await page.getByRole("link", { name: "Équipe", exact: true }).click();
+  await navigate(page, "Équipe");
   await expect(page.getByRole("heading", { name: "Équipe", exact: true })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("E-mail").fill(email);
@@ -19,8 +19,7 @@ test("the owner invites a member who chooses a password, works the till without 
   // The member opens the link in their own browser and chooses a password.
   const mail = await receivedMail(email);
   expect(decodedSubject(mail)).toContain("Invitation à rejoindre");
-  const body = decodeQuotedPrintable(mail.split("\n\n").slice(1).join("\n\n"));
-  const link = body.match(/http:\/\/127\.0\.0\.1:3000\/reinitialiser-mot-de-passe\?jeton=[A-Za-z0-9_-]+/)?.[0];
+  const link = passwordLink(mail);
   expect(link).toBeTruthy();
   const memberContext = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
   const member = await memberContext.newPage();
@@ -33,7 +32,9 @@ test("the owner invites a member who chooses a password, works the till without 
   await expect(member).toHaveURL(/\/connexion/);
   await login(member, email, password);
   const nav = member.getByRole("navigation", { name: "Navigation principale" });
+  await openMenu(member);
   await expect(nav.getByRole("link", { name: "Clients" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Points" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Journal", exact: true })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Équipe" })).toHaveCount(0);
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-use super::history_table::{LedgerHead, TransactionRow};
+use super::history_table::{LedgerTable, TransactionRow};
 use crate::i18n::*;
 use crate::model::client_file::{
     ActivityEvent, ActivityItem, ConsentChannel, ConsentSource, FileEvent,
@@ -63,10 +63,7 @@ pub fn ActivityTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table>
-                <LedgerHead show_client=false />
-                <tbody>{rows}</tbody>
-            </table>
+            <LedgerTable show_client=false>{rows}</LedgerTable>
         </div>
     }
 }
@@ -132,9 +129,9 @@ fn FileEventRow(at: String, author: String, event: FileEvent) -> impl IntoView {
         ),
     };
     view! {
-        <tr>
-            <td>{at}</td>
-            <td class="activity-detail">
+        <tr role="row">
+            <td role="cell">{at}</td>
+            <td role="cell" class="activity-detail">
                 {move || {
                     let (badge_class, label, detail) = describe();
                     view! {
@@ -143,10 +140,12 @@ fn FileEventRow(at: String, author: String, event: FileEvent) -> impl IntoView {
                     }
                 }}
             </td>
-            <td></td>
-            <td></td>
-            <td class="keep">{author}</td>
-            <td></td>
+            <td role="cell"></td>
+            <td role="cell"></td>
+            <td role="cell" class="keep" data-label=move || t_string!(i18n, history.author)>
+                {author}
+            </td>
+            <td role="cell"></td>
         </tr>
     }
 }

@@ -24,30 +24,32 @@ pub fn HistoryTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table>
-                <LedgerHead show_client />
-                <tbody>{rows}</tbody>
-            </table>
+            <LedgerTable show_client>{rows}</LedgerTable>
         </div>
     }
 }
 
-/// The column titles of a table of ledger entries.
+/// A table of ledger entries with its column titles. On a phone each row is drawn as a card
+/// (style.css, `.ledger-table`); the explicit roles keep it a table for assistive technologies,
+/// which some browsers stop doing once a table is not displayed as one.
 #[component]
-pub fn LedgerHead(show_client: bool) -> impl IntoView {
+pub fn LedgerTable(show_client: bool, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <thead>
-            <tr>
-                <th scope="col">{t!(i18n, history.date)}</th>
-                {show_client.then(|| view! { <th scope="col">{t!(i18n, history.client)}</th> })}
-                <th scope="col">{t!(i18n, history.kind)}</th>
-                <th scope="col" class="number">{t!(i18n, history.points)}</th>
-                <th scope="col" class="number">{t!(i18n, history.amount)}</th>
-                <th scope="col">{t!(i18n, history.author)}</th>
-                <th scope="col">{t!(i18n, history.actions)}</th>
-            </tr>
-        </thead>
+        <table class="ledger-table" role="table">
+            <thead role="rowgroup">
+                <tr role="row">
+                    <th scope="col" role="columnheader">{t!(i18n, history.date)}</th>
+                    {show_client.then(|| view! { <th scope="col" role="columnheader">{t!(i18n, history.client)}</th> })}
+                    <th scope="col" role="columnheader">{t!(i18n, history.kind)}</th>
+                    <th scope="col" role="columnheader" class="number">{t!(i18n, history.points)}</th>
+                    <th scope="col" role="columnheader" class="number">{t!(i18n, history.amount)}</th>
+                    <th scope="col" role="columnheader">{t!(i18n, history.author)}</th>
+                    <th scope="col" role="columnheader">{t!(i18n, history.actions)}</th>
+                </tr>
+            </thead>
+            <tbody role="rowgroup">{children()}</tbody>
+        </table>
     }
 }
 
@@ -89,12 +91,12 @@ pub fn TransactionRow(
     let client_name = entry.client_name.clone();
     let client_id = entry.client_id;
     view! {
-        <tr class:reversed=reversed data-entry-id=id>
-            <td>{entry.recorded_at.clone()}</td>
+        <tr role="row" class:reversed=reversed data-entry-id=id>
+            <td role="cell">{entry.recorded_at.clone()}</td>
             {show_client
                 .then(|| {
                     view! {
-                        <td class="keep">
+                        <td role="cell" class="keep">
                             // An erased client has no name left, and no page.
                             {if client_name.is_empty() {
                                 view! { <span>{t!(i18n, history.erased_client)}</span> }.into_any()
@@ -104,15 +106,22 @@ pub fn TransactionRow(
                         </td>
                     }
                 })}
-            <td class="keep">
+            <td role="cell" class="keep">
                 <span class=badge_class>{move || kind_label(kind)}</span>
                 {refers_to.map(|id| view! { " " <small>{move || t_string!(i18n, history.refers_to, id).to_string()}</small> })}
                 {reversed.then(|| view! { " " <small>"(" {t!(i18n, history.modified)} ")"</small> })}
             </td>
-            <td class="number">{format!("{:+}", entry.points)}</td>
-            <td class="number">{entry.amount_cents.map(format_euros).unwrap_or_default()}</td>
-            <td class="keep">{entry.author_name.clone()}</td>
-            <td class="keep">
+            // The labels name the columns on a phone's cards.
+            <td role="cell" class="number" data-label=move || t_string!(i18n, history.points)>
+                {format!("{:+}", entry.points)}
+            </td>
+            <td role="cell" class="number" data-label=move || t_string!(i18n, history.amount)>
+                {entry.amount_cents.map(format_euros).unwrap_or_default()}
+            </td>
+            <td role="cell" class="keep" data-label=move || t_string!(i18n, history.author)>
+                {entry.author_name.clone()}
+            </td>
+            <td role="cell" class="keep">
                 {move || {
                     let for_dialog = for_dialog.clone();
                     (owner_signed_in() && can_be_modified)

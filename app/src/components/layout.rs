@@ -36,10 +36,35 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// One line at any width: the shop, the links that fit, and a menu button. On a phone only
+/// "Clients" stays in the line and the menu opens every other page; on a desktop every page is in
+/// the line and the menu (the user's name) holds the account, the language and signing out.
 #[component]
 fn AppHeader(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let menu_open = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    // A page chosen from the menu closes it (the current page's link too).
+    let close_on_link = move |event: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let on_link = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a").ok().flatten())
+            .is_some();
+        if on_link {
+            menu_open.set(false);
+        }
+    };
+    let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = logout().await;
@@ -48,23 +73,26 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
         });
     };
     view! {
-        <header class="app-header">
-            <A href=routes::CLIENTS attr:class="brand">
+        <header class="app-header" class:menu-open=move || menu_open.get()
+            on:keydown=close_on_escape
+            on:click=close_on_link
+        >
+            <A href=user.role.home() attr:class="brand">
                 {user.shop_name.clone()}
             </A>
             <nav aria-label=move || t_string!(i18n, nav.main)>
-                {(user.role == Role::Support).then(|| view! { <A href="/support">{t!(i18n, nav.support)}</A> })}
+                {(user.role == Role::Support).then(|| view! { <A href="/support" attr:class="primary">{t!(i18n, nav.support)}</A> })}
+                {(user.role == Role::Owner).then(|| view! { <A href=routes::DASHBOARD>{t!(i18n, nav.dashboard)}</A> })}
                 {user.role.in_shop()
                     .then(|| {
                         view! {
-                            <A href=routes::CLIENTS>{t!(i18n, nav.clients)}</A>
+                            <A href=routes::CLIENTS attr:class="primary">{t!(i18n, nav.clients)}</A>
                             <A href="/points">{t!(i18n, nav.points)}</A>
                         }
                     })}
                 {(user.role == Role::Owner)
                     .then(|| {
                         view! {
-                            <A href=routes::DASHBOARD>{t!(i18n, nav.dashboard)}</A>
                             <A href=routes::PROGRAMME>{t!(i18n, nav.programme)}</A>
                             <A href=routes::JOURNAL>{t!(i18n, nav.journal)}</A>
                             <A href="/groupes">{t!(i18n, nav.groups)}</A>
@@ -73,10 +101,19 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                         }
                     })}
             </nav>
-            <div class="account">
-                <A href="/compte" attr:class="user-name" attr:title=move || t_string!(i18n, nav.account)>
-                    {user.display_name.clone()}
-                </A>
+            <button
+                type="button"
+                class="menu-toggle"
+                node_ref=toggle
+                aria-controls="header-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                <span class="menu-word">{t!(i18n, nav.menu)}</span>
+                <span class="user-name">{user.display_name.clone()}</span>
+            </button>
+            <div class="header-menu" id="header-menu">
+                <A href="/compte">{t!(i18n, nav.account)}</A>
                 <LanguageSwitch />
                 <button type="button" on:click=sign_out>
                     {t!(i18n, nav.logout)}
