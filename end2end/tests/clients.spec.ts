@@ -48,6 +48,18 @@ test("search matches as you type, ignoring case and accents, phone in any format
   await expect(page.getByText("Aucun client ne correspond à cette recherche.")).toBeVisible();
 });
 
+test("a Belgian number is shown in its international groups and found by its digits", async ({ page }) => {
+  const lastName = uniqueName();
+  // A Belgian mobile: 470 then six digits of this run's own.
+  const [p, q, r] = uniquePhone().slice(4).match(/\d\d/g) ?? [];
+  await createClient(page, { firstName: "Wout", lastName, phone: `0032470${p}${q}${r}` });
+  const card = clientCard(page, `Wout ${lastName}`);
+  await search(page, lastName);
+  await expect(card).toContainText(`+32 470 ${p} ${q} ${r}`);
+  await search(page, `+32 470 ${p}${q}`);
+  await expect(card).toBeVisible();
+});
+
 test("an older, slower answer never replaces a newer one", async ({ page }) => {
   const slow = uniqueName();
   const fast = uniqueName();

@@ -91,17 +91,96 @@ pub fn national_digits(e164: &str) -> Option<String> {
         .map(|code| format!("0{}", &digits[code.len()..]))
 }
 
-/// How a stored number is shown: `06 12 34 56 78` in France's plan, E.164 otherwise.
+/// How a stored number is shown: `06 12 34 56 78` in France's plan; a foreign number in
+/// international groups, as its country writes them (`+32 470 12 34 56`, `+41 79 123 45 67`).
 pub fn display_phone(e164: &str) -> String {
     match national_digits(e164) {
-        Some(national) => national
-            .as_bytes()
-            .chunks(2)
-            .map(|pair| String::from_utf8_lossy(pair).into_owned())
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => e164.to_owned(),
+        Some(national) => groups(&national, &[2, 2, 2, 2, 2]),
+        None => match e164.strip_prefix('+') {
+            Some(digits) if digits.len() > 3 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                let (code, subscriber) = split_calling_code(digits);
+                format!(
+                    "+{code} {}",
+                    groups(subscriber, &group_sizes(code, subscriber))
+                )
+            }
+            _ => e164.to_owned(),
+        },
     }
+}
+
+/// Two-digit calling codes (ITU-T E.164); `1` and `7` are the one-digit ones, every other code
+/// has three digits, so these are enough to find where a number's code ends.
+const TWO_DIGIT_CODES: &[&str] = &[
+    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47",
+    "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65",
+    "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+];
+
+fn split_calling_code(digits: &str) -> (&str, &str) {
+    let length = if digits.starts_with('1') || digits.starts_with('7') {
+        1
+    } else if TWO_DIGIT_CODES.contains(&&digits[..2]) {
+        2
+    } else {
+        3
+    };
+    digits.split_at(length)
+}
+
+/// How a country groups its subscriber numbers: the neighbours of French border shops as
+/// they write them, anything else in threes.
+fn group_sizes(code: &str, subscriber: &str) -> Vec<usize> {
+    let length = subscriber.len();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|prefix| subscriber.starts_with(prefix));
+    let sizes = match (code, length) {
+        ("32", 9) => vec![3, 2, 2, 2],
+        ("32", 8) if starts(&["2", "3", "4", "9"]) => vec![1, 3, 2, 2],
+        ("32", 8) | ("352", 8) | ("377", 8) => vec![2, 2, 2, 2],
+        ("41", 9) => vec![2, 3, 2, 2],
+        ("352", 9) | ("34", 9) | ("351", 9) => vec![3, 3, 3],
+        ("352", 6) => vec![2, 2, 2],
+        ("377", 9) => vec![1, 2, 2, 2, 2],
+        ("376", 6) => vec![3, 3],
+        ("49", _) if starts(&["30", "40", "69", "89"]) => vec![2, length - 2],
+        ("49", _) => vec![3, length - 3],
+        ("39", 10) if starts(&["3"]) => vec![3, 3, 4],
+        ("39", _) if starts(&["02", "06"]) => vec![2, length - 2],
+        ("31", 9) if starts(&["6"]) => vec![1, 8],
+        ("31", 9) => vec![2, 3, 4],
+        ("44", 10) if starts(&["20"]) => vec![2, 4, 4],
+        ("44", 10) => vec![4, 6],
+        ("1", 10) => vec![3, 3, 4],
+        _ => Vec::new(),
+    };
+    if sizes.iter().sum::<usize>() == length && sizes.iter().all(|size| *size > 0) {
+        return sizes;
+    }
+    // In threes, a last lone digit joining the group before it.
+    let mut threes = vec![3; length / 3];
+    match (length % 3, threes.last_mut()) {
+        (0, _) => {}
+        (1, Some(last)) => *last += 1,
+        (rest, _) => threes.push(rest),
+    }
+    threes
+}
+
+/// `digits` cut into groups of these sizes, joined by spaces.
+fn groups(digits: &str, sizes: &[usize]) -> String {
+    let mut parts = Vec::with_capacity(sizes.len());
+    let mut rest = digits;
+    for size in sizes {
+        let (part, after) = rest.split_at((*size).min(rest.len()));
+        if !part.is_empty() {
+            parts.push(part);
+        }
+        rest = after;
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts.join(" ")
 }
 
 /// A search query that looks like the start of a phone number, turned into the digits to match
@@ -182,13 +261,33 @@ mod tests {
     }
 
     #[test]
-    fn foreign_numbers_are_kept_in_e164() {
+    fn foreign_numbers_are_kept_in_e164_and_shown_in_international_groups() {
         assert_eq!(
             normalize_phone("+49 151 1234 5678"),
             Ok("+4915112345678".into())
         );
         assert_eq!(national_digits("+4915112345678"), None);
-        assert_eq!(display_phone("+4915112345678"), "+4915112345678");
+        for (stored, shown) in [
+            ("+4915112345678", "+49 151 12345678"),
+            ("+493012345678", "+49 30 12345678"),
+            ("+32470123456", "+32 470 12 34 56"),
+            ("+3221234567", "+32 2 123 45 67"),
+            ("+41791234567", "+41 79 123 45 67"),
+            ("+352621123456", "+352 621 123 456"),
+            ("+393471234567", "+39 347 123 4567"),
+            ("+390612345678", "+39 06 12345678"),
+            ("+34612345678", "+34 612 345 678"),
+            ("+37793151515", "+377 93 15 15 15"),
+            ("+447700900123", "+44 7700 900123"),
+            ("+15145551234", "+1 514 555 1234"),
+            // A code these rules do not know: in threes.
+            ("+81312345678", "+81 312 345 678"),
+            ("+2250707123456", "+225 070 712 3456"),
+        ] {
+            assert_eq!(display_phone(stored), shown, "{stored}");
+            // What is shown is typed back to the same number (the edit form shows it).
+            assert_eq!(normalize_phone(shown).as_deref(), Ok(stored), "{shown}");
+        }
     }
 
     #[test]
