@@ -24,6 +24,7 @@ pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod client_file;
+pub mod country;
 pub mod dashboard;
 pub mod error;
 pub mod fields;

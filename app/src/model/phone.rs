@@ -1,6 +1,8 @@
 //! Phone numbers as French shops write them: accepted in any common form, stored in E.164,
 //! shown in the national form (`06 12 34 56 78`), searched by national digits.
 
+use super::country::Country;
+
 /// Country calling codes that share France's 10-digit national plan (metropolitan and overseas).
 const FRENCH_PLAN_CODES: &[&str] = &["33", "262", "590", "594", "596"];
 
@@ -80,6 +82,29 @@ pub fn normalize_phone(input: &str) -> Result<String, PhoneError> {
             Ok(format!("+{code}{}", &digits[1..]))
         }
     }
+}
+
+/// Parses a number typed for a client living in `country`: the international forms as
+/// `normalize_phone`, a national form in that country's plan (`0470 12 34 56` for a Belgian
+/// client: `+32470123456`). France keeps its own rules, overseas prefixes included.
+pub fn normalize_phone_in(input: &str, country: Country) -> Result<String, PhoneError> {
+    let trimmed = input.trim();
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    if country == Country::France || trimmed.starts_with('+') || digits.starts_with("00") {
+        return normalize_phone(input);
+    }
+    if trimmed
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || is_separator(c)))
+    {
+        return Err(PhoneError::Invalid);
+    }
+    // Italy keeps its leading 0 in the international form; the others drop their trunk 0.
+    let subscriber = match country {
+        Country::Italy => digits.as_str(),
+        _ => digits.strip_prefix('0').unwrap_or(&digits),
+    };
+    normalize_phone(&format!("+{}{subscriber}", country.calling_code()))
 }
 
 /// The national digits of a number in France's plan (`0612345678`), or `None` for a foreign one.
@@ -288,6 +313,38 @@ mod tests {
             // What is shown is typed back to the same number (the edit form shows it).
             assert_eq!(normalize_phone(shown).as_deref(), Ok(stored), "{shown}");
         }
+    }
+
+    #[test]
+    fn a_national_form_is_read_in_the_clients_country() {
+        for (country, typed, stored) in [
+            (Country::Belgium, "0470 12 34 56", "+32470123456"),
+            (Country::Switzerland, "079 123 45 67", "+41791234567"),
+            (Country::Luxembourg, "621 123 456", "+352621123456"),
+            (Country::Germany, "0151 1234 5678", "+4915112345678"),
+            (Country::Italy, "06 1234 5678", "+390612345678"),
+            (Country::Italy, "347 123 4567", "+393471234567"),
+            (Country::Monaco, "93 15 15 15", "+37793151515"),
+            // International forms win over the country.
+            (Country::Belgium, "+33 6 12 34 56 78", "+33612345678"),
+            (Country::Switzerland, "0033 6 12 34 56 78", "+33612345678"),
+            // France keeps its plan and its overseas prefixes.
+            (Country::France, "06 92 12 34 56", "+262692123456"),
+        ] {
+            assert_eq!(
+                normalize_phone_in(typed, country).as_deref(),
+                Ok(stored),
+                "{country:?} {typed}"
+            );
+        }
+        assert_eq!(
+            normalize_phone_in("0470 12 ab", Country::Belgium),
+            Err(PhoneError::Invalid)
+        );
+        assert_eq!(
+            normalize_phone_in("12", Country::Belgium),
+            Err(PhoneError::Invalid)
+        );
     }
 
     #[test]
