@@ -13,7 +13,7 @@ test("a new client needs civility, names and an e-mail or a phone, then appears 
   await dialog.getByRole("button", { name: "Enregistrer" }).click();
   await expect(dialog.getByText("Ce champ est obligatoire.")).toHaveCount(3);
   await expect(dialog.getByText("Numéro invalide")).toBeVisible();
-  await expect(dialog.getByText("Le code postal compte 5 chiffres")).toBeVisible();
+  await expect(dialog.getByText("Code postal invalide pour ce pays (France), par exemple : 75001.")).toBeVisible();
   await expect(dialog.getByLabel("Téléphone")).toHaveValue("12");
 
   const lastName = uniqueName();
@@ -48,16 +48,48 @@ test("search matches as you type, ignoring case and accents, phone in any format
   await expect(page.getByText("Aucun client ne correspond à cette recherche.")).toBeVisible();
 });
 
-test("a Belgian number is shown in its international groups and found by its digits", async ({ page }) => {
+test("a border shop's clients from Belgium, Switzerland and Luxembourg keep their own postal codes and phones", async ({ page }) => {
   const lastName = uniqueName();
-  // A Belgian mobile: 470 then six digits of this run's own.
+  // A Belgian mobile (470 then six digits) and a Swiss one (79 then seven) of this run's own.
   const [p, q, r] = uniquePhone().slice(4).match(/\d\d/g) ?? [];
-  await createClient(page, { firstName: "Wout", lastName, phone: `0032470${p}${q}${r}` });
-  const card = clientCard(page, `Wout ${lastName}`);
+  await createClient(page, { firstName: "Wout", lastName, country: "Belgique", phone: `0470 ${p} ${q} ${r}`, postalCode: "1000", city: "Bruxelles" });
+  const belgian = clientCard(page, `Wout ${lastName}`);
   await search(page, lastName);
-  await expect(card).toContainText(`+32 470 ${p} ${q} ${r}`);
-  await search(page, `+32 470 ${p}${q}`);
-  await expect(card).toBeVisible();
+  await expect(belgian).toContainText(`+32 470 ${p} ${q} ${r}`);
+  await expect(belgian).toContainText("1000 Bruxelles, Belgique");
+  for (const query of [`+32 470 ${p}${q}`, `0470 ${p} ${q}`]) {
+    await search(page, query);
+    await expect(belgian).toBeVisible();
+  }
+
+  // A French postal code for a Swiss client names the Swiss rule; the typed values stay.
+  await page.getByRole("button", { name: "Nouveau" }).click();
+  const dialog = page.getByRole("dialog", { name: "Nouveau client" });
+  await expect(dialog.getByLabel("Pays")).toHaveValue("FR");
+  await dialog.getByLabel("Civilité").selectOption({ label: "Non précisé" });
+  await dialog.getByLabel("Prénom").fill("Noé");
+  await dialog.getByRole("textbox", { name: "Nom", exact: true }).fill(lastName);
+  await dialog.getByLabel("Pays").selectOption({ label: "Suisse" });
+  const swissMobile = uniquePhone().slice(3);
+  await dialog.getByLabel("Téléphone").fill(`079 ${swissMobile}`);
+  await dialog.getByLabel("Code postal").fill("74000");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog.getByText("Code postal invalide pour ce pays (Suisse), par exemple : 1201.")).toBeVisible();
+  await expect(dialog.getByLabel("Téléphone")).toHaveValue(`079 ${swissMobile}`);
+  await dialog.getByLabel("Code postal").fill("1201");
+  await dialog.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(dialog).toBeHidden();
+  await search(page, lastName);
+  const swiss = clientCard(page, `Noé ${lastName}`);
+  await expect(swiss).toContainText("1201");
+  await expect(swiss).toContainText(`+41 79 ${swissMobile.slice(0, 3)} ${swissMobile.slice(3, 5)} ${swissMobile.slice(5)}`);
+
+  await createClient(page, { firstName: "Jos", lastName, email: `jos.${lastName.toLowerCase()}@exemple.lu`, country: "Luxembourg", postalCode: "l 1234", city: "Esch-sur-Alzette" });
+  await search(page, `${lastName} L-1234`);
+  const luxembourger = clientCard(page, `Jos ${lastName}`);
+  await expect(luxembourger).toContainText("L-1234 Esch-sur-Alzette, Luxembourg");
+  await luxembourger.getByRole("link", { name: `Jos ${lastName}` }).click();
+  await expect(page.getByText("L-1234 Esch-sur-Alzette, Luxembourg")).toBeVisible();
 });
 
 test("an older, slower answer never replaces a newer one", async ({ page }) => {

@@ -66,7 +66,7 @@ export async function switchLanguage(page: Page, language: "English" | "Françai
 
 export async function createClient(
   page: Page,
-  client: { firstName: string; lastName: string; email?: string; phone?: string; city?: string; postalCode?: string },
+  client: { firstName: string; lastName: string; email?: string; phone?: string; city?: string; postalCode?: string; country?: string },
 ) {
   await page.getByRole("button", { name: "Nouveau" }).click();
   const dialog = page.getByRole("dialog", { name: "Nouveau client" });
@@ -74,6 +74,7 @@ export async function createClient(
   await dialog.getByLabel("Prénom").fill(client.firstName);
   await dialog.getByRole("textbox", { name: "Nom", exact: true }).fill(client.lastName);
   await dialog.getByLabel("E-mail").fill(client.email ?? `${client.lastName.toLowerCase()}@exemple.fr`);
+  if (client.country) await dialog.getByLabel("Pays").selectOption({ label: client.country });
   if (client.phone) await dialog.getByLabel("Téléphone").fill(client.phone);
   if (client.postalCode) await dialog.getByLabel("Code postal").fill(client.postalCode);
   if (client.city) await dialog.getByLabel("Ville").fill(client.city);

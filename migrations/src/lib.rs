@@ -18,6 +18,7 @@ mod m20261202_000004_programmes;
 mod m20261202_000005_rewards;
 mod m20261203_000001_expiry;
 mod m20261203_000002_dashboard;
+mod m20261203_000003_countries;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_rewards::Migration),
             Box::new(m20261203_000001_expiry::Migration),
             Box::new(m20261203_000002_dashboard::Migration),
+            Box::new(m20261203_000003_countries::Migration),
         ]
     }
 }

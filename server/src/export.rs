@@ -1,14 +1,18 @@
-//! The client data report as a download: `GET /export/client/{id}/{json|csv}`, for the signed-in
-//! user of the client's shop or for the platform support. A plain link, so it works without
-//! JavaScript and saves as a file.
+//! Downloads, as plain links that work without JavaScript and save as a file: a client's data
+//! report (`GET /export/client/{id}/{json|csv}`, for the client's shop or the platform support),
+//! and the owner's client list and transactions (`GET /export/clients?format=excel|csv`,
+//! `GET /export/transactions?format=…&du=…&au=…&client=…`).
 
 use app::api::request::RequestActor;
 use app::api::state::AppState;
 use app::model::auth::Role;
 use app::model::error::AppError;
+use app::model::exports::ExportFormat;
+use app::model::ledger::JournalFilter;
 use app::services::clients::report::client_report;
+use app::services::exports::{Download, clients_csv, transactions_csv};
 use app::services::support::acting_for_client;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -59,4 +63,83 @@ pub async fn client_export(
             response
         }
     }
+}
+
+/// The list downloads' address: a format, and for transactions the journal's filter.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+    du: Option<String>,
+    au: Option<String>,
+    client: Option<String>,
+}
+
+impl ExportQuery {
+    /// An unknown format is refused rather than guessed: the link names one of two.
+    fn format(&self) -> Result<ExportFormat, AppError> {
+        match self.format.as_deref() {
+            None => Ok(ExportFormat::default()),
+            Some(code) => ExportFormat::from_code(code).ok_or(AppError::invalid(
+                "format",
+                app::model::error::FieldProblem::InvalidChoice,
+            )),
+        }
+    }
+}
+
+fn download_response(answer: Result<Download, AppError>) -> Response {
+    match answer {
+        Err(error) => error_response(error),
+        Ok(download) => {
+            let mut response = download.bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            // The name holds only digits, letters and `-`: it needs no quoting rules.
+            let disposition = format!("attachment; filename=\"{}\"", download.file_name);
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+    }
+}
+
+/// The owner's client list; written in the audit log, so refused cross-site like a POST.
+pub async fn clients_export(
+    State(state): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let answer = async { clients_csv(&state.db, &actor, query.format()?).await }.await;
+    download_response(answer)
+}
+
+/// The owner's transactions over the journal's filter.
+pub async fn transactions_export(
+    State(state): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let answer = async {
+        let format = query.format()?;
+        let client_id = match query.client.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => Some(id.parse::<i64>().map_err(|_| {
+                AppError::invalid("client", app::model::error::FieldProblem::InvalidChoice)
+            })?),
+        };
+        let filter = JournalFilter {
+            from: query.du.clone().unwrap_or_default(),
+            to: query.au.clone().unwrap_or_default(),
+            client_id,
+            page: 0,
+        };
+        transactions_csv(&state.db, &actor, format, &filter).await
+    }
+    .await;
+    download_response(answer)
 }

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use app::model::country::Country;
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
 use app::services::config::AppConfig;
@@ -53,6 +54,10 @@ enum Command {
         /// Read from COMPTOIR_OWNER_PASSWORD when not given, to keep it out of shell history.
         #[arg(long, env = "COMPTOIR_OWNER_PASSWORD", hide_env_values = true)]
         owner_password: String,
+        /// Where the shop is, as an ISO code (FR, BE, CH, LU, DE, IT, ES, MC, AD, NL, PT, GB):
+        /// its clients live there unless their file names another country.
+        #[arg(long, default_value = "FR", value_parser = parse_country)]
+        country: Country,
     },
     /// Create a platform support account: it sees the shops and exports or erases a client
     /// on request, never a shop's till work.
@@ -108,6 +113,13 @@ enum CliError {
     Io(#[from] std::io::Error),
 }
 
+fn parse_country(code: &str) -> Result<Country, String> {
+    Country::from_code(&code.trim().to_uppercase()).ok_or_else(|| {
+        let known: Vec<&str> = Country::ALL.iter().map(|country| country.code()).collect();
+        format!("unknown country; one of {}", known.join(", "))
+    })
+}
+
 fn print_demo_login() {
     println!("Demo shop: log in with {DEMO_EMAIL} / {DEMO_PASSWORD}");
 }
@@ -155,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             owner_name,
             owner_email,
             owner_password,
+            country,
         } => {
             let owner = auth::create_shop_with_owner(
                 &connection,
@@ -165,9 +178,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 &owner_password,
             )
             .await?;
+            auth::set_shop_country(&connection, owner.shop_id, country).await?;
             println!(
-                "Shop \"{}\" created (id {}); its owner logs in as {}.",
-                owner.shop_name, owner.shop_id, owner.email
+                "Shop \"{}\" created (id {}, {}); its owner logs in as {}.",
+                owner.shop_name,
+                owner.shop_id,
+                country.code(),
+                owner.email
             );
         }
         Command::CreateSupport {

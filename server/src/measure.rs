@@ -69,7 +69,7 @@ pub async fn fill_clients(
             let index = first_id as u64 + done + offset;
             let id = first_id + (done + offset) as i64;
             let valid = generated_client(index)
-                .validate(today)
+                .validate(today, owner.country)
                 .map_err(|error| MeasureError::Generated(format!("{error:?}")))?;
             for term in search_terms(&valid) {
                 terms.push(client_search_term::ActiveModel {
@@ -89,6 +89,7 @@ pub async fn fill_clients(
                 address: Set(valid.address),
                 postal_code: Set(valid.postal_code),
                 city: Set(valid.city),
+                country: Set(valid.country.code().to_owned()),
                 birth_date: Set(None),
                 note: Set(None),
                 points_balance: Set(0),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use app::api::state::AppState;
 use app::model::error::AppError;
+use app::model::routes;
 use app::services::accounts::passwords::PasswordHasher;
 use app::services::config::AppConfig;
 use app::services::db::Db;
@@ -50,6 +51,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/export/client/{client_id}/{format}",
             axum::routing::get(crate::export::client_export).route_layer(
+                middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
+            ),
+        )
+        .route(
+            routes::EXPORT_CLIENTS,
+            axum::routing::get(crate::export::clients_export).route_layer(
+                middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
+            ),
+        )
+        .route(
+            routes::EXPORT_TRANSACTIONS,
+            axum::routing::get(crate::export::transactions_export).route_layer(
                 middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
             ),
         )

@@ -3,6 +3,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::country::{CountrySelect, home_country};
 use super::duplicate_offer::{DuplicateOffer, other_than_duplicate};
 use super::errors::{FormError, problem_text};
 use super::field::{Field, field_problem};
@@ -11,6 +12,7 @@ use super::modal::{DialogActions, Modal};
 use crate::api::clients::{create_client, update_client};
 use crate::i18n::*;
 use crate::model::client::{Civility, ClientForm, ClientRow};
+use crate::model::country::Country;
 use crate::model::error::AppError;
 
 /// Which client the form is about: a new one, or an existing one with its current values.
@@ -83,6 +85,17 @@ pub fn ClientFormDialog(
     let address = RwSignal::new(initial.address);
     let postal_code = RwSignal::new(initial.postal_code);
     let city = RwSignal::new(initial.city);
+    let country = RwSignal::new(if initial.country.is_empty() {
+        home_country().code().to_owned()
+    } else {
+        initial.country
+    });
+    // Letters appear in Dutch, British and Andorran codes; elsewhere a phone shows digits.
+    let postal_inputmode = Signal::derive(move || {
+        let numeric =
+            Country::from_code(&country.get()).is_none_or(Country::postal_code_is_numeric);
+        if numeric { "numeric" } else { "text" }
+    });
     let birth_date = RwSignal::new(initial.birth_date);
     let note = RwSignal::new(initial.note);
     let state = FormState::new();
@@ -101,6 +114,7 @@ pub fn ClientFormDialog(
             address: address.get_untracked(),
             postal_code: postal_code.get_untracked(),
             city: city.get_untracked(),
+            country: country.get_untracked(),
             birth_date: birth_date.get_untracked(),
             note: note.get_untracked(),
         };
@@ -143,9 +157,10 @@ pub fn ClientFormDialog(
                 </div>
                 <Field id="address" label=move || t!(i18n, client_form.address) value=address problem=problem("address") autocomplete="off" />
                 <div class="grid-2">
-                    <Field id="postal_code" label=move || t!(i18n, client_form.postal_code) value=postal_code problem=problem("postal_code") inputmode="numeric" autocomplete="off" />
+                    <Field id="postal_code" label=move || t!(i18n, client_form.postal_code) value=postal_code problem=problem("postal_code") inputmode=postal_inputmode autocomplete="off" />
                     <Field id="city" label=move || t!(i18n, client_form.city) value=city problem=problem("city") autocomplete="off" />
                 </div>
+                <CountrySelect value=country error=error_signal />
                 <Field id="birth_date" label=move || t!(i18n, client_form.birth_date) value=birth_date problem=problem("birth_date") input_type="date" />
                 <Field id="note" label=move || t!(i18n, client_form.note) value=note problem=problem("note") multiline=true />
                 <DuplicateOffer error on_share_phone=share_phone />

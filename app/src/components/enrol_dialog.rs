@@ -4,6 +4,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::country::home_country;
 use super::duplicate_offer::{DuplicateOffer, other_than_duplicate};
 use super::errors::FormError;
 use super::field::{Field, field_problem};
@@ -25,7 +26,7 @@ pub fn EnrolDialog(on_close: Callback<()>, on_enrolled: Callback<ClientRow>) -> 
             phone: phone.get_untracked(),
             first_name: first_name.get_untracked(),
         };
-        if let Err(invalid) = enrolment.validate() {
+        if let Err(invalid) = enrolment.validate(home_country()) {
             form.error.set(Some(invalid));
             return;
         }

@@ -59,7 +59,11 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String
         FieldProblem::InvalidEmail => t_string!(i18n, field.invalid_email).to_string(),
         FieldProblem::EmailOrPhone => t_string!(i18n, field.email_or_phone).to_string(),
         FieldProblem::InvalidPhone => t_string!(i18n, field.invalid_phone).to_string(),
-        FieldProblem::InvalidPostalCode => t_string!(i18n, field.invalid_postal_code).to_string(),
+        FieldProblem::InvalidPostalCode { country } => {
+            let example = country.postal_code_example();
+            let country = super::country::country_name(i18n, *country);
+            t_string!(i18n, field.invalid_postal_code, country, example).to_string()
+        }
         FieldProblem::InvalidDate => t_string!(i18n, field.invalid_date).to_string(),
         FieldProblem::DateInFuture => t_string!(i18n, field.date_in_future).to_string(),
         FieldProblem::InvalidChoice => t_string!(i18n, field.invalid_choice).to_string(),

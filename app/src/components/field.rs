@@ -29,7 +29,9 @@ pub fn Field(
     #[prop(into)] problem: Signal<Option<FieldProblem>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] inputmode: Option<&'static str>,
+    /// Which keyboard a phone shows; it may follow another field (a country's postal codes).
+    #[prop(optional, into)]
+    inputmode: MaybeProp<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] multiline: bool,
@@ -61,7 +63,7 @@ pub fn Field(
                 name=id
                 type=input_type
                 autocomplete=autocomplete
-                inputmode=inputmode
+                inputmode=move || inputmode.get()
                 required=required
                 autofocus=autofocus
                 aria-invalid=invalid

@@ -14,6 +14,8 @@ pub struct Model {
     pub address: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
+    /// ISO 3166 code (`FR`, `BE`): the postal code and the phone follow this country's rules.
+    pub country: String,
     pub birth_date: Option<Date>,
     pub note: Option<String>,
     pub points_balance: i64,

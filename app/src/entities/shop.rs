@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i64,
     pub name: String,
     pub time_zone: String,
+    /// ISO 3166 code (`FR`): where the shop is, the country a new client lives in by default.
+    pub country: String,
     pub created_at: DateTimeUtc,
     /// The platform's own home for support accounts, not a shop.
     pub is_platform: bool,

@@ -43,6 +43,10 @@ pub enum AuditKind {
     RewardExtended,
     /// Points taken by the programme's expiry rule (the hourly job).
     PointsExpired,
+    /// The owner downloaded the client list.
+    ClientsExported,
+    /// The owner downloaded the transactions of a period.
+    TransactionsExported,
 }
 
 coded!(AuditKind {
@@ -81,6 +85,8 @@ coded!(AuditKind {
     RewardRevoked => "reward_revoked",
     RewardExtended => "reward_extended",
     PointsExpired => "points_expired",
+    ClientsExported => "clients_exported",
+    TransactionsExported => "transactions_exported",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

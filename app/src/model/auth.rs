@@ -40,6 +40,9 @@ pub struct CurrentUser {
     pub shop_name: String,
     /// IANA name, e.g. `Europe/Paris`: times are shown in the shop's zone.
     pub time_zone: String,
+    /// The shop's country: a new client's, unless the form says otherwise.
+    #[serde(default)]
+    pub country: super::country::Country,
     pub display_name: String,
     pub email: String,
     pub role: Role,

@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::country::Country;
 pub use super::error::SharedContact;
 use super::error::{AppError, FieldErrors, FieldProblem};
 use super::fields::{is_valid_email, text_field};
 use super::labels::Label;
-use super::phone::normalize_phone;
+use super::phone::normalize_phone_in;
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_EMAIL_CHARS: usize = 254;
@@ -55,6 +56,9 @@ pub struct ClientForm {
     pub address: String,
     pub postal_code: String,
     pub city: String,
+    /// The country's code (`FR`, `BE`); empty means the shop's own country.
+    #[serde(default)]
+    pub country: String,
     pub birth_date: String,
     pub note: String,
 }
@@ -69,21 +73,26 @@ pub struct ValidClient {
     pub email: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// In the country's written form (`01000`, `L-1234`, `1012 AB`).
     pub postal_code: Option<String>,
     pub city: Option<String>,
+    pub country: Country,
     pub birth_date: Option<NaiveDate>,
     pub note: Option<String>,
 }
 
-/// French postal codes are five digits, kept as text (`01000`, `20000`, `97400`).
-pub fn is_valid_postal_code(code: &str) -> bool {
-    code.len() == 5 && code.chars().all(|c| c.is_ascii_digit())
-}
-
 impl ClientForm {
     /// Checks every rule and returns all problems at once, so each field shows its own message.
-    pub fn validate(&self, today: NaiveDate) -> Result<ValidClient, AppError> {
+    /// `home` is the shop's country: the client's when the form names none.
+    pub fn validate(&self, today: NaiveDate, home: Country) -> Result<ValidClient, AppError> {
         let mut errors = FieldErrors::default();
+        let country = match self.country.trim() {
+            "" => home,
+            code => Country::from_code(code).unwrap_or_else(|| {
+                errors.add("country", FieldProblem::InvalidChoice);
+                home
+            }),
+        };
         let civility = match self.civility.trim() {
             "" => {
                 errors.add("civility", FieldProblem::Required);
@@ -128,7 +137,7 @@ impl ClientForm {
         });
         let phone =
             text_field(&mut errors, "phone", &self.phone, false, 40, false).and_then(|phone| {
-                normalize_phone(&phone)
+                normalize_phone_in(&phone, country)
                     .map_err(|_| errors.add("phone", FieldProblem::InvalidPhone))
                     .ok()
             });
@@ -152,12 +161,12 @@ impl ClientForm {
             MAX_NAME_CHARS,
             false,
         )
-        .filter(|code| {
-            let valid = is_valid_postal_code(code);
-            if !valid {
-                errors.add("postal_code", FieldProblem::InvalidPostalCode);
+        .and_then(|typed| {
+            let written = country.postal_code(&typed);
+            if written.is_none() {
+                errors.add("postal_code", FieldProblem::InvalidPostalCode { country });
             }
-            valid
+            written
         });
         let city = text_field(
             &mut errors,
@@ -197,6 +206,7 @@ impl ClientForm {
                 address,
                 postal_code,
                 city,
+                country,
                 birth_date,
                 note,
             }),
@@ -218,6 +228,8 @@ pub struct ClientRow {
     pub phone: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
+    #[serde(default)]
+    pub country: Country,
     pub points_balance: i64,
     /// Last visit in the shop's time zone, `23/11/2026`.
     pub last_visit: Option<String>,
@@ -334,11 +346,12 @@ pub struct EnrolForm {
 }
 
 impl EnrolForm {
-    pub fn validate(&self) -> Result<ValidClient, AppError> {
+    /// The client is taken to live in the shop's country, `home`, until the file says otherwise.
+    pub fn validate(&self, home: Country) -> Result<ValidClient, AppError> {
         let mut errors = FieldErrors::default();
         let phone =
             text_field(&mut errors, "phone", &self.phone, true, 40, false).and_then(|phone| {
-                normalize_phone(&phone)
+                normalize_phone_in(&phone, home)
                     .map_err(|_| errors.add("phone", FieldProblem::InvalidPhone))
                     .ok()
             });
@@ -360,6 +373,7 @@ impl EnrolForm {
             address: None,
             postal_code: None,
             city: None,
+            country: home,
             birth_date: None,
             note: None,
         })
@@ -438,16 +452,18 @@ mod tests {
             email: "  ".into(),
             ..complete_form()
         };
-        let client = form.validate(today()).expect("valid");
+        let client = form.validate(today(), Country::France).expect("valid");
         assert_eq!(client.email, "");
         let enrolled = EnrolForm {
             phone: "06 12 34 56 78".into(),
             first_name: String::new(),
         }
-        .validate()
+        .validate(Country::France)
         .expect("enrolled");
         assert_eq!(enrolled.phone.as_deref(), Some("+33612345678"));
-        let missing = EnrolForm::default().validate().expect_err("no phone");
+        let missing = EnrolForm::default()
+            .validate(Country::France)
+            .expect_err("no phone");
         assert_eq!(
             missing
                 .field_errors()
@@ -471,7 +487,9 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_normalised() {
-        let client = complete_form().validate(today()).expect("valid");
+        let client = complete_form()
+            .validate(today(), Country::France)
+            .expect("valid");
         assert_eq!(client.first_name, "Hélène");
         assert_eq!(client.email, "helene.dupont@example.fr");
         assert_eq!(client.phone.as_deref(), Some("+33612345678"));
@@ -482,7 +500,7 @@ mod tests {
     #[test]
     fn every_missing_required_field_is_reported() {
         let error = ClientForm::default()
-            .validate(today())
+            .validate(today(), Country::France)
             .expect_err("invalid");
         let errors = error.field_errors().expect("field errors");
         assert_eq!(errors.get("email"), Some(&FieldProblem::EmailOrPhone));
@@ -501,12 +519,16 @@ mod tests {
             note: "bell\u{7}".into(),
             ..complete_form()
         };
-        let error = form.validate(today()).expect_err("invalid");
+        let error = form
+            .validate(today(), Country::France)
+            .expect_err("invalid");
         let errors = error.field_errors().expect("field errors");
         assert_eq!(errors.get("phone"), Some(&FieldProblem::InvalidPhone));
         assert_eq!(
             errors.get("postal_code"),
-            Some(&FieldProblem::InvalidPostalCode)
+            Some(&FieldProblem::InvalidPostalCode {
+                country: Country::France
+            })
         );
         assert_eq!(errors.get("birth_date"), Some(&FieldProblem::DateInFuture));
         assert_eq!(errors.get("email"), Some(&FieldProblem::InvalidEmail));
@@ -520,8 +542,85 @@ mod tests {
             ..complete_form()
         };
         assert_eq!(
-            form.validate(today()).expect("valid").civility,
+            form.validate(today(), Country::France)
+                .expect("valid")
+                .civility,
             Civility::Unspecified
+        );
+    }
+
+    #[test]
+    fn a_client_from_abroad_follows_the_rules_of_their_country() {
+        let belgian = ClientForm {
+            country: "BE".into(),
+            phone: "0470 12 34 56".into(),
+            postal_code: "1000".into(),
+            ..complete_form()
+        };
+        let client = belgian.validate(today(), Country::France).expect("valid");
+        assert_eq!(client.country, Country::Belgium);
+        assert_eq!(client.phone.as_deref(), Some("+32470123456"));
+        assert_eq!(client.postal_code.as_deref(), Some("1000"));
+
+        let luxembourger = ClientForm {
+            country: "LU".into(),
+            postal_code: "l 1234".into(),
+            ..complete_form()
+        };
+        let client = luxembourger
+            .validate(today(), Country::France)
+            .expect("valid");
+        assert_eq!(client.postal_code.as_deref(), Some("L-1234"));
+
+        // A French code for a Swiss client is refused, with the Swiss rule named.
+        let swiss = ClientForm {
+            country: "CH".into(),
+            postal_code: "74000".into(),
+            ..complete_form()
+        };
+        let error = swiss
+            .validate(today(), Country::France)
+            .expect_err("invalid");
+        assert_eq!(
+            error
+                .field_errors()
+                .and_then(|errors| errors.get("postal_code")),
+            Some(&FieldProblem::InvalidPostalCode {
+                country: Country::Switzerland
+            })
+        );
+    }
+
+    #[test]
+    fn the_shop_country_is_the_default_and_an_unknown_one_is_refused() {
+        let form = ClientForm {
+            phone: "0470 12 34 56".into(),
+            postal_code: "4000".into(),
+            ..complete_form()
+        };
+        let client = form.validate(today(), Country::Belgium).expect("valid");
+        assert_eq!(client.country, Country::Belgium);
+        assert_eq!(client.phone.as_deref(), Some("+32470123456"));
+        let enrolled = EnrolForm {
+            phone: "0470 12 34 56".into(),
+            first_name: String::new(),
+        }
+        .validate(Country::Belgium)
+        .expect("enrolled");
+        assert_eq!(enrolled.country, Country::Belgium);
+        assert_eq!(enrolled.phone.as_deref(), Some("+32470123456"));
+
+        let error = ClientForm {
+            country: "ZZ".into(),
+            ..complete_form()
+        }
+        .validate(today(), Country::France)
+        .expect_err("invalid");
+        assert_eq!(
+            error
+                .field_errors()
+                .and_then(|errors| errors.get("country")),
+            Some(&FieldProblem::InvalidChoice)
         );
     }
 }

@@ -36,6 +36,21 @@ coded!(Country {
 });
 
 impl Country {
+    /// The stored code read back; a code this version does not know reads as France rather
+    /// than hiding the client.
+    pub fn from_stored(code: &str) -> Country {
+        Country::from_code(code).unwrap_or_default()
+    }
+
+    /// Whether the country's postal codes are typed with digits only, so a phone shows the
+    /// number pad (Luxembourg's `L-` is added when missing).
+    pub fn postal_code_is_numeric(self) -> bool {
+        !matches!(
+            self,
+            Country::Andorra | Country::Netherlands | Country::UnitedKingdom
+        )
+    }
+
     /// The calling code of the country's phone numbers, without `+`.
     pub fn calling_code(self) -> &'static str {
         match self {

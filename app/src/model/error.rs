@@ -19,7 +19,10 @@ pub enum FieldProblem {
     /// Neither an e-mail address nor a phone number was given.
     EmailOrPhone,
     InvalidPhone,
-    InvalidPostalCode,
+    /// Not a postal code of the client's country; the message shows one that is.
+    InvalidPostalCode {
+        country: super::country::Country,
+    },
     InvalidDate,
     DateInFuture,
     InvalidChoice,

@@ -27,6 +27,7 @@ pub mod client_file;
 pub mod country;
 pub mod dashboard;
 pub mod error;
+pub mod exports;
 pub mod fields;
 pub mod labels;
 pub mod ledger;

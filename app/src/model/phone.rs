@@ -116,6 +116,28 @@ pub fn national_digits(e164: &str) -> Option<String> {
         .map(|code| format!("0{}", &digits[code.len()..]))
 }
 
+/// Calling codes whose countries dial a trunk `0` before the subscriber number at home.
+const TRUNK_ZERO_CODES: &[&str] = &["31", "32", "41", "43", "44", "49"];
+
+/// A foreign number as dialled in its own country (`+32470123456` → `0470123456`,
+/// `+352621123456` → `621123456`): a Belgian client's phone is searched as they give it.
+/// `None` for a number in France's plan, whose national digits are `national_digits`.
+pub fn foreign_national_digits(e164: &str) -> Option<String> {
+    let digits = e164.strip_prefix('+')?;
+    if national_digits(e164).is_some()
+        || digits.len() <= 3
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let (code, subscriber) = split_calling_code(digits);
+    Some(if TRUNK_ZERO_CODES.contains(&code) {
+        format!("0{subscriber}")
+    } else {
+        subscriber.to_owned()
+    })
+}
+
 /// How a stored number is shown: `06 12 34 56 78` in France's plan; a foreign number in
 /// international groups, as its country writes them (`+32 470 12 34 56`, `+41 79 123 45 67`).
 pub fn display_phone(e164: &str) -> String {
@@ -357,5 +379,27 @@ mod tests {
         assert_eq!(phone_query_digits("+49 151"), Some("+49151".into()));
         assert_eq!(phone_query_digits("dupont"), None);
         assert_eq!(phone_query_digits("69003"), Some("69003".into()));
+    }
+
+    #[test]
+    fn a_foreign_number_is_also_known_as_dialled_at_home() {
+        assert_eq!(
+            foreign_national_digits("+32470123456").as_deref(),
+            Some("0470123456")
+        );
+        assert_eq!(
+            foreign_national_digits("+41791234567").as_deref(),
+            Some("0791234567")
+        );
+        assert_eq!(
+            foreign_national_digits("+352621123456").as_deref(),
+            Some("621123456")
+        );
+        assert_eq!(
+            foreign_national_digits("+390612345678").as_deref(),
+            Some("0612345678")
+        );
+        assert_eq!(foreign_national_digits("+33612345678"), None);
+        assert_eq!(foreign_national_digits("+262692123456"), None);
     }
 }

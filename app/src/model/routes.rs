@@ -8,6 +8,9 @@ pub const CLIENTS: &str = "/clients";
 pub const JOURNAL: &str = "/journal";
 pub const PROGRAMME: &str = "/programme";
 pub const DASHBOARD: &str = "/tableau-de-bord";
+/// Downloads (plain links: the browser saves the file).
+pub const EXPORT_CLIENTS: &str = "/export/clients";
+pub const EXPORT_TRANSACTIONS: &str = "/export/transactions";
 
 /// The query key carrying a reset or invitation token.
 pub const TOKEN_KEY: &str = "jeton";

@@ -49,6 +49,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::RewardRevoked => t_string!(i18n, audit.kinds.reward_revoked),
         AuditKind::RewardExtended => t_string!(i18n, audit.kinds.reward_extended),
         AuditKind::PointsExpired => t_string!(i18n, audit.kinds.points_expired),
+        AuditKind::ClientsExported => t_string!(i18n, audit.kinds.clients_exported),
+        AuditKind::TransactionsExported => t_string!(i18n, audit.kinds.transactions_exported),
     }
     .to_string()
 }

@@ -13,6 +13,7 @@ use crate::api::rewards::rewards_of_client;
 use crate::components::activity_table::{ActivityTable, channel_text, source_text};
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
 use crate::components::consent_dialog::ConsentDialog;
+use crate::components::country::place_line;
 use crate::components::earned_rewards::EarnedRewards;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
@@ -28,6 +29,7 @@ use crate::model::auth::Role;
 use crate::model::client::ClientRow;
 use crate::model::client_file::ClientDetail;
 use crate::model::client_file::{ACTIVITY_PAGE_SIZE, ActivityFilter, ConsentStatus, NoteForm};
+use crate::model::country::Country;
 use crate::model::error::AppError;
 use crate::model::labels::{LabelKind, ShopLabels};
 use crate::model::ledger::{RecordOutcome, TransactionView};
@@ -302,7 +304,7 @@ fn ClientSummary(
             </dd>
             <dt>{t!(i18n, client_form.address)}</dt>
             <dd>
-                {[form.address.clone(), format!("{} {}", form.postal_code, form.city).trim().to_owned()]
+                {[form.address.clone(), place_line(i18n, &form.postal_code, &form.city, Country::from_stored(&form.country))]
                     .into_iter()
                     .filter(|part| !part.is_empty())
                     .collect::<Vec<_>>()

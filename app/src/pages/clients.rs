@@ -15,14 +15,19 @@ use leptos_router::params::ParamsMap;
 use crate::api::clients::{get_client, list_clients};
 use crate::api::labels::list_labels;
 use crate::components::client_form::{ClientFormDialog, ClientFormMode};
+use crate::components::country::place_line;
 use crate::components::earned_rewards::ClaimButton;
 use crate::components::enrol_dialog::EnrolDialog;
 use crate::components::errors::{FormError, error_text};
+use crate::components::export_links::ExportLinks;
 use crate::components::labels::LabelChips;
+use crate::components::session::use_session;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
+use crate::model::auth::Role;
 use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
+use crate::model::exports::clients_link;
 use crate::model::labels::LabelCount;
 use crate::model::ledger::RecordOutcome;
 use crate::model::routes;
@@ -169,6 +174,9 @@ pub fn ClientsPage() -> impl IntoView {
         });
     };
 
+    let session = use_session();
+    let is_owner =
+        move || matches!(session.user.get(), Some(Ok(Some(user))) if user.role == Role::Owner);
     view! {
         <h1>{t!(i18n, clients.title)}</h1>
         <div class="toolbar">
@@ -306,6 +314,17 @@ pub fn ClientsPage() -> impl IntoView {
             }}
         </Transition>
         </div>
+        {move || {
+            is_owner()
+                .then(|| {
+                    view! {
+                        <ExportLinks
+                            label=move || t!(i18n, exports.clients)
+                            link=Callback::new(clients_link)
+                        />
+                    }
+                })
+        }}
         {move || match dialog.get() {
             OpenDialog::None => None,
             OpenDialog::Client(mode) => Some(view! { <ClientFormDialog mode on_close=close on_saved=saved /> }.into_any()),
@@ -356,7 +375,7 @@ fn ClientCard(
                 </div>
             </div>
             <div class="meta">
-                {row.postal_code.clone()} " " {row.city.clone()}
+                {place_line(i18n, row.postal_code.as_deref().unwrap_or_default(), row.city.as_deref().unwrap_or_default(), row.country)}
                 <LabelChips labels=row.labels.clone() />
             </div>
             <div class="points">

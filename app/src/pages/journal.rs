@@ -13,12 +13,14 @@ use crate::api::clients::{get_client, search_clients};
 use crate::api::ledger::journal;
 use crate::components::day_range::DayRangeFields;
 use crate::components::errors::{FormError, error_text};
+use crate::components::export_links::ExportLinks;
 use crate::components::history_table::HistoryTable;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::error::AppError;
+use crate::model::exports::transactions_link;
 use crate::model::ledger::{JOURNAL_PAGE_SIZE, JournalFilter, RecordOutcome, TransactionView};
 use crate::model::routes;
 
@@ -220,6 +222,10 @@ pub fn JournalPage() -> impl IntoView {
                                 <p class="result-count" role="status">{move || t_string!(i18n, journal.total, count).to_string()}</p>
                                 <HistoryTable entries=found.entries show_client=true on_modify />
                                 <Pager page total=count page_size=JOURNAL_PAGE_SIZE on_page=go_to_page />
+                                <ExportLinks
+                                    label=move || t!(i18n, exports.transactions)
+                                    link=Callback::new(move |format| transactions_link(format, &wanted.get()))
+                                />
                             }
                                 .into_any()
                         }

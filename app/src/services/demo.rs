@@ -157,6 +157,7 @@ pub fn generated_client(index: u64) -> ClientForm {
         address: format!("{} rue de la République", 1 + mix % 120),
         postal_code: postal_code.into(),
         city: city.into(),
+        country: String::new(),
         birth_date: String::new(),
         note: String::new(),
     }
@@ -211,7 +212,9 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
         for index in 0..2000 {
             assert!(
-                generated_client(index).validate(today).is_ok(),
+                generated_client(index)
+                    .validate(today, crate::model::country::Country::France)
+                    .is_ok(),
                 "{:?}",
                 generated_client(index)
             );

@@ -164,6 +164,7 @@ pub async fn acting_in_shop(
             shop_id: shop.id,
             shop_name: shop.name,
             time_zone: shop.time_zone,
+            country: crate::model::country::Country::from_stored(&shop.country),
             ..support.user.clone()
         },
         support.source.clone(),
@@ -594,6 +595,7 @@ mod tests {
             address: "17 impasse Xylophagie".into(),
             postal_code: "29870".into(),
             city: "Kerbrunoc".into(),
+            country: String::new(),
             birth_date: "1981-03-14".into(),
             note: "Préfère les Vorpalines".into(),
         };

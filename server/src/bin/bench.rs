@@ -1,10 +1,12 @@
 //! `bench`: fills one shop with 100,000 generated French clients and another with 900,000, then
 //! prints search latency percentiles for type-ahead queries beside the same SQL run directly, and
 //! the rate of recording points. With `--dashboard`, fills one shop with 100,000 clients and
-//! 2,000,000 ledger entries over two years instead, and times the owner's dashboard.
+//! 2,000,000 ledger entries over two years instead, and times the owner's dashboard; with
+//! `--exports`, the owner's downloads on the same history.
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
 //! cargo run --release -p server --bin bench -- --dashboard [--database-url URL] [--entries N]
+//! cargo run --release -p server --bin bench -- --exports [--database-url URL] [--entries N]
 
 use std::time::Instant;
 
@@ -41,6 +43,10 @@ struct Options {
     /// Times the dashboard instead of the search, on `--small` clients and `--entries` entries.
     #[arg(long)]
     dashboard: bool,
+    /// Times the owner's downloads (the client list, a month and a year of transactions) on the
+    /// same history as `--dashboard`.
+    #[arg(long)]
+    exports: bool,
     #[arg(long, default_value_t = 2_000_000)]
     entries: u64,
     /// The days the entries are spread over, ending now.
@@ -217,6 +223,54 @@ async fn measure_dashboard(db: &Db, owner: &CurrentUser, runs: usize) -> BenchRe
     Ok(())
 }
 
+/// Times each download three times, as the owner clicks it: the whole file built in memory.
+async fn measure_exports(db: &Db, owner: &CurrentUser) -> BenchResult<()> {
+    use app::model::exports::ExportFormat;
+    use app::model::ledger::JournalFilter;
+    use app::services::exports::{clients_csv, transactions_csv};
+
+    let actor = Actor::new(owner.clone(), "bench");
+    let today = chrono::Utc::now().date_naive();
+    let since = |days: i64| JournalFilter {
+        from: (today - chrono::Duration::days(days)).to_string(),
+        to: today.to_string(),
+        ..JournalFilter::default()
+    };
+    println!(
+        "\n  {:<34} {:>9} {:>9} {:>9} {:>9}",
+        "download", "rows", "MB", "best s", "worst s"
+    );
+    for format in [ExportFormat::Spreadsheet, ExportFormat::Data] {
+        for what in ["clients", "transactions, 30 days", "transactions, 365 days"] {
+            let mut times = Vec::new();
+            let mut last = None;
+            for _ in 0..3 {
+                let started = Instant::now();
+                let download = match what {
+                    "clients" => clients_csv(db, &actor, format).await?,
+                    "transactions, 30 days" => {
+                        transactions_csv(db, &actor, format, &since(29)).await?
+                    }
+                    _ => transactions_csv(db, &actor, format, &since(364)).await?,
+                };
+                times.push(started.elapsed().as_secs_f64());
+                last = Some(download);
+            }
+            let (rows, bytes) =
+                last.map_or((0, 0), |download| (download.rows, download.bytes.len()));
+            times.sort_by(f64::total_cmp);
+            println!(
+                "  {:<34} {rows:>9} {:>9.1} {:>9.2} {:>9.2}",
+                format!("{what} ({})", format.code()),
+                bytes as f64 / 1e6,
+                times[0],
+                times[times.len() - 1]
+            );
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> BenchResult<()> {
     let options = Options::parse();
@@ -251,7 +305,7 @@ async fn main() -> BenchResult<()> {
     .await?;
     let first_id = next_client_id(&connection).await?;
     fill_clients(&connection, &small, first_id, options.small).await?;
-    if options.dashboard {
+    if options.dashboard || options.exports {
         fill_history(
             &connection,
             &small,
@@ -262,6 +316,9 @@ async fn main() -> BenchResult<()> {
         )
         .await?;
         after_bulk_load(&connection).await?;
+        if options.exports {
+            return measure_exports(&connection, &small).await;
+        }
         return measure_dashboard(&connection, &small, options.runs).await;
     }
     fill_clients(

@@ -307,3 +307,84 @@ async fn support_sees_shops_exports_and_erases_but_does_no_shop_work() {
     .await;
     assert_eq!(audit["entries"][0]["user_name"], "Sam");
 }
+
+/// A border shop's clients from Belgium and Luxembourg, through the router as the form sends
+/// them: each country's postal codes and phones, found by search, named on their page and in
+/// their data export.
+#[tokio::test]
+async fn a_border_shop_keeps_clients_from_abroad() {
+    use crate::support::body_text;
+    let app = TestApp::new().await;
+    let cookie = app
+        .shop_with_owner("Boulangerie de la Frontière", "frontiere@exemple.fr")
+        .await;
+    let create = |first_name: &str, country: &str, postal_code: &str, city: &str, phone: &str| {
+        json!({ "form": {
+            "civility": "nc", "first_name": first_name, "last_name": "Voisin",
+            "email": "", "phone": phone, "address": "", "postal_code": postal_code,
+            "city": city, "country": country, "birth_date": "", "note": ""
+        } })
+    };
+    let mut ids = Vec::new();
+    for (first_name, country, postal_code, city, phone) in [
+        ("Lotte", "BE", "1000", "Bruxelles", "0470 12 34 56"),
+        ("Jos", "LU", "l-1234", "Esch-sur-Alzette", "621 123 456"),
+        ("Noé", "CH", "1201", "Genève", "079 123 45 67"),
+    ] {
+        let response = app
+            .post_json(
+                "client-create",
+                Some(&cookie),
+                create(first_name, country, postal_code, city, phone),
+            )
+            .await;
+        let status = response.status();
+        let row = body_json(response).await;
+        assert_eq!(status, StatusCode::OK, "{first_name}: {row}");
+        ids.push(row["id"].as_i64().expect("id"));
+    }
+
+    for (query, expected) in [
+        ("0470 12 34", "Lotte"),
+        ("+41 79 123", "Noé"),
+        ("1234", "Jos"),
+        ("L-1234", "Jos"),
+        ("1201", "Noé"),
+    ] {
+        assert_eq!(
+            list(&app, &cookie, json!({ "text": query })).await,
+            vec![expected.to_owned()],
+            "{query}"
+        );
+    }
+
+    // A French postal code for a Belgian client is refused, and the saved file is unchanged.
+    let refused = app
+        .post_json(
+            "client-update",
+            Some(&cookie),
+            json!({ "client_id": ids[0], "form": create("Lotte", "BE", "59000", "Lille", "") }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = body_text(
+        app.get(&format!("/clients/{}", ids[0]), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("1000 Bruxelles, Belgique"),
+        "the file names the country"
+    );
+    assert!(page.contains("+32 470 12 34 56"), "the phone in its groups");
+    let list_page = body_text(app.get("/clients", Some(&cookie)).await).await;
+    assert!(list_page.contains("L-1234 Esch-sur-Alzette, Luxembourg"));
+
+    let export = body_text(
+        app.get(&format!("/export/client/{}/csv", ids[2]), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(export.contains(",country,CH"), "{export}");
+}

@@ -12,6 +12,7 @@ use super::tokens::{hash_secret, new_secret};
 use crate::entities::{password_reset_token, session, shop, user};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
+use crate::model::country::Country;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::unmet_password_rules;
 use crate::services::audit::{self, Actor, AuditRecord};
@@ -53,6 +54,7 @@ async fn current_user(
         shop_id: account.shop_id,
         shop_name: shop.name,
         time_zone: shop.time_zone,
+        country: Country::from_stored(&shop.country),
         display_name: account.display_name,
         email: account.email,
         role: Role::from_code(&account.role).unwrap_or(Role::Staff),
@@ -248,7 +250,7 @@ pub async fn user_for_session(db: &Db, token: &str) -> Result<Option<CurrentUser
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             "SELECT s.expires_at, u.id, u.shop_id, u.display_name, u.email, u.role, \
-                    sh.name, sh.time_zone \
+                    sh.name, sh.time_zone, sh.country \
              FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              JOIN shops sh ON sh.id = u.shop_id \
@@ -278,6 +280,7 @@ pub async fn user_for_session(db: &Db, token: &str) -> Result<Option<CurrentUser
         role: Role::from_code(&role).unwrap_or(Role::Staff),
         shop_name: row.try_get_by_index(6).map_err(read)?,
         time_zone: row.try_get_by_index(7).map_err(read)?,
+        country: Country::from_stored(&row.try_get_by_index::<String>(8).map_err(read)?),
     }))
 }
 
@@ -632,6 +635,19 @@ pub async fn create_shop_with_owner(
     .await
 }
 
+/// Where the shop is: its clients live there unless their file says otherwise. Command line.
+pub async fn set_shop_country(db: &Db, shop_id: i64, country: Country) -> Result<(), AppError> {
+    let found = shop::Entity::find_by_id(shop_id)
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let mut shop: shop::ActiveModel = found.into();
+    shop.country = Set(country.code().to_owned());
+    shop.update(db).await.map_err(db_error)?;
+    Ok(())
+}
+
 /// An account with its password, in the shop `shop_id` or, without one, in a new shop named
 /// `shop_name` (the platform's home for a support account). Command line and demo only: the
 /// team page invites by e-mail instead.
@@ -679,6 +695,7 @@ pub(crate) async fn create_account(
             shop::ActiveModel {
                 name: Set(shop_name.trim().to_owned()),
                 time_zone: Set("Europe/Paris".to_owned()),
+                country: Set(Country::default().code().to_owned()),
                 created_at: Set(now),
                 is_platform: Set(role == Role::Support),
                 ..Default::default()

@@ -16,8 +16,9 @@ use crate::model::audit::AuditKind;
 use crate::model::client::{
     Civility, ClientForm, ClientRow, EnrolForm, SharedContact, ValidClient,
 };
+use crate::model::country::Country;
 use crate::model::error::{AppError, ExistingClient};
-use crate::model::phone::national_digits;
+use crate::model::phone::{foreign_national_digits, national_digits};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::db_error;
@@ -31,6 +32,8 @@ pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
         Some(&client.first_name),
         Some(&client.last_name),
         client.city.as_ref(),
+        // `L-1234` is found as `1234`, `l 1234` or `l1234`; `SW1A 1AA` as `sw1a1aa`.
+        client.postal_code.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -49,12 +52,18 @@ pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
     }
     terms.extend(words(&client.email));
     terms.insert(client.email.clone());
-    if let Some(postal_code) = &client.postal_code {
-        terms.insert(postal_code.clone());
-    }
     if let Some(phone) = &client.phone {
-        // National digits make "starts with 06" work; foreign numbers keep their + form.
-        terms.insert(national_digits(phone).unwrap_or_else(|| phone.clone()));
+        // National digits make "starts with 06" work; a foreign number is found by its +
+        // form and as its country dials it (`0470…` for a Belgian mobile).
+        match national_digits(phone) {
+            Some(national) => {
+                terms.insert(national);
+            }
+            None => {
+                terms.insert(phone.clone());
+                terms.extend(foreign_national_digits(phone));
+            }
+        }
     }
     terms.retain(|term| !term.is_empty() && term.len() <= 254);
     terms
@@ -94,6 +103,7 @@ fn apply(model: &mut client::ActiveModel, client: &ValidClient) {
     model.address = Set(client.address.clone());
     model.postal_code = Set(client.postal_code.clone());
     model.city = Set(client.city.clone());
+    model.country = Set(client.country.code().to_owned());
     model.birth_date = Set(client.birth_date);
     model.note = Set(client.note.clone());
     model.updated_at = Set(Utc::now());
@@ -110,6 +120,7 @@ fn changed_fields(before: &client::Model, after: &ValidClient) -> Vec<&'static s
         ("address", before.address != after.address),
         ("postal_code", before.postal_code != after.postal_code),
         ("city", before.city != after.city),
+        ("country", before.country != after.country.code()),
         ("birth_date", before.birth_date != after.birth_date),
         ("note", before.note != after.note),
     ];
@@ -133,7 +144,7 @@ pub async fn create_client(
     form: &ClientForm,
     shared_phone: SharedPhone,
 ) -> Result<ClientRow, AppError> {
-    let valid = form.validate(today(shop_zone(&user.time_zone)))?;
+    let valid = form.validate(today(shop_zone(&user.time_zone)), user.country)?;
     insert_client(db, user, &valid, shared_phone).await
 }
 
@@ -145,7 +156,7 @@ pub async fn enrol_client(
     form: &EnrolForm,
     shared_phone: SharedPhone,
 ) -> Result<ClientRow, AppError> {
-    let valid = form.validate()?;
+    let valid = form.validate(user.country)?;
     insert_client(db, user, &valid, shared_phone).await
 }
 
@@ -234,7 +245,7 @@ pub async fn update_client(
     form: &ClientForm,
 ) -> Result<ClientRow, AppError> {
     let zone = shop_zone(&user.time_zone);
-    let valid = form.validate(today(zone))?;
+    let valid = form.validate(today(zone), user.country)?;
     let txn = db.begin_write().await?;
     let existing = find_in_shop(&txn, user.shop_id, client_id).await?;
     // A phone may be shared on edit (the file is already there); an e-mail may not.
@@ -281,6 +292,7 @@ pub(crate) fn as_saved(model: &client::Model) -> ValidClient {
         address: model.address.clone(),
         postal_code: model.postal_code.clone(),
         city: model.city.clone(),
+        country: Country::from_stored(&model.country),
         birth_date: model.birth_date,
         note: model.note.clone(),
     }

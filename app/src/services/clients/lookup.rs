@@ -9,6 +9,7 @@ use sea_orm::{
 
 use crate::entities::client;
 use crate::model::client::{Civility, ClientForm, ClientRow, display_name};
+use crate::model::country::Country;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::phone::{display_phone, normalize_phone};
 use crate::services::db_error;
@@ -24,6 +25,7 @@ pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
         phone: model.phone.as_deref().map(display_phone),
         postal_code: model.postal_code.clone(),
         city: model.city.clone(),
+        country: Country::from_stored(&model.country),
         points_balance: model.points_balance,
         last_visit: model.last_visit_at.map(|moment| format_date(moment, zone)),
         labels: Vec::new(),
@@ -46,6 +48,7 @@ pub(crate) fn form_of(model: &client::Model) -> ClientForm {
         address: model.address.clone().unwrap_or_default(),
         postal_code: model.postal_code.clone().unwrap_or_default(),
         city: model.city.clone().unwrap_or_default(),
+        country: model.country.clone(),
         birth_date: model
             .birth_date
             .map(|date| date.format("%Y-%m-%d").to_string())

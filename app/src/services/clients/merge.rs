@@ -45,6 +45,12 @@ fn completed(kept: &client::Model, merged: &client::Model) -> ValidClient {
         email: text(kept_values.email, merged_values.email),
         phone: kept_values.phone.or(merged_values.phone),
         address: kept_values.address.or(merged_values.address),
+        // The country goes with the postal code it checks.
+        country: if kept_values.postal_code.is_none() && merged_values.postal_code.is_some() {
+            merged_values.country
+        } else {
+            kept_values.country
+        },
         postal_code: kept_values.postal_code.or(merged_values.postal_code),
         city: kept_values.city.or(merged_values.city),
         birth_date: kept_values.birth_date.or(merged_values.birth_date),

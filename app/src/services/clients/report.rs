@@ -2,8 +2,6 @@
 //! client asks for it (GDPR art. 15): identity, consents with their history, notes and every
 //! ledger entry, in JSON and in CSV.
 
-use std::borrow::Cow;
-
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -15,6 +13,7 @@ use crate::model::client::ClientForm;
 use crate::model::error::AppError;
 use crate::model::money::format_euros;
 use crate::services::audit::{self, Actor, AuditRecord};
+use crate::services::csv_file::defused;
 use crate::services::db::Db;
 use crate::services::time::{format_date_time, shop_zone};
 use crate::services::{db_error, display_names};
@@ -159,16 +158,6 @@ pub async fn client_report(
 
 /// Text a spreadsheet would run as a formula is prefixed with `'`, so a note typed as
 /// `=HYPERLINK(…)` stays text; a plain negative number stays a number.
-fn defused(value: &str) -> Cow<'_, str> {
-    let risky = value.starts_with(['=', '+', '@', '\t', '\r'])
-        || (value.starts_with('-') && value.parse::<f64>().is_err());
-    if risky {
-        Cow::Owned(format!("'{value}"))
-    } else {
-        Cow::Borrowed(value)
-    }
-}
-
 fn identity(client: &client::Model, zone: chrono_tz::Tz) -> ReportIdentity {
     ReportIdentity {
         id: client.id,
@@ -190,6 +179,7 @@ fn identity_rows(rows: &mut Vec<[String; 5]>, section: &str, identity: &ReportId
         ("address", details.address.clone()),
         ("postal_code", details.postal_code.clone()),
         ("city", details.city.clone()),
+        ("country", details.country.clone()),
         ("birth_date", details.birth_date.clone()),
         ("note", details.note.clone()),
     ] {

@@ -10,12 +10,16 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entities::{client, client_search_term};
 use crate::model::audit::AuditKind;
+use crate::model::auth::CurrentUser;
 use crate::model::client::{
     ClientForm, ClientRow, EnrolForm, SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE, SharedContact,
 };
+use crate::model::country::Country;
 use crate::model::error::{AppError, FieldProblem};
 
 use crate::entities::audit_event;
+use crate::services::accounts::auth::set_shop_country;
+use crate::services::audit::Actor;
 use crate::services::test_support::{TestShop, client_form};
 
 #[tokio::test]
@@ -29,6 +33,111 @@ async fn a_new_client_appears_in_the_list_with_zero_points() {
         .expect("search");
     assert_eq!(page.total, 1);
     assert_eq!(page.rows, vec![row]);
+}
+
+#[tokio::test]
+async fn clients_from_abroad_keep_their_own_postal_codes_and_phones() {
+    let shop = TestShop::new().await;
+    let mut belgian = client_form("Lotte", "Peeters");
+    belgian.country = "BE".into();
+    belgian.postal_code = "1000".into();
+    belgian.city = "Bruxelles".into();
+    belgian.phone = "0470 12 34 56".into();
+    let row = create_client(&shop.db, &shop.owner, &belgian, SharedPhone::Refuse)
+        .await
+        .expect("created");
+    assert_eq!(row.country, Country::Belgium);
+    assert_eq!(row.postal_code.as_deref(), Some("1000"));
+    assert_eq!(row.phone.as_deref(), Some("+32 470 12 34 56"));
+    let stored = client::Entity::find_by_id(row.id)
+        .one(&shop.db)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(stored.country, "BE");
+    assert_eq!(stored.phone.as_deref(), Some("+32470123456"));
+
+    let mut luxembourger = client_form("Jos", "Weber");
+    luxembourger.country = "LU".into();
+    luxembourger.postal_code = "l 1234".into();
+    luxembourger.phone = "+352 621 123 456".into();
+    create_client(&shop.db, &shop.owner, &luxembourger, SharedPhone::Refuse)
+        .await
+        .expect("created");
+
+    // Found by the number as the client gives it at home, in its + form, or by postal code.
+    for (query, name) in [
+        ("0470 12", "Peeters"),
+        ("+32 470 12 34 56", "Peeters"),
+        ("0032470", "Peeters"),
+        ("1000", "Peeters"),
+        ("L-1234", "Weber"),
+        ("621 123", "Weber"),
+    ] {
+        let page = search_clients(&shop.db, &shop.owner, query)
+            .await
+            .expect("search");
+        let names: Vec<&str> = page.rows.iter().map(|row| row.last_name.as_str()).collect();
+        assert_eq!(names, vec![name], "{query}");
+    }
+
+    // Moving to Switzerland, the edit form showing the phone as stored: a French code is
+    // refused and nothing saved changes.
+    let mut moved = belgian.clone();
+    moved.country = "CH".into();
+    moved.phone = "+32 470 12 34 56".into();
+    moved.postal_code = "74000".into();
+    let refused = update_client(&shop.db, &shop.owner, row.id, &moved)
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        refused
+            .field_errors()
+            .and_then(|errors| errors.get("postal_code")),
+        Some(&FieldProblem::InvalidPostalCode {
+            country: Country::Switzerland
+        })
+    );
+    moved.postal_code = "1201".into();
+    let updated = update_client(&shop.db, &shop.owner, row.id, &moved)
+        .await
+        .expect("moved");
+    assert_eq!(updated.country, Country::Switzerland);
+    assert_eq!(updated.phone.as_deref(), Some("+32 470 12 34 56"));
+}
+
+#[tokio::test]
+async fn a_shop_abroad_enrols_its_clients_in_its_own_country() {
+    let shop = TestShop::new().await;
+    set_shop_country(&shop.db, shop.owner.shop_id, Country::Belgium)
+        .await
+        .expect("country");
+    let owner = Actor::new(
+        CurrentUser {
+            country: Country::Belgium,
+            ..shop.owner.user.clone()
+        },
+        "198.51.100.7",
+    );
+    let enrolled = enrol_client(
+        &shop.db,
+        &owner,
+        &EnrolForm {
+            phone: "0470 12 34 56".into(),
+            first_name: "Lotte".into(),
+        },
+        SharedPhone::Refuse,
+    )
+    .await
+    .expect("enrolled");
+    assert_eq!(enrolled.country, Country::Belgium);
+    assert_eq!(enrolled.phone.as_deref(), Some("+32 470 12 34 56"));
+    let mut form = client_form("Anne", "Dubois");
+    form.postal_code = "4000".into();
+    let created = create_client(&shop.db, &owner, &form, SharedPhone::Refuse)
+        .await
+        .expect("created");
+    assert_eq!(created.country, Country::Belgium);
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ pub(crate) use modify::transfer_points;
 pub use till::{points_by_contact, record_transaction, redeem_points};
 pub(crate) use views::views;
 pub use views::{client_history, journal};
+pub(crate) use views::{journal_condition, views as transaction_views};
 
 use chrono::Utc;
 use sea_orm::{

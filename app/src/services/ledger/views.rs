@@ -140,14 +140,13 @@ pub async fn client_history(
     views(db, shop_zone(&user.time_zone), entries).await
 }
 
-/// The shop's journal: every entry, newest first, filtered by days (inclusive, in the shop's
-/// time zone) and client.
-pub async fn journal(
+/// The entries a journal filter keeps: the shop's, between its days (inclusive, in the shop's
+/// time zone), of its client. A day that does not read or a client of another shop is refused.
+pub(crate) async fn journal_condition(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     filter: &JournalFilter,
-) -> Result<JournalPage, AppError> {
-    owner_only(user)?;
+) -> Result<Condition, AppError> {
     let zone = shop_zone(&user.time_zone);
     let mut condition = Condition::all().add(ledger_entry::Column::ShopId.eq(user.shop_id));
     if let Some(from) = parse_day("from", &filter.from)? {
@@ -161,8 +160,20 @@ pub async fn journal(
         find_in_shop(db, user.shop_id, client_id).await?;
         condition = condition.add(ledger_entry::Column::ClientId.eq(client_id));
     }
+    Ok(condition)
+}
+
+/// The shop's journal: every entry, newest first, filtered by days (inclusive, in the shop's
+/// time zone) and client.
+pub async fn journal(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    filter: &JournalFilter,
+) -> Result<JournalPage, AppError> {
+    owner_only(user)?;
+    let zone = shop_zone(&user.time_zone);
     let query = ledger_entry::Entity::find()
-        .filter(condition)
+        .filter(journal_condition(db, user, filter).await?)
         .order_by_desc(ledger_entry::Column::Id);
     let total = query.clone().count(db).await.map_err(db_error)?;
     let entries = query
