@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use app::services::backup::{BackupSchedule, scheduled_backup};
 use app::services::dashboard::{RollUpReport, roll_up_closed_days};
 use app::services::db::Db;
 use app::services::ledger::{ExpiryReport, run_expiry};
@@ -50,4 +51,30 @@ fn log_report(report: &ExpiryReport) {
             "expiry job"
         );
     }
+}
+
+/// Backs the SQLite database up into the schedule's folder at start and then at its interval,
+/// keeping its newest copies. A failure is logged and tried again at the next interval.
+pub fn spawn_backups(db: Db, schedule: BackupSchedule) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(schedule.every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match scheduled_backup(&db, &schedule).await {
+                Ok((copy, removed, took)) => tracing::info!(
+                    path = %copy.path.display(),
+                    bytes = copy.bytes,
+                    clients = copy.clients,
+                    ledger_entries = copy.ledger_entries,
+                    removed = removed.len(),
+                    seconds = took.as_secs_f64(),
+                    "backup made"
+                ),
+                Err(error) => {
+                    tracing::error!(%error, "the backup failed; it is tried again at the next interval")
+                }
+            }
+        }
+    });
 }

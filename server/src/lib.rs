@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod export;
+pub mod health;
 pub mod http_client;
 pub mod jobs;
 pub mod measure;

@@ -7,8 +7,8 @@ use app::model::country::Country;
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
 use app::services::config::AppConfig;
-use app::services::db;
 use app::services::demo::{DEMO_EMAIL, DEMO_PASSWORD, load_demo};
+use app::services::{backup, db};
 use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
@@ -83,6 +83,13 @@ enum Command {
         #[arg(long)]
         shop: Option<String>,
     },
+    /// Copy the live SQLite database into PATH (a file, or a folder for a dated file) while the
+    /// server runs and the tills write, then check the copy. PostgreSQL: see pg_dump.
+    Backup { path: std::path::PathBuf },
+    /// Put a backup in place of the SQLite database, after checking it (integrity, a Comptoir
+    /// database, no migration newer than this version). Stop the server first; the replaced
+    /// database is kept beside it.
+    Restore { path: std::path::PathBuf },
     /// Write brotli and gzip copies of the built site's files (after `cargo leptos build`), which
     /// the server then sends to browsers that accept them.
     Precompress {
@@ -111,6 +118,20 @@ enum CliError {
     Startup(#[from] server::startup::StartupError),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Backup(#[from] backup::BackupError),
+}
+
+fn print_copy(what: &str, copy: &backup::CopySummary) {
+    println!(
+        "{what} {} ({:.1} MB): {} shop(s), {} client file(s), {} ledger entries; schema {}.",
+        copy.path.display(),
+        copy.bytes as f64 / 1e6,
+        copy.shops,
+        copy.clients,
+        copy.ledger_entries,
+        copy.migration
+    );
 }
 
 fn parse_country(code: &str) -> Result<Country, String> {
@@ -157,6 +178,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         return precompress(site_root, fast);
     }
     let config = AppConfig::from_env()?;
+    // Before anything opens the database it replaces.
+    if let Some(Command::Restore { path }) = &cli.command {
+        let restored = backup::restore(path, &config.database_url).await?;
+        print_copy("Restored", &restored);
+        println!("Start the server: it brings the schema up to date.");
+        return Ok(());
+    }
     let connection = db::connect(&config.database_url).await?;
     db::migrate(&connection).await?;
     let hasher = PasswordHasher::default();
@@ -213,6 +241,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
             print_demo_login();
         }
+        Command::Backup { path } => {
+            let copy =
+                backup::back_up(&connection, &backup::backup_file(&path, chrono::Utc::now()))
+                    .await?;
+            print_copy("Backed up to", &copy);
+        }
+        Command::Restore { .. } => {}
         Command::Expire { at, shop } => {
             let only_shop = match shop {
                 Some(name) => {
@@ -231,6 +266,15 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let demo_exists = server::startup::prepare_to_serve(&connection, &hasher, demo).await?;
             let options = leptos_options()?;
             let address = options.site_addr;
+            match config.backup.clone() {
+                Some(schedule) if backup::sqlite_path(&config.database_url).is_some() => {
+                    server::jobs::spawn_backups(connection.clone(), schedule);
+                }
+                Some(_) => tracing::warn!(
+                    "BACKUP_DIR is for a SQLite database; on PostgreSQL use pg_dump (README, Backups)"
+                ),
+                None => {}
+            }
             let state = server::router::build_state(config, connection.clone(), options)?;
             server::jobs::spawn_hourly_jobs(connection.clone());
             // Answers go out at once: a till waits on every one of them.
@@ -255,11 +299,20 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // One JSON object per line for a log collector; each line inside a request carries its
+    // request id (the span's fields).
+    if std::env::var("LOG_FORMAT").is_ok_and(|format| format.trim() == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -17,7 +17,9 @@ use axum::middleware;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
 
 use crate::assets::{apply_cache_policy, service_worker};
 use crate::security::{SecuritySettings, protect, provide_request_nonce, refuse_cross_site_read};
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .route("/sw.js", axum::routing::get(service_worker))
+        .route("/healthz", axum::routing::get(crate::health::health))
         // The built files, with their brotli and gzip copies (`server precompress`) for browsers
         // that take them, and answers to conditional requests.
         .nest_service(
@@ -88,7 +91,27 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_response(status_from_app_error))
         .layer(middleware::from_fn(apply_cache_policy))
         .layer(middleware::from_fn_with_state(security, protect))
+        // Outermost: every request gets an id (the proxy's `X-Request-Id` if it sent one), its
+        // log lines carry it, and the answer names it, so a complaint can be found in the logs.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span of one request: its id, method and path (never the query: it may hold a search).
+fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// Largest error body read back; an `AppError` with every field problem stays far below.

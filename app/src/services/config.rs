@@ -31,6 +31,9 @@ pub struct AppConfig {
     /// Behind a reverse proxy, the client's address is the last `X-Forwarded-For` entry;
     /// otherwise that header is ignored, since any client can send it.
     pub trust_forwarded_for: bool,
+    /// Backups the server makes by itself (SQLite): `BACKUP_DIR`, every `BACKUP_EVERY_HOURS`
+    /// (24), keeping `BACKUP_KEEP` copies (14). None without a folder.
+    pub backup: Option<super::backup::BackupSchedule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,28 @@ fn var(name: &str) -> Option<String> {
         .ok()
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
+}
+
+/// A whole number setting within `range`, `default` when unset.
+fn number(
+    name: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(text) = var(name) else {
+        return Ok(default);
+    };
+    text.parse::<u64>()
+        .ok()
+        .filter(|value| range.contains(value))
+        .ok_or_else(|| ConfigError {
+            variable: name,
+            problem: format!(
+                "expected a whole number from {} to {}, got {text}",
+                range.start(),
+                range.end()
+            ),
+        })
 }
 
 impl AppConfig {
@@ -84,7 +109,18 @@ impl AppConfig {
                 })
             }
         };
+        let backup = match var("BACKUP_DIR") {
+            None => None,
+            Some(folder) => Some(super::backup::BackupSchedule {
+                folder: PathBuf::from(folder),
+                every: std::time::Duration::from_secs(
+                    3600 * number("BACKUP_EVERY_HOURS", 24, 1..=168)?,
+                ),
+                keep: usize::try_from(number("BACKUP_KEEP", 14, 1..=1000)?).unwrap_or(14),
+            }),
+        };
         Ok(Self {
+            backup,
             database_url: var("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://comptoir.db?mode=rwc".into()),
             public_url: var("PUBLIC_URL")
@@ -123,6 +159,7 @@ impl AppConfig {
             smtp: None,
             outbox_dir,
             trust_forwarded_for: false,
+            backup: None,
         }
     }
 }

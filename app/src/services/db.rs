@@ -286,6 +286,49 @@ pub async fn migrate(db: &Db) -> Result<(), DbErr> {
     Migrator::up(db.connection(), None).await
 }
 
+/// Where the database's schema stands against this version's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaStatus {
+    /// Migrations of this version not applied yet (a start applies them).
+    pub pending: Vec<String>,
+    /// Migrations the database has that this version does not know: a newer version ran on it.
+    pub unknown: Vec<String>,
+}
+
+impl SchemaStatus {
+    pub fn is_current(&self) -> bool {
+        self.pending.is_empty() && self.unknown.is_empty()
+    }
+}
+
+/// Reads the applied migrations without writing anything (a health check runs it often).
+pub async fn schema_status(db: &impl ConnectionTrait) -> Result<SchemaStatus, DbErr> {
+    let applied: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await?
+        .into_iter()
+        .map(|row| row.try_get_by_index::<String>(0))
+        .collect::<Result<_, _>>()?;
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    Ok(SchemaStatus {
+        pending: known
+            .iter()
+            .filter(|name| !applied.contains(name))
+            .cloned()
+            .collect(),
+        unknown: applied
+            .into_iter()
+            .filter(|name| !known.contains(name))
+            .collect(),
+    })
+}
+
 /// A fresh, migrated in-memory database: what every service test starts from.
 pub async fn connect_for_tests() -> Result<Db, DbErr> {
     let db = connect("sqlite::memory:").await?;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod clients;
 pub mod config;
 pub mod csv_file;

@@ -108,21 +108,7 @@ impl TestShop {
 
     /// Every client's balance is the sum of its own ledger entries, and never below zero.
     pub async fn assert_balances_are_sums(&self) {
-        use crate::entities::{client, ledger_entry};
-        use sea_orm::EntityTrait;
-        let entries = ledger_entry::Entity::find()
-            .all(&self.db)
-            .await
-            .expect("entries");
-        for client in client::Entity::find().all(&self.db).await.expect("clients") {
-            let sum: i64 = entries
-                .iter()
-                .filter(|entry| entry.client_id == client.id)
-                .map(|entry| entry.points)
-                .sum();
-            assert_eq!(client.points_balance, sum, "client {}", client.id);
-            assert!(client.points_balance >= 0, "client {}", client.id);
-        }
+        assert_balances_are_sums_in(self.db.connection()).await;
     }
 
     /// A platform support account, acting from the command line.
@@ -152,6 +138,23 @@ impl TestShop {
         .await
         .expect("other shop");
         Actor::new(owner, "198.51.100.4")
+    }
+}
+
+/// Every client's balance is the sum of its ledger entries and never below zero, in any
+/// database (a restored backup's too).
+pub async fn assert_balances_are_sums_in(db: &impl sea_orm::ConnectionTrait) {
+    use crate::entities::{client, ledger_entry};
+    use sea_orm::EntityTrait;
+    let entries = ledger_entry::Entity::find().all(db).await.expect("entries");
+    for client in client::Entity::find().all(db).await.expect("clients") {
+        let sum: i64 = entries
+            .iter()
+            .filter(|entry| entry.client_id == client.id)
+            .map(|entry| entry.points)
+            .sum();
+        assert_eq!(client.points_balance, sum, "client {}", client.id);
+        assert!(client.points_balance >= 0, "client {}", client.id);
     }
 }
 
