@@ -217,3 +217,46 @@ async fn staff_and_other_shops_export_nothing() {
         AppError::NotFound
     );
 }
+
+/// Entries written at the same moment (one batch of the till writer) are each exported once,
+/// however the pages fall.
+#[tokio::test]
+async fn entries_of_one_moment_are_exported_once_across_pages() {
+    use crate::entities::ledger_entry;
+    use crate::model::ledger::EntryKind;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let shop = TestShop::new().await;
+    let lea = shop.client("Léa", "Morel").await;
+    let moment = chrono::Utc::now() - chrono::Duration::hours(1);
+    let mut written = Vec::new();
+    for points in 1..=5 {
+        let entry = ledger_entry::ActiveModel {
+            shop_id: Set(shop.owner.shop_id),
+            client_id: Set(lea.id),
+            kind: Set(EntryKind::Earn.code().to_owned()),
+            points: Set(points),
+            author_user_id: Set(shop.owner.user_id),
+            created_at: Set(moment),
+            ..Default::default()
+        }
+        .insert(shop.db.connection())
+        .await
+        .expect("entry");
+        written.push(entry.id.to_string());
+    }
+    for batch in [1, 2, 3, 10] {
+        let download = transactions_in_batches(
+            &shop.db,
+            &shop.owner,
+            ExportFormat::Data,
+            &JournalFilter::default(),
+            batch,
+        )
+        .await
+        .expect("export");
+        let rows = read(&download.bytes, ExportFormat::Data);
+        let ids: Vec<String> = rows[1..].iter().map(|row| row[0].clone()).collect();
+        assert_eq!(ids, written, "pages of {batch}");
+    }
+}

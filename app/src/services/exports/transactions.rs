@@ -1,8 +1,8 @@
-//! The ledger's entries over a period, oldest first, as the journal filters them.
+//! The ledger's entries over a period, in time order, as the journal filters them.
 
-use sea_orm::{EntityTrait, QueryFilter};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{BATCH, Download, next_batch};
+use super::{BATCH, Download};
 use crate::entities::ledger_entry;
 use crate::model::audit::AuditKind;
 use crate::model::error::AppError;
@@ -11,9 +11,9 @@ use crate::model::ledger::{EntryKind, JournalFilter};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::csv_file::{Cell, CsvFile};
 use crate::services::db::Db;
-use crate::services::ledger::{journal_condition, transaction_views};
-use crate::services::owner_only;
+use crate::services::ledger::{JournalScope, transaction_views};
 use crate::services::time::{shop_zone, today};
+use crate::services::{db_error, owner_only};
 
 const COLUMNS: [(&str, &str); 10] = [
     ("id", "N° transaction"),
@@ -65,15 +65,21 @@ pub(super) async fn transactions_in_batches(
 ) -> Result<Download, AppError> {
     owner_only(actor)?;
     let zone = shop_zone(&actor.time_zone);
-    let condition = journal_condition(db, actor, filter).await?;
+    let scope = JournalScope::read(db, actor, filter).await?;
     let mut file = CsvFile::new(format);
     file.header(&COLUMNS)?;
-    let mut after = 0;
+    let mut resume = None;
     loop {
-        let entries = ledger_entry::Entity::find().filter(condition.clone());
-        let batch = next_batch(db, entries, ledger_entry::Column::Id, after, batch_size).await?;
+        let batch = ledger_entry::Entity::find()
+            .filter(scope.condition(resume))
+            .order_by_asc(ledger_entry::Column::CreatedAt)
+            .order_by_asc(ledger_entry::Column::Id)
+            .limit(batch_size)
+            .all(db)
+            .await
+            .map_err(db_error)?;
         let Some(last) = batch.last() else { break };
-        after = last.id;
+        resume = Some((last.created_at, last.id));
         let moments: Vec<_> = batch.iter().map(|entry| entry.created_at).collect();
         for (entry, moment) in transaction_views(db, zone, batch)
             .await?

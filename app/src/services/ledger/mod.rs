@@ -22,8 +22,8 @@ pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;
 pub use till::{points_by_contact, record_transaction, redeem_points};
 pub(crate) use views::views;
+pub(crate) use views::{JournalScope, views as transaction_views};
 pub use views::{client_history, journal};
-pub(crate) use views::{journal_condition, views as transaction_views};
 
 use chrono::Utc;
 use sea_orm::{

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -140,27 +140,66 @@ pub async fn client_history(
     views(db, shop_zone(&user.time_zone), entries).await
 }
 
-/// The entries a journal filter keeps: the shop's, between its days (inclusive, in the shop's
-/// time zone), of its client. A day that does not read or a client of another shop is refused.
-pub(crate) async fn journal_condition(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    filter: &JournalFilter,
-) -> Result<Condition, AppError> {
-    let zone = shop_zone(&user.time_zone);
-    let mut condition = Condition::all().add(ledger_entry::Column::ShopId.eq(user.shop_id));
-    if let Some(from) = parse_day("from", &filter.from)? {
-        condition = condition.add(ledger_entry::Column::CreatedAt.gte(start_of_day(from, zone)));
+/// What a journal filter keeps, read and checked: the shop, its days as moments (inclusive, in
+/// the shop's time zone), its client. A day that does not read or a client of another shop is
+/// refused.
+pub(crate) struct JournalScope {
+    shop_id: i64,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    client_id: Option<i64>,
+}
+
+impl JournalScope {
+    pub(crate) async fn read(
+        db: &impl ConnectionTrait,
+        user: &CurrentUser,
+        filter: &JournalFilter,
+    ) -> Result<Self, AppError> {
+        let zone = shop_zone(&user.time_zone);
+        let from = parse_day("from", &filter.from)?.map(|day| start_of_day(day, zone));
+        let to =
+            parse_day("to", &filter.to)?.map(|day| start_of_day(day + Duration::days(1), zone));
+        if let Some(client_id) = filter.client_id {
+            find_in_shop(db, user.shop_id, client_id).await?;
+        }
+        Ok(Self {
+            shop_id: user.shop_id,
+            from,
+            to,
+            client_id: filter.client_id,
+        })
     }
-    if let Some(to) = parse_day("to", &filter.to)? {
-        condition = condition
-            .add(ledger_entry::Column::CreatedAt.lt(start_of_day(to + Duration::days(1), zone)));
+
+    /// The entries in scope; after `resume` (a moment and an id), only those that come later in
+    /// time order. The lower bound moves to that moment, so each page starts with an index seek
+    /// instead of reading again every entry before it.
+    pub(crate) fn condition(&self, resume: Option<(DateTime<Utc>, i64)>) -> Condition {
+        let mut condition = Condition::all().add(ledger_entry::Column::ShopId.eq(self.shop_id));
+        match resume {
+            Some((moment, id)) => {
+                condition = condition
+                    .add(ledger_entry::Column::CreatedAt.gte(moment))
+                    .add(
+                        Condition::any()
+                            .add(ledger_entry::Column::CreatedAt.ne(moment))
+                            .add(ledger_entry::Column::Id.gt(id)),
+                    );
+            }
+            None => {
+                if let Some(from) = self.from {
+                    condition = condition.add(ledger_entry::Column::CreatedAt.gte(from));
+                }
+            }
+        }
+        if let Some(to) = self.to {
+            condition = condition.add(ledger_entry::Column::CreatedAt.lt(to));
+        }
+        if let Some(client_id) = self.client_id {
+            condition = condition.add(ledger_entry::Column::ClientId.eq(client_id));
+        }
+        condition
     }
-    if let Some(client_id) = filter.client_id {
-        find_in_shop(db, user.shop_id, client_id).await?;
-        condition = condition.add(ledger_entry::Column::ClientId.eq(client_id));
-    }
-    Ok(condition)
 }
 
 /// The shop's journal: every entry, newest first, filtered by days (inclusive, in the shop's
@@ -173,7 +212,7 @@ pub async fn journal(
     owner_only(user)?;
     let zone = shop_zone(&user.time_zone);
     let query = ledger_entry::Entity::find()
-        .filter(journal_condition(db, user, filter).await?)
+        .filter(JournalScope::read(db, user, filter).await?.condition(None))
         .order_by_desc(ledger_entry::Column::Id);
     let total = query.clone().count(db).await.map_err(db_error)?;
     let entries = query
