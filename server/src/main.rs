@@ -288,13 +288,40 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let app = server::router::router(state)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
+                .with_graceful_shutdown(stop_requested())
                 .await?;
+            tracing::info!("stopped: requests in flight were answered");
         }
     }
     Ok(())
+}
+
+/// Ctrl-C in a terminal, or SIGTERM from systemd or a container runtime: the server stops taking
+/// connections and answers the requests in flight (a till's transaction) before it exits.
+async fn stop_requested() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: no new connections, answering those in flight");
 }
 
 #[tokio::main]
