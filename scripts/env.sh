@@ -4,3 +4,6 @@
 export PATH="$HOME/.cargo/bin:$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/end2end/node_modules/.bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export LEPTOS_OUTPUT_NAME=comptoir
+# Builds from scratch, not edit after edit: incremental caches made a first build 100 s longer.
+# (scripts/watch, for editing, turns them back on.)
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
