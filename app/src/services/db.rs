@@ -20,6 +20,12 @@ use crate::model::error::AppError;
 /// Connects with the settings each engine needs; SQLite gets WAL and a busy timeout so readers
 /// never block the till and concurrent writers wait instead of failing.
 pub async fn connect(url: &str) -> Result<Db, DbErr> {
+    Ok(Db::new(open(url).await?))
+}
+
+/// The connection [`connect`] wraps, for a caller that sets it up further first (the tests
+/// observe every statement it runs).
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -52,7 +58,7 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5));
     }
-    Ok(Db::new(Database::connect(options).await?))
+    Database::connect(options).await
 }
 
 /// How till requests are written: gathered into batches by one writer task (SQLite's default,

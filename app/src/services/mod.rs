@@ -13,6 +13,7 @@ pub mod exports;
 pub mod ledger;
 pub mod mail;
 pub mod programme;
+pub mod shop_scope;
 pub mod support;
 pub mod text;
 pub mod time;
@@ -59,6 +60,27 @@ pub(crate) fn existing_page_offset(page: u64, page_size: u64, total: u64) -> Res
 pub(crate) fn db_error(error: sea_orm::DbErr) -> AppError {
     tracing::error!(%error, "database error");
     AppError::Internal
+}
+
+/// Writes a changed row found by its id and its shop (`shop_column = shop_id`), not its id alone:
+/// every statement names the shop it works in (SCALING.md, `shop_scope`).
+pub(crate) async fn update_in_shop<A>(
+    db: &impl ConnectionTrait,
+    changed: A,
+    shop_column: <A::Entity as EntityTrait>::Column,
+    shop_id: i64,
+) -> Result<<A::Entity as EntityTrait>::Model, AppError>
+where
+    A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    <A::Entity as EntityTrait>::update(changed)
+        .validate()
+        .map_err(db_error)?
+        .filter(shop_column.eq(shop_id))
+        .exec(db)
+        .await
+        .map_err(db_error)
 }
 
 /// The display names of these accounts, read in one query, for pages that show who did what.

@@ -5,8 +5,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::accounts::auth::create_account;
@@ -17,8 +17,9 @@ use super::clients::{
     search::search_clients,
 };
 use super::db::Db;
+use super::shop_scope::across_shops;
 use super::time::{format_date, shop_zone};
-use super::{db_error, existing_page_offset};
+use super::{db_error, existing_page_offset, update_in_shop};
 use crate::entities::{
     audit_event, client, client_label, client_note, client_search_term, consent_change, label, shop,
 };
@@ -178,12 +179,15 @@ pub async fn acting_for_client(
     client_id: i64,
 ) -> Result<Actor, AppError> {
     support_only(support)?;
-    let shop_id = client::Entity::find_by_id(client_id)
-        .one(db)
-        .await
-        .map_err(db_error)?
-        .ok_or(AppError::NotFound)?
-        .shop_id;
+    let find_shop = client::Entity::find_by_id(client_id).one(db);
+    let shop_id = across_shops(
+        "a support download link names the client, not its shop",
+        find_shop,
+    )
+    .await
+    .map_err(db_error)?
+    .ok_or(AppError::NotFound)?
+    .shop_id;
     acting_in_shop(db, support, shop_id).await
 }
 
@@ -218,9 +222,10 @@ pub async fn erase_client(
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    let ids = file_ids(&txn, erased.id).await?;
+    let ids = file_ids(&txn, in_shop.shop_id, erased.id).await?;
     for file_id in &ids {
         let file = client::Entity::find_by_id(*file_id)
+            .filter(client::Column::ShopId.eq(in_shop.shop_id))
             .one(&txn)
             .await
             .map_err(db_error)?
@@ -238,19 +243,22 @@ pub async fn erase_client(
         anonymous.note = Set(None);
         anonymous.erased_at = Set(Some(now));
         anonymous.updated_at = Set(now);
-        anonymous.update(&txn).await.map_err(db_error)?;
+        update_in_shop(&txn, anonymous, client::Column::ShopId, in_shop.shop_id).await?;
     }
     client_search_term::Entity::delete_many()
+        .filter(client_search_term::Column::ShopId.eq(in_shop.shop_id))
         .filter(client_search_term::Column::ClientId.is_in(ids.clone()))
         .exec(&txn)
         .await
         .map_err(db_error)?;
     client_note::Entity::delete_many()
+        .filter(client_note::Column::ShopId.eq(in_shop.shop_id))
         .filter(client_note::Column::ClientId.is_in(ids.clone()))
         .exec(&txn)
         .await
         .map_err(db_error)?;
     consent_change::Entity::delete_many()
+        .filter(consent_change::Column::ShopId.eq(in_shop.shop_id))
         .filter(consent_change::Column::ClientId.is_in(ids.clone()))
         .exec(&txn)
         .await
@@ -258,6 +266,7 @@ pub async fn erase_client(
     let label_ids: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)
+        .filter(client_label::Column::ShopId.eq(in_shop.shop_id))
         .filter(client_label::Column::ClientId.is_in(ids.clone()))
         .distinct()
         .into_tuple()
@@ -265,6 +274,7 @@ pub async fn erase_client(
         .await
         .map_err(db_error)?;
     client_label::Entity::delete_many()
+        .filter(client_label::Column::ShopId.eq(in_shop.shop_id))
         .filter(client_label::Column::ClientId.is_in(ids.clone()))
         .exec(&txn)
         .await
@@ -273,6 +283,7 @@ pub async fn erase_client(
     // The database lets an audit row be blanked, never rewritten (see the migration).
     audit_event::Entity::update_many()
         .col_expr(audit_event::Column::Detail, Expr::value(""))
+        .filter(audit_event::Column::ShopId.eq(in_shop.shop_id))
         .filter(audit_event::Column::ClientId.is_in(ids))
         .filter(audit_event::Column::Detail.ne(""))
         .exec(&txn)
@@ -302,6 +313,7 @@ async fn forget_labels_nobody_carries(
     let still_carried: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)
+        .filter(client_label::Column::ShopId.eq(shop_id))
         .filter(client_label::Column::LabelId.is_in(label_ids.clone()))
         .distinct()
         .into_tuple()
@@ -317,6 +329,7 @@ async fn forget_labels_nobody_carries(
         .map_err(db_error)?;
     for label in forgotten {
         label::Entity::delete_by_id(label.id)
+            .filter(label::Column::ShopId.eq(shop_id))
             .exec(db)
             .await
             .map_err(db_error)?;

@@ -248,6 +248,7 @@ pub async fn cancel_invitation(db: &Db, actor: &Actor, invitation_id: i64) -> Re
             .map_err(db_error)?;
     }
     invitation::Entity::delete_by_id(pending.id)
+        .filter(invitation::Column::ShopId.eq(actor.shop_id))
         .exec(&txn)
         .await
         .map_err(db_error)?;

@@ -34,8 +34,8 @@ pub async fn get_client(
         }
         found => found?,
     };
-    let labels = labels::labels_of(db, &[model.id]).await?;
-    let ids = file_ids(db, model.id).await?;
+    let labels = labels::labels_of(db, user.shop_id, &[model.id]).await?;
+    let ids = file_ids(db, user.shop_id, model.id).await?;
     Ok(ClientDetail {
         row: ClientRow {
             labels: labels.get(&model.id).cloned().unwrap_or_default(),
@@ -46,7 +46,7 @@ pub async fn get_client(
         },
         form: form_of(&model),
         stats: file::stats(db, &model, &ids, zone).await?,
-        consents: file::consents(db, &ids, zone).await?,
+        consents: file::consents(db, user.shop_id, &ids, zone).await?,
         created_at: format_date_time(model.created_at, zone),
     })
 }

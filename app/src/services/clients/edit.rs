@@ -21,9 +21,9 @@ use crate::model::error::{AppError, ExistingClient};
 use crate::model::phone::{foreign_national_digits, national_digits};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
-use crate::services::db_error;
 use crate::services::text::{normalize, words};
 use crate::services::time::{shop_zone, today};
+use crate::services::{db_error, update_in_shop};
 
 /// Every word a search may start with for this client.
 pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
@@ -76,6 +76,7 @@ pub(crate) async fn replace_search_terms(
     client: &ValidClient,
 ) -> Result<(), AppError> {
     client_search_term::Entity::delete_many()
+        .filter(client_search_term::Column::ShopId.eq(shop_id))
         .filter(client_search_term::Column::ClientId.eq(client_id))
         .exec(db)
         .await
@@ -310,7 +311,7 @@ pub(crate) async fn save_edit(
     let changed = changed_fields(&existing, edited).join(", ");
     let mut model: client::ActiveModel = existing.into();
     apply(&mut model, edited);
-    let updated = model.update(txn).await.map_err(db_error)?;
+    let updated = update_in_shop(txn, model, client::Column::ShopId, user.shop_id).await?;
     replace_search_terms(txn, user.shop_id, client_id, edited).await?;
     audit::write(
         txn,

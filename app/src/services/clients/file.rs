@@ -46,6 +46,10 @@ pub async fn stats(
         .expr(Expr::val(1))
         .from_as(ledger_entry::Entity, Alias::new("later"))
         .and_where(
+            Expr::col((Alias::new("later"), ledger_entry::Column::ShopId))
+                .equals((ledger_entry::Entity, ledger_entry::Column::ShopId)),
+        )
+        .and_where(
             Expr::col((Alias::new("later"), ledger_entry::Column::ReversesEntryId))
                 .equals((ledger_entry::Entity, ledger_entry::Column::Id)),
         )
@@ -63,6 +67,7 @@ pub async fn stats(
                 .cast_as(Alias::new("BIGINT")),
             "spent",
         )
+        .filter(ledger_entry::Column::ShopId.eq(client.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(
             ledger_entry::Column::Kind
@@ -78,6 +83,7 @@ pub async fn stats(
             spent: None,
         });
     let first_visit = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(client.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(ledger_entry::Column::Kind.eq(EntryKind::Earn.code()))
         .order_by_asc(ledger_entry::Column::Id)
@@ -98,10 +104,12 @@ pub async fn stats(
 /// The latest answer on the channel among these files of one client.
 async fn latest_consent(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     file_ids: &[i64],
     channel: ConsentChannel,
 ) -> Result<Option<consent_change::Model>, AppError> {
     consent_change::Entity::find()
+        .filter(consent_change::Column::ShopId.eq(shop_id))
         .filter(consent_change::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(consent_change::Column::Channel.eq(channel.code()))
         .order_by_desc(consent_change::Column::Id)
@@ -113,12 +121,16 @@ async fn latest_consent(
 /// Each channel's latest answer, or none if the client was never asked.
 pub async fn consents(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     file_ids: &[i64],
     zone: Tz,
 ) -> Result<Vec<ConsentStatus>, AppError> {
     let mut latest = Vec::with_capacity(ConsentChannel::ALL.len());
     for channel in ConsentChannel::ALL {
-        latest.push((*channel, latest_consent(db, file_ids, *channel).await?));
+        latest.push((
+            *channel,
+            latest_consent(db, shop_id, file_ids, *channel).await?,
+        ));
     }
     let names = display_names(
         db,
@@ -180,10 +192,10 @@ pub async fn update_consents(
     let zone = shop_zone(&actor.time_zone);
     let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, update.client_id).await?;
-    let ids = file_ids(&txn, update.client_id).await?;
+    let ids = file_ids(&txn, actor.shop_id, update.client_id).await?;
     for channel in ConsentChannel::ALL {
         let granted = update.granted(*channel);
-        let latest = latest_consent(&txn, &ids, *channel).await?;
+        let latest = latest_consent(&txn, actor.shop_id, &ids, *channel).await?;
         if latest.is_some_and(|latest| latest.granted == granted) {
             continue;
         }
@@ -213,7 +225,7 @@ pub async fn update_consents(
         )
         .await?;
     }
-    let statuses = consents(&txn, &ids, zone).await?;
+    let statuses = consents(&txn, actor.shop_id, &ids, zone).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(statuses)
 }
@@ -228,11 +240,16 @@ struct Dated {
 }
 
 /// The name of a file merged into this one, from the id its audit entry keeps.
-async fn merged_file_name(db: &impl ConnectionTrait, detail: &str) -> Result<String, AppError> {
+async fn merged_file_name(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    detail: &str,
+) -> Result<String, AppError> {
     let Ok(merged_id) = detail.parse::<i64>() else {
         return Ok(String::new());
     };
     Ok(client::Entity::find_by_id(merged_id)
+        .filter(client::Column::ShopId.eq(shop_id))
         .one(db)
         .await
         .map_err(db_error)?
@@ -280,19 +297,22 @@ pub async fn activity(
 ) -> Result<ActivityPage, AppError> {
     let zone = shop_zone(&user.time_zone);
     find_in_shop(db, user.shop_id, client_id).await?;
-    let ids = file_ids(db, client_id).await?;
+    let ids = file_ids(db, user.shop_id, client_id).await?;
     let transactions = filter.shows(ActivityFilter::Transactions).then(|| {
         ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
             .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(ledger_entry::Column::Id)
     });
     let notes = filter.shows(ActivityFilter::Notes).then(|| {
         client_note::Entity::find()
+            .filter(client_note::Column::ShopId.eq(user.shop_id))
             .filter(client_note::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(client_note::Column::Id)
     });
     let consent_changes = filter.shows(ActivityFilter::Consents).then(|| {
         consent_change::Entity::find()
+            .filter(consent_change::Column::ShopId.eq(user.shop_id))
             .filter(consent_change::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(consent_change::Column::Id)
     });
@@ -379,7 +399,7 @@ pub async fn activity(
                 continue;
             };
             if let FileEvent::Merged { from } = &mut event {
-                *from = merged_file_name(db, &edit.detail).await?;
+                *from = merged_file_name(db, user.shop_id, &edit.detail).await?;
             }
             events.push(Dated {
                 at: edit.occurred_at,

@@ -93,6 +93,7 @@ pub async fn shop_labels(
 /// The labels of each of these clients, tags and groups sorted by name.
 pub async fn labels_of(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     client_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Label>>, AppError> {
     if client_ids.is_empty() {
@@ -108,6 +109,8 @@ pub async fn labels_of(
         .column_as(label::Column::Name, "name")
         .column_as(label::Column::Key, "key")
         .column_as(label::Column::CreatedAt, "created_at")
+        .filter(client_label::Column::ShopId.eq(shop_id))
+        .filter(label::Column::ShopId.eq(shop_id))
         .filter(client_label::Column::ClientId.is_in(client_ids.iter().copied()))
         .order_by_asc(label::Column::Key)
         .into_model::<LabelOfClient>()
@@ -222,7 +225,7 @@ pub async fn tag_client(
     find_in_shop(&txn, actor.shop_id, client_id).await?;
     let tag = find_or_create_tag(&txn, actor.shop_id, &name, &key).await?;
     attach(&txn, actor, client_id, &tag).await?;
-    let labels = labels_of(&txn, &[client_id]).await?;
+    let labels = labels_of(&txn, actor.shop_id, &[client_id]).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(labels.get(&client_id).cloned().unwrap_or_default())
 }
@@ -318,7 +321,7 @@ pub async fn untag_client(
     find_in_shop(&txn, actor.shop_id, client_id).await?;
     let tag = find_label_by_id(&txn, actor.shop_id, LabelKind::Tag, tag_id).await?;
     detach(&txn, actor, client_id, &tag).await?;
-    let labels = labels_of(&txn, &[client_id]).await?;
+    let labels = labels_of(&txn, actor.shop_id, &[client_id]).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(labels.get(&client_id).cloned().unwrap_or_default())
 }
@@ -355,11 +358,13 @@ pub async fn delete_group(db: &Db, actor: &Actor, group_id: i64) -> Result<(), A
     let txn = db.begin_write().await?;
     let group = find_label_by_id(&txn, actor.shop_id, LabelKind::Group, group_id).await?;
     client_label::Entity::delete_many()
+        .filter(client_label::Column::ShopId.eq(actor.shop_id))
         .filter(client_label::Column::LabelId.eq(group.id))
         .exec(&txn)
         .await
         .map_err(db_error)?;
     label::Entity::delete_by_id(group.id)
+        .filter(label::Column::ShopId.eq(actor.shop_id))
         .exec(&txn)
         .await
         .map_err(db_error)?;
@@ -400,7 +405,7 @@ pub async fn set_client_groups(
             detach(&txn, actor, client_id, group).await?;
         }
     }
-    let labels = labels_of(&txn, &[client_id]).await?;
+    let labels = labels_of(&txn, actor.shop_id, &[client_id]).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(labels.get(&client_id).cloned().unwrap_or_default())
 }
@@ -508,7 +513,7 @@ mod tests {
             .await
             .expect("deleted");
         assert_eq!(
-            labels_of(&shop.db, &[marie.id])
+            labels_of(&shop.db, owner.shop_id, &[marie.id])
                 .await
                 .expect("labels")
                 .get(&marie.id),

@@ -95,11 +95,13 @@ pub(crate) async fn find_in_shop(
 /// consents are the client's history too.
 pub(crate) async fn file_ids(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     client_id: i64,
 ) -> Result<Vec<i64>, AppError> {
     let mut ids: Vec<i64> = client::Entity::find()
         .select_only()
         .column(client::Column::Id)
+        .filter(client::Column::ShopId.eq(shop_id))
         .filter(client::Column::MergedIntoId.eq(client_id))
         .into_tuple()
         .all(db)

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::edit::{as_saved, save_edit};
 use super::labels::link;
@@ -17,7 +17,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::ledger::transfer_points;
 use crate::services::time::shop_zone;
-use crate::services::{db_error, owner_only};
+use crate::services::{db_error, owner_only, update_in_shop};
 
 /// The kept file as it is, with what it lacks taken from the merged one: a file made at the
 /// till with a phone only gets the name and e-mail of the full one.
@@ -94,8 +94,9 @@ pub async fn merge_clients(
     emptied.points_balance = Set(0);
     emptied.merged_into_id = Set(Some(kept.id));
     emptied.updated_at = Set(now);
-    emptied.update(&txn).await.map_err(db_error)?;
+    update_in_shop(&txn, emptied, client::Column::ShopId, actor.shop_id).await?;
     client_search_term::Entity::delete_many()
+        .filter(client_search_term::Column::ShopId.eq(actor.shop_id))
         .filter(client_search_term::Column::ClientId.eq(merged.id))
         .exec(&txn)
         .await
@@ -103,12 +104,14 @@ pub async fn merge_clients(
     // Files merged into this one earlier follow it.
     client::Entity::update_many()
         .col_expr(client::Column::MergedIntoId, Expr::value(kept.id))
+        .filter(client::Column::ShopId.eq(actor.shop_id))
         .filter(client::Column::MergedIntoId.eq(merged.id))
         .exec(&txn)
         .await
         .map_err(db_error)?;
 
     let labels = client_label::Entity::find()
+        .filter(client_label::Column::ShopId.eq(actor.shop_id))
         .filter(client_label::Column::ClientId.eq(merged.id))
         .all(&txn)
         .await
@@ -117,6 +120,7 @@ pub async fn merge_clients(
         link(&txn, actor.shop_id, kept.id, label.label_id).await?;
     }
     client_label::Entity::delete_many()
+        .filter(client_label::Column::ShopId.eq(actor.shop_id))
         .filter(client_label::Column::ClientId.eq(merged.id))
         .exec(&txn)
         .await
@@ -129,7 +133,7 @@ pub async fn merge_clients(
     figures.visit_count = Set(kept.visit_count + merged.visit_count);
     figures.last_visit_at = Set(kept.last_visit_at.max(merged.last_visit_at));
     figures.created_at = Set(kept.created_at.min(merged.created_at));
-    let kept = figures.update(&txn).await.map_err(db_error)?;
+    let kept = update_in_shop(&txn, figures, client::Column::ShopId, actor.shop_id).await?;
     let kept = if details == as_saved(&kept) {
         kept
     } else {

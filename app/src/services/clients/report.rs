@@ -78,6 +78,7 @@ pub async fn client_report(
     let client = find_in_shop(db, actor.shop_id, client_id).await?;
     // Files merged into this one are the same person's data.
     let merged = client::Entity::find()
+        .filter(client::Column::ShopId.eq(actor.shop_id))
         .filter(client::Column::MergedIntoId.eq(client.id))
         .order_by_asc(client::Column::Id)
         .all(db)
@@ -87,18 +88,21 @@ pub async fn client_report(
         .chain(merged.iter().map(|file| file.id))
         .collect();
     let consents = consent_change::Entity::find()
+        .filter(consent_change::Column::ShopId.eq(actor.shop_id))
         .filter(consent_change::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(consent_change::Column::Id)
         .all(db)
         .await
         .map_err(db_error)?;
     let notes = client_note::Entity::find()
+        .filter(client_note::Column::ShopId.eq(actor.shop_id))
         .filter(client_note::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(client_note::Column::Id)
         .all(db)
         .await
         .map_err(db_error)?;
     let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(actor.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(ledger_entry::Column::Id)
         .all(db)

@@ -246,7 +246,9 @@ pub async fn list_clients(
             Vec::new()
         } else {
             in_order(
-                client::Entity::find().filter(client::Column::Id.is_in(ids)),
+                client::Entity::find()
+                    .filter(client::Column::ShopId.eq(user.shop_id))
+                    .filter(client::Column::Id.is_in(ids)),
                 query.sort,
             )
             .limit(SEARCH_PAGE_SIZE)
@@ -271,7 +273,7 @@ pub async fn list_clients(
         )
     };
     let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
-    let mut labels = labels::labels_of(db, &ids).await?;
+    let mut labels = labels::labels_of(db, user.shop_id, &ids).await?;
     let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
     Ok(ClientSearchPage {
         rows: rows

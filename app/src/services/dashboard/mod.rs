@@ -88,6 +88,7 @@ pub async fn dashboard(
             .collect(),
         best_clients: named(
             db,
+            user.shop_id,
             best::best_clients(
                 db,
                 user.shop_id,
@@ -107,9 +108,11 @@ pub async fn dashboard(
 /// The best clients with their names.
 async fn named(
     db: &impl ConnectionTrait,
+    shop_id: i64,
     spending: Vec<best::Spending>,
 ) -> Result<Vec<BestClient>, AppError> {
     let names: HashMap<i64, String> = client::Entity::find()
+        .filter(client::Column::ShopId.eq(shop_id))
         .filter(client::Column::Id.is_in(spending.iter().map(|row| row.client_id)))
         .all(db)
         .await
@@ -223,8 +226,12 @@ async fn clients_seen_between(
         .join(
             JoinType::InnerJoin,
             client::Entity,
-            Expr::col((client::Entity, client::Column::Id))
-                .equals((seen, ledger_entry::Column::ClientId)),
+            Expr::col((client::Entity, client::Column::ShopId))
+                .eq(shop_id)
+                .and(
+                    Expr::col((client::Entity, client::Column::Id))
+                        .equals((seen, ledger_entry::Column::ClientId)),
+                ),
         )
         .to_owned();
     let Some(row) = db.query_one(&counts).await.map_err(db_error)? else {

@@ -156,7 +156,7 @@ pub(super) async fn clients_in_batches(
         let Some(last) = batch.last() else { break };
         after = last.id;
         let ids: Vec<i64> = batch.iter().map(|client| client.id).collect();
-        let labels = labels_of(db, &ids).await?;
+        let labels = labels_of(db, actor.shop_id, &ids).await?;
         let consents = latest_consents(db, actor.shop_id, &ids).await?;
         for client in batch {
             let consent = |channel| consents.get(&(client.id, channel));

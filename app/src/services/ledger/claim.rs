@@ -47,12 +47,13 @@ pub async fn claim_reward(
         return Err(AppError::RewardNotClaimable);
     }
     let cost = reward::Entity::find_by_id(earned.reward_id)
+        .filter(reward::Column::ShopId.eq(user.shop_id))
         .one(&txn)
         .await
         .map_err(db_error)?
         .ok_or(AppError::Internal)?
         .cost;
-    let mut account = read_accounts(&txn, [earned.client_id])
+    let mut account = read_accounts(&txn, [(user.shop_id, earned.client_id)])
         .await
         .map_err(db_error)?
         .get(&earned.client_id)
@@ -88,7 +89,8 @@ pub async fn claim_reward(
         }
         Err(error) => return Err(db_error(error)),
     };
-    let client = change_balances(&txn, &HashMap::from([(earned.client_id, change)]), now)
+    let changes = HashMap::from([((user.shop_id, earned.client_id), change)]);
+    let client = change_balances(&txn, &changes, now)
         .await
         .map_err(db_error)?
         .remove(&earned.client_id)
@@ -104,6 +106,7 @@ pub async fn claim_reward(
             Expr::value(user.user_id),
         )
         .col_expr(earned_reward::Column::ClaimEntryId, Expr::value(entry.id))
+        .filter(earned_reward::Column::ShopId.eq(user.shop_id))
         .filter(earned_reward::Column::Id.eq(earned.id))
         .filter(earned_reward::Column::Status.eq(EarnedStatus::Earned.code()))
         .exec(&txn)

@@ -264,7 +264,7 @@ async fn expire_points(
     let (mut clients, mut points) = (0, 0);
     for slice in candidates.chunks(CLIENTS_PER_TRANSACTION) {
         let txn = db.begin_write().await?;
-        let accounts = read_accounts(&txn, slice.iter().copied())
+        let accounts = read_accounts(&txn, slice.iter().map(|client_id| (shop_id, *client_id)))
             .await
             .map_err(db_error)?;
         let balances = accounts
@@ -272,7 +272,7 @@ async fn expire_points(
             .map(|(id, client)| (*id, client.points_balance))
             .collect();
         let due = due_points(&txn, shop_id, expiry, cutoff, slice, &balances).await?;
-        let mut changes: HashMap<i64, BalanceChange> = HashMap::new();
+        let mut changes: HashMap<(i64, i64), BalanceChange> = HashMap::new();
         let mut rows = Vec::with_capacity(due.len());
         for (client_id, points_due) in &due {
             let mut account = accounts.get(client_id).map(Account::from);
@@ -281,7 +281,7 @@ async fn expire_points(
             else {
                 continue;
             };
-            changes.insert(*client_id, change);
+            changes.insert((shop_id, *client_id), change);
             let entry = NewEntry {
                 client_id: *client_id,
                 kind: EntryKind::Expire,

@@ -32,7 +32,8 @@ pub(crate) async fn transfer_points(
     if points == 0 {
         return Ok(());
     }
-    let mut held: HashMap<i64, Account> = read_accounts(txn, [from.id, to_id])
+    let accounts = [(user.shop_id, from.id), (user.shop_id, to_id)];
+    let mut held: HashMap<i64, Account> = read_accounts(txn, accounts)
         .await
         .map_err(db_error)?
         .iter()
@@ -51,7 +52,7 @@ pub(crate) async fn transfer_points(
             tracing::warn!(?refusal, client_id, "transfer of points refused");
             AppError::NotFound
         })?;
-        changes.insert(client_id, change);
+        changes.insert((user.shop_id, client_id), change);
         let entry = NewEntry {
             client_id,
             kind: EntryKind::Transfer,
@@ -113,12 +114,14 @@ pub async fn modify_transaction(
     // The entry may belong to a file since merged: its reversal and correction go to the
     // surviving file, which holds the balance now.
     let account_id = client::Entity::find_by_id(original.client_id)
+        .filter(client::Column::ShopId.eq(user.shop_id))
         .one(&txn)
         .await
         .map_err(db_error)?
         .and_then(|owner| owner.merged_into_id)
         .unwrap_or(original.client_id);
     let already_reversed = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
         .filter(ledger_entry::Column::ReversesEntryId.eq(original.id))
         .count(&txn)
         .await
@@ -140,7 +143,7 @@ pub async fn modify_transaction(
     } else {
         (EntryKind::Correction, values)
     };
-    let mut account = read_accounts(&txn, [account_id])
+    let mut account = read_accounts(&txn, [(user.shop_id, account_id)])
         .await
         .map_err(db_error)?
         .get(&account_id)
@@ -201,7 +204,8 @@ pub async fn modify_transaction(
         }
         Err(error) => return Err(db_error(error)),
     };
-    let client = change_balances(&txn, &HashMap::from([(account_id, change)]), now)
+    let changes = HashMap::from([((user.shop_id, account_id), change)]);
+    let client = change_balances(&txn, &changes, now)
         .await
         .map_err(db_error)?
         .remove(&account_id)

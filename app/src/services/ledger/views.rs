@@ -1,7 +1,7 @@
 //! What the pages show of the ledger: transactions with client and author names, a client's
 //! history and the shop's journal.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -81,14 +81,20 @@ pub(super) fn just_written(
     }
 }
 
-/// Turns entries into what the pages show: client and author names, who reversed what.
+/// Turns entries into what the pages show: client and author names, who reversed what. Their
+/// reversals and clients are read in the entries' own shop (one, from every caller).
 pub(crate) async fn views(
     db: &impl ConnectionTrait,
     zone: Tz,
     entries: Vec<ledger_entry::Model>,
 ) -> Result<Vec<TransactionView>, AppError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let shops: HashSet<i64> = entries.iter().map(|entry| entry.shop_id).collect();
     let entry_ids: Vec<i64> = entries.iter().map(|entry| entry.id).collect();
     let reversals: HashMap<i64, i64> = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.is_in(shops.iter().copied()))
         .filter(ledger_entry::Column::ReversesEntryId.is_in(entry_ids))
         .all(db)
         .await
@@ -103,6 +109,7 @@ pub(crate) async fn views(
     let authors = display_names(db, entries.iter().map(|entry| entry.author_user_id)).await?;
     let client_ids: Vec<i64> = entries.iter().map(|entry| entry.client_id).collect();
     let clients: HashMap<i64, String> = client::Entity::find()
+        .filter(client::Column::ShopId.is_in(shops))
         .filter(client::Column::Id.is_in(client_ids))
         .all(db)
         .await
@@ -132,6 +139,7 @@ pub async fn client_history(
 ) -> Result<Vec<TransactionView>, AppError> {
     find_in_shop(db, user.shop_id, client_id).await?;
     let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
         .filter(ledger_entry::Column::ClientId.eq(client_id))
         .order_by_desc(ledger_entry::Column::Id)
         .all(db)

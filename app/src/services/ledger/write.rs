@@ -3,12 +3,13 @@
 //! entries and their audit traces. The batching writer and a request written alone both call
 //! `write_till_entries`; modifications and transfers use the same reading, rules and change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::rules::{Account, BalanceChange, Refusal, decide, decide_daily_visit};
@@ -31,19 +32,19 @@ pub(crate) enum TillDecision {
     Refused(Refusal),
 }
 
-/// The clients with these ids as they are inside the transaction, locked until it ends on
-/// PostgreSQL (SQLite's write transaction holds the whole database already). In id order, so
-/// two transactions never wait for each other in a circle.
+/// The clients of these (shop, client id) pairs as they are inside the transaction, by id,
+/// locked until it ends on PostgreSQL (SQLite's write transaction holds the whole database
+/// already). In id order, so two transactions never wait for each other in a circle.
 pub(super) async fn read_accounts(
     txn: &impl ConnectionTrait,
-    client_ids: impl IntoIterator<Item = i64>,
+    accounts: impl IntoIterator<Item = (i64, i64)>,
 ) -> Result<HashMap<i64, client::Model>, DbErr> {
-    let ids: HashSet<i64> = client_ids.into_iter().collect();
-    if ids.is_empty() {
+    let accounts: Vec<(i64, i64)> = accounts.into_iter().collect();
+    if accounts.is_empty() {
         return Ok(HashMap::new());
     }
     Ok(client::Entity::find()
-        .filter(client::Column::Id.is_in(ids))
+        .filter(in_their_shops(accounts))
         .order_by_asc(client::Column::Id)
         .lock_exclusive()
         .all(txn)
@@ -53,11 +54,29 @@ pub(super) async fn read_accounts(
         .collect())
 }
 
-/// Applies the accepted changes in one `UPDATE … RETURNING`: the clients after it, by id. An
-/// error when it did not change exactly those clients.
+/// Each client id of these (shop, client id) pairs under its own shop: a batch holds the
+/// requests of several shops, and a client is changed only in the shop that decided it.
+fn in_their_shops(accounts: impl IntoIterator<Item = (i64, i64)>) -> Condition {
+    let mut by_shop: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (shop_id, client_id) in accounts {
+        by_shop.entry(shop_id).or_default().insert(client_id);
+    }
+    by_shop
+        .into_iter()
+        .fold(Condition::any(), |any, (shop_id, client_ids)| {
+            any.add(
+                Condition::all()
+                    .add(client::Column::ShopId.eq(shop_id))
+                    .add(client::Column::Id.is_in(client_ids)),
+            )
+        })
+}
+
+/// Applies the accepted changes, keyed by (shop, client id), in one `UPDATE … RETURNING`: the
+/// clients after it, by id. An error when it did not change exactly those clients.
 pub(super) async fn change_balances(
     txn: &impl ConnectionTrait,
-    changes: &HashMap<i64, BalanceChange>,
+    changes: &HashMap<(i64, i64), BalanceChange>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<i64, client::Model>, DbErr> {
     if changes.is_empty() {
@@ -66,7 +85,7 @@ pub(super) async fn change_balances(
     let by_client = |value: fn(&BalanceChange) -> i64| {
         changes
             .iter()
-            .fold(CaseStatement::new(), |case, (client_id, change)| {
+            .fold(CaseStatement::new(), |case, ((_, client_id), change)| {
                 case.case(Expr::col(client::Column::Id).eq(*client_id), value(change))
             })
             .finally(0)
@@ -74,14 +93,14 @@ pub(super) async fn change_balances(
     let visited: Vec<i64> = changes
         .iter()
         .filter(|(_, change)| change.visits > 0)
-        .map(|(client_id, _)| *client_id)
+        .map(|((_, client_id), _)| *client_id)
         .collect();
     let mut update = client::Entity::update_many()
         .col_expr(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(by_client(|change| change.points)),
         )
-        .filter(client::Column::Id.is_in(changes.keys().copied()));
+        .filter(in_their_shops(changes.keys().copied()));
     if !visited.is_empty() {
         update = update
             .col_expr(
@@ -133,14 +152,19 @@ pub(crate) async fn write_till_entries(
 ) -> Result<Vec<TillDecision>, DbErr> {
     let mut decisions: Vec<Option<TillDecision>> = vec![None; requests.len()];
     let known = known_keys(txn, requests).await?;
-    let accounts =
-        read_accounts(txn, requests.iter().map(|(_, request)| request.client_id)).await?;
+    let accounts = read_accounts(
+        txn,
+        requests
+            .iter()
+            .map(|(user, request)| (user.shop_id, request.client_id)),
+    )
+    .await?;
     let mut held: HashMap<i64, Account> = accounts
         .iter()
         .map(|(id, client)| (*id, Account::from(client)))
         .collect();
     let mut seen: HashSet<(i64, &str)> = HashSet::new();
-    let mut changes: HashMap<i64, BalanceChange> = HashMap::new();
+    let mut changes: HashMap<(i64, i64), BalanceChange> = HashMap::new();
     let mut accepted = Vec::with_capacity(requests.len());
     for (index, (user, request)) in requests.iter().enumerate() {
         let shop_key = (user.shop_id, request.key.as_str());
@@ -158,7 +182,10 @@ pub(crate) async fn write_till_entries(
         match decided {
             Ok(change) => {
                 seen.insert(shop_key);
-                changes.entry(request.client_id).or_default().add(change);
+                changes
+                    .entry((user.shop_id, request.client_id))
+                    .or_default()
+                    .add(change);
                 accepted.push(index);
             }
             Err(refusal) => decisions[index] = Some(TillDecision::Refused(refusal)),

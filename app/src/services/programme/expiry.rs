@@ -98,6 +98,7 @@ pub async fn next_expiry(
                 .select_only()
                 .column(ledger_entry::Column::CreatedAt)
                 .column(ledger_entry::Column::Points)
+                .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
                 .filter(ledger_entry::Column::ClientId.eq(client_id))
                 .order_by_asc(ledger_entry::Column::Id)
                 .into_tuple()

@@ -14,7 +14,7 @@ use sea_orm::{
 use super::audit::{self, Actor, AuditRecord};
 use super::db::Db;
 use super::time::{shop_zone, today};
-use super::{db_error, is_unique_violation, owner_only};
+use super::{db_error, is_unique_violation, owner_only, update_in_shop};
 use crate::entities::programme;
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
@@ -262,7 +262,7 @@ pub async fn change(
     changed.starts_on = Set(start_day(&settings, actor));
     changed.ends_on = Set(settings.ends_on);
     changed.points_expiry = Set(expiry_code(settings.points_expiry));
-    let row = changed.update(&txn).await.map_err(db_error)?;
+    let row = update_in_shop(&txn, changed, programme::Column::ShopId, actor.shop_id).await?;
     audit::write(
         &txn,
         AuditRecord::by(actor, AuditKind::ProgrammeChanged).detail(format!(
@@ -304,7 +304,7 @@ pub async fn step(
         ProgrammeStep::Resume => changed.suspended_at = Set(None),
         ProgrammeStep::End => changed.ended_at = Set(Some(now)),
     }
-    let row = changed.update(&txn).await.map_err(db_error)?;
+    let row = update_in_shop(&txn, changed, programme::Column::ShopId, actor.shop_id).await?;
     audit::write(&txn, AuditRecord::by(actor, kind).detail(row.name.clone())).await?;
     txn.commit().await.map_err(db_error)?;
     ProgrammeCache::forget(db, actor.shop_id);

@@ -24,7 +24,7 @@ use crate::model::rewards::{
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::time::{format_date, parse_day, shop_zone, start_of_day, today};
-use crate::services::{db_error, display_names, is_unique_violation, owner_only};
+use crate::services::{db_error, display_names, is_unique_violation, owner_only, update_in_shop};
 
 pub(crate) fn reward_view(row: &reward::Model) -> Reward {
     Reward {
@@ -105,7 +105,7 @@ pub async fn retire_reward(db: &Db, actor: &Actor, reward_id: i64) -> Result<Rew
     let name = row.name.clone();
     let mut retired: reward::ActiveModel = row.into();
     retired.retired_at = Set(Some(Utc::now()));
-    let row = retired.update(&txn).await.map_err(db_error)?;
+    let row = update_in_shop(&txn, retired, reward::Column::ShopId, actor.shop_id).await?;
     audit::write(
         &txn,
         AuditRecord::by(actor, AuditKind::RewardRetired).detail(name),
@@ -137,7 +137,7 @@ pub(crate) async fn issue_reached(
     }
     let shops: HashSet<i64> = reached.iter().map(|reach| reach.shop_id).collect();
     let rewards = reward::Entity::find()
-        .filter(reward::Column::ShopId.is_in(shops))
+        .filter(reward::Column::ShopId.is_in(shops.iter().copied()))
         .filter(reward::Column::RetiredAt.is_null())
         .all(txn)
         .await?;
@@ -146,6 +146,7 @@ pub(crate) async fn issue_reached(
     }
     let clients: HashSet<i64> = reached.iter().map(|reach| reach.client_id).collect();
     let mut held: HashSet<(i64, i64)> = earned_reward::Entity::find()
+        .filter(earned_reward::Column::ShopId.is_in(shops))
         .filter(earned_reward::Column::ClientId.is_in(clients))
         .filter(earned_reward::Column::Status.eq(EarnedStatus::Earned.code()))
         .all(txn)
@@ -206,6 +207,7 @@ pub async fn waiting_rewards(
         return Ok(HashMap::new());
     }
     let names: HashMap<i64, String> = reward::Entity::find()
+        .filter(reward::Column::ShopId.eq(shop_id))
         .filter(reward::Column::Id.is_in(open.iter().map(|earned| earned.reward_id)))
         .all(db)
         .await
@@ -264,6 +266,7 @@ async fn earned_rewards(
         .await
         .map_err(db_error)?;
     let rewards: HashMap<i64, Reward> = reward::Entity::find()
+        .filter(reward::Column::ShopId.eq(user.shop_id))
         .filter(reward::Column::Id.is_in(earned.iter().map(|row| row.reward_id)))
         .all(db)
         .await
@@ -332,6 +335,7 @@ async fn open_earned(
         return Err(AppError::RewardClosed);
     }
     let name = reward::Entity::find_by_id(row.reward_id)
+        .filter(reward::Column::ShopId.eq(actor.shop_id))
         .one(txn)
         .await
         .map_err(db_error)?
@@ -365,6 +369,7 @@ pub async fn revoke_earned(
             earned_reward::Column::RevokeReason,
             Expr::value(reason.clone()),
         )
+        .filter(earned_reward::Column::ShopId.eq(actor.shop_id))
         .filter(earned_reward::Column::Id.eq(row.id))
         .filter(earned_reward::Column::Status.eq(row.status.clone()))
         .exec(&txn)
@@ -410,6 +415,7 @@ pub async fn extend_earned(
             Expr::value(EarnedStatus::Earned.code()),
         )
         .col_expr(earned_reward::Column::ValidUntil, Expr::value(until))
+        .filter(earned_reward::Column::ShopId.eq(actor.shop_id))
         .filter(earned_reward::Column::Id.eq(row.id))
         .filter(earned_reward::Column::Status.eq(row.status.clone()))
         .exec(&txn)

@@ -8,6 +8,7 @@ use app::api::state::AppState;
 use app::services::config::AppConfig;
 use app::services::db;
 use app::services::db::Db;
+use app::services::shop_scope::StatementCheck;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
@@ -19,6 +20,26 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub outbox: std::path::PathBuf,
+    /// Every statement a request runs is checked to stay inside one shop (SCALING.md).
+    pub statements: StatementCheck,
+}
+
+/// A test whose requests ran a statement that reads or writes shop tables without naming the
+/// shop fails at its end, with the statements.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let mut found = self.statements.statements_across_shops();
+        found.sort();
+        found.dedup();
+        assert!(
+            found.is_empty(),
+            "statements run by requests reach every shop (no shop_id; SCALING.md):\n{}",
+            found.join("\n")
+        );
+    }
 }
 
 /// The URL of a new, empty database for one test: a PostgreSQL database created on
@@ -53,11 +74,19 @@ pub async fn fresh_database_url() -> String {
 /// A database of its own for one test, migrated, with the server's pool: on SQLite a file, so
 /// concurrent requests really run at once.
 pub async fn fresh_database() -> Db {
-    let connection = db::connect(&fresh_database_url().await)
+    fresh_observed_database().await.0
+}
+
+/// [`fresh_database`], with the check of what the statements of each request reach.
+pub async fn fresh_observed_database() -> (Db, StatementCheck) {
+    let mut connection = db::open(&fresh_database_url().await)
         .await
         .expect("connect to test database");
+    let check = StatementCheck::default();
+    connection.set_metric_callback(check.observe());
+    let connection = Db::new(connection);
     db::migrate(&connection).await.expect("migrate");
-    connection
+    (connection, check)
 }
 
 pub fn database_kind() -> &'static str {
@@ -90,7 +119,7 @@ impl TestApp {
         adjust: impl FnOnce(&mut AppConfig),
         adjust_leptos: impl FnOnce(&mut leptos::config::LeptosOptions),
     ) -> Self {
-        let connection = fresh_database().await;
+        let (connection, statements) = fresh_observed_database().await;
         let outbox =
             std::env::temp_dir().join(format!("comptoir-outbox-{}", uuid::Uuid::new_v4().simple()));
         let mut config = AppConfig::for_tests("unused", outbox.clone());
@@ -104,6 +133,7 @@ impl TestApp {
             router: server::router::router(state.clone()),
             state,
             outbox,
+            statements,
         }
     }
 
@@ -112,7 +142,7 @@ impl TestApp {
         let what = format!("{} {}", request.method(), request.uri());
         tokio::time::timeout(
             std::time::Duration::from_secs(20),
-            self.router.clone().oneshot(request),
+            StatementCheck::checked(self.router.clone().oneshot(request)),
         )
         .await
         .unwrap_or_else(|_| panic!("no answer to {what} within 20 s"))
