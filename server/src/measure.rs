@@ -2,12 +2,15 @@
 
 use std::time::{Duration, Instant};
 
-use app::entities::{client, client_search_term};
+use app::entities::{client, client_search_term, shop};
 use app::model::auth::CurrentUser;
 use app::services::clients::edit::search_terms;
 use app::services::demo::generated_client;
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement,
+    TransactionTrait,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MeasureError {
@@ -55,10 +58,64 @@ pub async fn fill_clients(
     first_id: i64,
     count: u64,
 ) -> Result<(), MeasureError> {
+    let started = Instant::now();
+    insert_clients(db, owner, first_id, count).await?;
+    println!(
+        "  filled {} clients for shop \"{}\" in {:.1} s",
+        count,
+        owner.shop_name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `shops` more shops of `per_shop` generated clients each, with ids from `first_id` on: the
+/// neighbours a shop has on a platform's database. Returns the next free client id.
+pub async fn fill_neighbour_shops(
+    db: &DatabaseConnection,
+    like: &CurrentUser,
+    shops: u64,
+    per_shop: u64,
+    first_id: i64,
+) -> Result<i64, MeasureError> {
+    let started = Instant::now();
+    let mut next_id = first_id;
+    for number in 1..=shops {
+        let created = shop::ActiveModel {
+            name: Set(format!("Voisin {number}")),
+            time_zone: Set(like.time_zone.clone()),
+            country: Set(like.country.code().to_owned()),
+            created_at: Set(Utc::now()),
+            is_platform: Set(false),
+            founder_user_id: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let neighbour = CurrentUser {
+            shop_id: created.id,
+            shop_name: created.name,
+            ..like.clone()
+        };
+        insert_clients(db, &neighbour, next_id, per_shop).await?;
+        next_id += per_shop as i64;
+    }
+    println!(
+        "  filled {shops} neighbour shops of {per_shop} clients each in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(next_id)
+}
+
+async fn insert_clients(
+    db: &DatabaseConnection,
+    owner: &CurrentUser,
+    first_id: i64,
+    count: u64,
+) -> Result<(), MeasureError> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
         .ok_or(MeasureError::Generated("date".into()))?;
     let now = Utc::now();
-    let started = Instant::now();
     let mut done = 0;
     while done < count {
         let batch = BATCH.min(count - done);
@@ -113,12 +170,6 @@ pub async fn fill_clients(
         txn.commit().await?;
         done += batch;
     }
-    println!(
-        "  filled {} clients for shop \"{}\" in {:.1} s",
-        count,
-        owner.shop_name,
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
 

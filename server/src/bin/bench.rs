@@ -5,6 +5,7 @@
 //! `--exports`, the owner's downloads on the same history.
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
+//! cargo run --release -p server --bin bench -- --shops 1000 [--per-shop N]   (neighbours first)
 //! cargo run --release -p server --bin bench -- --dashboard [--database-url URL] [--entries N]
 //! cargo run --release -p server --bin bench -- --exports [--database-url URL] [--entries N]
 
@@ -23,7 +24,9 @@ use app::services::db::Db;
 use app::services::{db, ledger};
 use clap::Parser;
 use sea_orm::{ConnectionTrait, Statement, Value};
-use server::measure::{after_bulk_load, fill_clients, fill_history, next_client_id, summary};
+use server::measure::{
+    after_bulk_load, fill_clients, fill_history, fill_neighbour_shops, next_client_id, summary,
+};
 
 #[derive(Parser)]
 struct Options {
@@ -52,6 +55,12 @@ struct Options {
     /// The days the entries are spread over, ending now.
     #[arg(long, default_value_t = 730)]
     days: i64,
+    /// Shops in the database in all: past the two timed ones, neighbours of `--per-shop`
+    /// clients each, filled first, as on a platform's shared database (SCALING.md).
+    #[arg(long, default_value_t = 2)]
+    shops: u64,
+    #[arg(long, default_value_t = 1000)]
+    per_shop: u64,
 }
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
@@ -303,7 +312,13 @@ async fn main() -> BenchResult<()> {
         "Bench-Mark-2026",
     )
     .await?;
-    let first_id = next_client_id(&connection).await?;
+    let mut first_id = next_client_id(&connection).await?;
+    let neighbours = options.shops.saturating_sub(2);
+    if neighbours > 0 {
+        first_id =
+            fill_neighbour_shops(&connection, &small, neighbours, options.per_shop, first_id)
+                .await?;
+    }
     fill_clients(&connection, &small, first_id, options.small).await?;
     if options.dashboard || options.exports {
         fill_history(
