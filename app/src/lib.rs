@@ -56,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" type="image/png" href="/icons/icon-192.png" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
-                // `comptoir.<hash>.css` when cargo-leptos hashes file names.
+                // `comptoir.<hash>.css` when the build hashes file names.
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
                 <title>"Comptoir"</title>
                 <AutoReload options=options.clone() />

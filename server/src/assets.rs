@@ -1,5 +1,5 @@
-//! The built front-end files: their names (hashed by cargo-leptos), the service worker that keeps
-//! them for offline starts, and how long a browser may keep each answer.
+//! The built front-end files: their names (hashed by scripts/build-site, as cargo-leptos does), the
+//! service worker that keeps them for offline starts, and how long a browser may keep each answer.
 
 use std::path::{Path, PathBuf};
 
@@ -16,11 +16,12 @@ pub struct BuiltAssets {
     pub script: String,
     pub wasm: String,
     pub stylesheet: String,
-    /// The content hashes in the names, when cargo-leptos added them.
+    /// The content hashes in the names, when the build added them.
     pub hashes: Option<String>,
 }
 
-/// The `js: …`, `wasm: …` and `css: …` lines cargo-leptos writes to its hash file.
+/// The `js: …`, `wasm: …` and `css: …` lines of the hash file (scripts/build-site and cargo-leptos
+/// write the same).
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Hashes {
     script: Option<String>,
@@ -80,7 +81,7 @@ impl BuiltAssets {
     }
 }
 
-/// A server started outside cargo-leptos (`target/release/server`, the browser tests) is not told
+/// A server started outside cargo-leptos (`scripts/start`, the browser tests, a release) is not told
 /// that file names are hashed: it finds out from the hash file the build left beside it, as long
 /// as the files it names are in the site folder (a later build of the other profile replaces
 /// them; the server then says so instead of serving pages whose scripts are missing).
@@ -103,7 +104,7 @@ pub fn detect_hashed_names(options: &mut LeptosOptions) {
         tracing::error!(
             hash_file = %path.display(),
             missing = %wasm.display(),
-            "the site folder is from another build: run `cargo leptos build` for this profile"
+            "the site folder is from another build: run scripts/build-site (--release for a release server)"
         );
     }
 }
@@ -202,7 +203,7 @@ impl CachePolicy {
     }
 }
 
-/// `comptoir.<hash>.wasm`: cargo-leptos adds the MD5 of the content, 22 base64url characters.
+/// `comptoir.<hash>.wasm`: the build adds the MD5 of the content, 22 base64url characters.
 fn is_hashed_name(file: &str) -> bool {
     let mut parts = file.rsplitn(3, '.');
     let (Some(_extension), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next())

@@ -90,7 +90,7 @@ enum Command {
     /// database, no migration newer than this version). Stop the server first; the replaced
     /// database is kept beside it.
     Restore { path: std::path::PathBuf },
-    /// Write brotli and gzip copies of the built site's files (after `cargo leptos build`), which
+    /// Write brotli and gzip copies of the built site's files (after `scripts/build-site`), which
     /// the server then sends to browsers that accept them.
     Precompress {
         /// The site folder; by default the one the server serves (`LEPTOS_SITE_ROOT`).

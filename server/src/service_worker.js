@@ -12,7 +12,7 @@ function isPublicFile(url) {
     && (url.pathname.startsWith(PKG) || url.pathname.startsWith("/icons/") || PRECACHE.includes(url.pathname));
 }
 
-// cargo-leptos names built files after their content (`comptoir.<22 characters>.wasm`): such a
+// The build names its files after their content (`comptoir.<22 characters>.wasm`): such a
 // file never changes, so the cached copy is answered without asking the network.
 function isNamedByContent(url) {
   return url.pathname.startsWith(PKG) && /\.[A-Za-z0-9_-]{22}\.[a-z]+$/.test(url.pathname);
