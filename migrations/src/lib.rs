@@ -19,6 +19,7 @@ mod m20261202_000005_rewards;
 mod m20261203_000001_expiry;
 mod m20261203_000002_dashboard;
 mod m20261203_000003_countries;
+mod m20261203_000004_rewards_by_shop;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_expiry::Migration),
             Box::new(m20261203_000002_dashboard::Migration),
             Box::new(m20261203_000003_countries::Migration),
+            Box::new(m20261203_000004_rewards_by_shop::Migration),
         ]
     }
 }

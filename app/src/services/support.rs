@@ -19,7 +19,7 @@ use super::clients::{
 use super::db::Db;
 use super::shop_scope::across_shops;
 use super::time::{format_date, shop_zone};
-use super::{db_error, existing_page_offset, update_in_shop};
+use super::{db_error, existing_page_offset, shop_check, update_in_shop};
 use crate::entities::{
     audit_event, client, client_label, client_note, client_search_term, consent_change, label, shop,
 };
@@ -246,7 +246,11 @@ pub async fn erase_client(
         update_in_shop(&txn, anonymous, client::Column::ShopId, in_shop.shop_id).await?;
     }
     client_search_term::Entity::delete_many()
-        .filter(client_search_term::Column::ShopId.eq(in_shop.shop_id))
+        .filter(shop_check(
+            &txn,
+            client_search_term::Column::ShopId,
+            in_shop.shop_id,
+        ))
         .filter(client_search_term::Column::ClientId.is_in(ids.clone()))
         .exec(&txn)
         .await
@@ -283,7 +287,11 @@ pub async fn erase_client(
     // The database lets an audit row be blanked, never rewritten (see the migration).
     audit_event::Entity::update_many()
         .col_expr(audit_event::Column::Detail, Expr::value(""))
-        .filter(audit_event::Column::ShopId.eq(in_shop.shop_id))
+        .filter(shop_check(
+            &txn,
+            audit_event::Column::ShopId,
+            in_shop.shop_id,
+        ))
         .filter(audit_event::Column::ClientId.is_in(ids))
         .filter(audit_event::Column::Detail.ne(""))
         .exec(&txn)

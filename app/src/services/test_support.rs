@@ -6,6 +6,9 @@ use super::accounts::auth::create_shop_with_owner;
 use super::accounts::passwords::PasswordHasher;
 use super::audit::Actor;
 use super::db::connect_for_tests;
+use std::sync::{Arc, Mutex};
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
 use super::clients::edit::{SharedPhone, create_client};
@@ -209,4 +212,36 @@ pub fn redeem(client_id: i64, points: &str) -> RedeemRequest {
         points: points.into(),
         idempotency_key: Uuid::new_v4(),
     }
+}
+
+/// The same database seen through a connection that records every statement it runs.
+pub fn watched(db: &Db) -> (Db, Arc<Mutex<Vec<Statement>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut watched = db.connection().clone();
+    let sink = seen.clone();
+    watched.set_metric_callback(move |info| {
+        sink.lock()
+            .expect("statements")
+            .push(info.statement.clone());
+    });
+    (Db::new(watched), seen)
+}
+
+/// The statements recorded since the last call.
+pub fn taken(seen: &Arc<Mutex<Vec<Statement>>>) -> Vec<Statement> {
+    std::mem::take(&mut *seen.lock().expect("statements"))
+}
+
+/// SQLite's plan for a statement, one line per step (`SEARCH clients USING …`).
+pub async fn query_plan(db: &Db, statement: &Statement) -> Vec<String> {
+    db.query_all_raw(Statement {
+        sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+        values: statement.values.clone(),
+        db_backend: DbBackend::Sqlite,
+    })
+    .await
+    .expect("plan")
+    .iter()
+    .map(|step| step.try_get("", "detail").expect("detail"))
+    .collect()
 }

@@ -738,12 +738,10 @@ pub(crate) async fn create_account(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use sea_orm::Statement;
 
     use super::*;
-    use crate::services::test_support::{OWNER_PASSWORD, TestShop};
+    use crate::services::test_support::{OWNER_PASSWORD, TestShop, query_plan, taken, watched};
 
     async fn try_login(
         db: &Db,
@@ -757,23 +755,6 @@ mod tests {
             remember: false,
         };
         login(db, &shop.hasher, credentials, "192.0.2.10").await
-    }
-
-    /// A clone of `db` that keeps every statement it runs, as sent (placeholders, values apart).
-    fn watched(db: &Db) -> (Db, Arc<Mutex<Vec<Statement>>>) {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let mut watched = db.connection().clone();
-        let sink = seen.clone();
-        watched.set_metric_callback(move |info| {
-            sink.lock()
-                .expect("statements")
-                .push(info.statement.clone());
-        });
-        (Db::new(watched), seen)
-    }
-
-    fn taken(seen: &Arc<Mutex<Vec<Statement>>>) -> Vec<Statement> {
-        std::mem::take(&mut *seen.lock().expect("statements"))
     }
 
     #[tokio::test]
@@ -807,17 +788,7 @@ mod tests {
                 statements.iter().map(|s| s.sql.clone()).collect()
             };
             for statement in &work[0] {
-                let plan = shop
-                    .db
-                    .query_all_raw(Statement {
-                        sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
-                        values: statement.values.clone(),
-                        db_backend: DbBackend::Sqlite,
-                    })
-                    .await
-                    .expect("plan");
-                for step in plan {
-                    let detail: String = step.try_get("", "detail").expect("detail");
+                for detail in query_plan(&shop.db, statement).await {
                     assert!(
                         !detail.starts_with("SCAN"),
                         "{detail} in the plan of {}",

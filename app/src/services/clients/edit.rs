@@ -23,7 +23,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::text::{normalize, words};
 use crate::services::time::{shop_zone, today};
-use crate::services::{db_error, update_in_shop};
+use crate::services::{db_error, shop_check, update_in_shop};
 
 /// Every word a search may start with for this client.
 pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
@@ -76,7 +76,7 @@ pub(crate) async fn replace_search_terms(
     client: &ValidClient,
 ) -> Result<(), AppError> {
     client_search_term::Entity::delete_many()
-        .filter(client_search_term::Column::ShopId.eq(shop_id))
+        .filter(shop_check(db, client_search_term::Column::ShopId, shop_id))
         .filter(client_search_term::Column::ClientId.eq(client_id))
         .exec(db)
         .await

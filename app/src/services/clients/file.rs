@@ -25,7 +25,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::ledger::views;
 use crate::services::time::{format_date, format_date_time, shop_zone};
-use crate::services::{db_error, display_names, existing_page_offset};
+use crate::services::{db_error, display_names, existing_page_offset, shop_check};
 
 #[derive(Debug, FromQueryResult)]
 struct Spending {
@@ -67,7 +67,7 @@ pub async fn stats(
                 .cast_as(Alias::new("BIGINT")),
             "spent",
         )
-        .filter(ledger_entry::Column::ShopId.eq(client.shop_id))
+        .filter(shop_check(db, ledger_entry::Column::ShopId, client.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(
             ledger_entry::Column::Kind
@@ -83,7 +83,7 @@ pub async fn stats(
             spent: None,
         });
     let first_visit = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::ShopId.eq(client.shop_id))
+        .filter(shop_check(db, ledger_entry::Column::ShopId, client.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(file_ids.iter().copied()))
         .filter(ledger_entry::Column::Kind.eq(EntryKind::Earn.code()))
         .order_by_asc(ledger_entry::Column::Id)
@@ -300,7 +300,7 @@ pub async fn activity(
     let ids = file_ids(db, user.shop_id, client_id).await?;
     let transactions = filter.shows(ActivityFilter::Transactions).then(|| {
         ledger_entry::Entity::find()
-            .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
+            .filter(shop_check(db, ledger_entry::Column::ShopId, user.shop_id))
             .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
             .order_by_desc(ledger_entry::Column::Id)
     });

@@ -12,8 +12,8 @@ use crate::model::client::{Civility, ClientForm, ClientRow, display_name};
 use crate::model::country::Country;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::phone::{display_phone, normalize_phone};
-use crate::services::db_error;
 use crate::services::time::format_date;
+use crate::services::{db_error, shop_check};
 
 pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
     ClientRow {
@@ -101,7 +101,7 @@ pub(crate) async fn file_ids(
     let mut ids: Vec<i64> = client::Entity::find()
         .select_only()
         .column(client::Column::Id)
-        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(shop_check(db, client::Column::ShopId, shop_id))
         .filter(client::Column::MergedIntoId.eq(client_id))
         .into_tuple()
         .all(db)

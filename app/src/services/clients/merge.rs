@@ -17,7 +17,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::ledger::transfer_points;
 use crate::services::time::shop_zone;
-use crate::services::{db_error, owner_only, update_in_shop};
+use crate::services::{db_error, owner_only, shop_check, update_in_shop};
 
 /// The kept file as it is, with what it lacks taken from the merged one: a file made at the
 /// till with a phone only gets the name and e-mail of the full one.
@@ -96,7 +96,11 @@ pub async fn merge_clients(
     emptied.updated_at = Set(now);
     update_in_shop(&txn, emptied, client::Column::ShopId, actor.shop_id).await?;
     client_search_term::Entity::delete_many()
-        .filter(client_search_term::Column::ShopId.eq(actor.shop_id))
+        .filter(shop_check(
+            &txn,
+            client_search_term::Column::ShopId,
+            actor.shop_id,
+        ))
         .filter(client_search_term::Column::ClientId.eq(merged.id))
         .exec(&txn)
         .await
@@ -104,7 +108,7 @@ pub async fn merge_clients(
     // Files merged into this one earlier follow it.
     client::Entity::update_many()
         .col_expr(client::Column::MergedIntoId, Expr::value(kept.id))
-        .filter(client::Column::ShopId.eq(actor.shop_id))
+        .filter(shop_check(&txn, client::Column::ShopId, actor.shop_id))
         .filter(client::Column::MergedIntoId.eq(merged.id))
         .exec(&txn)
         .await

@@ -16,7 +16,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::csv_file::defused;
 use crate::services::db::Db;
 use crate::services::time::{format_date_time, shop_zone};
-use crate::services::{db_error, display_names};
+use crate::services::{db_error, display_names, shop_check};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientReport {
@@ -78,7 +78,7 @@ pub async fn client_report(
     let client = find_in_shop(db, actor.shop_id, client_id).await?;
     // Files merged into this one are the same person's data.
     let merged = client::Entity::find()
-        .filter(client::Column::ShopId.eq(actor.shop_id))
+        .filter(shop_check(db, client::Column::ShopId, actor.shop_id))
         .filter(client::Column::MergedIntoId.eq(client.id))
         .order_by_asc(client::Column::Id)
         .all(db)
@@ -102,7 +102,7 @@ pub async fn client_report(
         .await
         .map_err(db_error)?;
     let entries = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::ShopId.eq(actor.shop_id))
+        .filter(shop_check(db, ledger_entry::Column::ShopId, actor.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
         .order_by_asc(ledger_entry::Column::Id)
         .all(db)

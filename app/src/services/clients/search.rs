@@ -17,10 +17,10 @@ use crate::model::error::AppError;
 use crate::model::labels::LabelKind;
 use crate::model::phone::phone_query_digits;
 use crate::services::db::Db;
-use crate::services::db_error;
 use crate::services::programme::rewards::waiting_rewards;
 use crate::services::text::{prefix_upper_bound, words};
 use crate::services::time::shop_zone;
+use crate::services::{db_error, shop_check};
 
 #[derive(Debug, FromQueryResult)]
 struct MatchedId {
@@ -247,7 +247,7 @@ pub async fn list_clients(
         } else {
             in_order(
                 client::Entity::find()
-                    .filter(client::Column::ShopId.eq(user.shop_id))
+                    .filter(shop_check(db, client::Column::ShopId, user.shop_id))
                     .filter(client::Column::Id.is_in(ids)),
                 query.sort,
             )

@@ -25,7 +25,7 @@ use crate::model::ledger::EntryKind;
 use crate::model::rewards::EarnedStatus;
 use crate::services::db::Db;
 use crate::services::time::{shop_zone, start_of_day};
-use crate::services::{db_error, owner_only};
+use crate::services::{db_error, owner_only, shop_check};
 
 pub async fn dashboard(
     db: &Db,
@@ -111,8 +111,11 @@ async fn named(
     shop_id: i64,
     spending: Vec<best::Spending>,
 ) -> Result<Vec<BestClient>, AppError> {
+    if spending.is_empty() {
+        return Ok(Vec::new());
+    }
     let names: HashMap<i64, String> = client::Entity::find()
-        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(shop_check(db, client::Column::ShopId, shop_id))
         .filter(client::Column::Id.is_in(spending.iter().map(|row| row.client_id)))
         .all(db)
         .await

@@ -19,7 +19,7 @@ use crate::services::clients::lookup::active_clients;
 use crate::services::csv_file::{Cell, CsvFile};
 use crate::services::db::Db;
 use crate::services::time::{shop_zone, today};
-use crate::services::{db_error, owner_only};
+use crate::services::{db_error, owner_only, shop_check};
 
 /// Each column's name as data and as a French spreadsheet shows it.
 const COLUMNS: [(&str, &str); 21] = [
@@ -59,7 +59,7 @@ async fn latest_consents(
         .select_only()
         .column(client::Column::Id)
         .column(client::Column::MergedIntoId)
-        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(shop_check(db, client::Column::ShopId, shop_id))
         .filter(client::Column::MergedIntoId.is_in(client_ids.iter().copied()))
         .into_tuple()
         .all(db)

@@ -555,3 +555,52 @@ async fn a_journal_page_past_the_last_is_refused() {
         Err(AppError::invalid("page", FieldProblem::InvalidChoice))
     );
 }
+
+/// The till and a client's page find their rows by key (ids, the client), the shop only
+/// checked: never through a `(shop_id, …)` index alone, which reads every row of the shop.
+#[tokio::test]
+async fn the_till_and_a_client_page_find_rows_by_key_not_by_shop() {
+    use crate::model::client_file::ActivityFilter;
+    use crate::services::clients::{detail::get_client, file::activity};
+    use crate::services::test_support::{query_plan, taken, watched};
+
+    let shop = TestShop::new().await;
+    let client = shop.client("Léa", "Morel").await;
+    let (db, seen) = watched(&shop.db);
+    record_transaction(&db, &shop.owner, &earn(client.id, "12", ""))
+        .await
+        .expect("recorded");
+    get_client(&db, &shop.owner, client.id)
+        .await
+        .expect("client");
+    client_history(&db, &shop.owner, client.id)
+        .await
+        .expect("history");
+    activity(&db, &shop.owner, client.id, ActivityFilter::All, 0)
+        .await
+        .expect("activity");
+    let mut checked = 0;
+    for statement in taken(&seen) {
+        let sql = statement.sql.to_lowercase();
+        let by_key = [
+            "\"client_id\" in",
+            "\"client_id\" =",
+            "\"id\" in",
+            "\"merged_into_id\" =",
+        ]
+        .iter()
+        .any(|key| sql.contains(key));
+        if !by_key || sql.starts_with("insert") {
+            continue;
+        }
+        checked += 1;
+        for detail in query_plan(&shop.db, &statement).await {
+            assert!(
+                !detail.ends_with("(shop_id=?)"),
+                "{detail} in the plan of {}",
+                statement.sql
+            );
+        }
+    }
+    assert!(checked >= 5, "only {checked} statements by key");
+}

@@ -18,7 +18,9 @@ use crate::model::ledger::{
 };
 use crate::services::clients::lookup::{find_in_shop, name_of, to_row};
 use crate::services::time::{format_date_time, parse_day, shop_zone, start_of_day};
-use crate::services::{db_error, display_names, existing_page_offset, owner_only};
+use crate::services::{
+    db_error, display_names, existing_page_offset, owner_only, shop_check, shops_check,
+};
 
 pub(super) async fn outcome(
     db: &impl ConnectionTrait,
@@ -109,7 +111,7 @@ pub(crate) async fn views(
     let authors = display_names(db, entries.iter().map(|entry| entry.author_user_id)).await?;
     let client_ids: Vec<i64> = entries.iter().map(|entry| entry.client_id).collect();
     let clients: HashMap<i64, String> = client::Entity::find()
-        .filter(client::Column::ShopId.is_in(shops))
+        .filter(shops_check(db, client::Column::ShopId, shops))
         .filter(client::Column::Id.is_in(client_ids))
         .all(db)
         .await
@@ -139,7 +141,7 @@ pub async fn client_history(
 ) -> Result<Vec<TransactionView>, AppError> {
     find_in_shop(db, user.shop_id, client_id).await?;
     let entries = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
+        .filter(shop_check(db, ledger_entry::Column::ShopId, user.shop_id))
         .filter(ledger_entry::Column::ClientId.eq(client_id))
         .order_by_desc(ledger_entry::Column::Id)
         .all(db)

@@ -20,6 +20,7 @@ use crate::model::auth::CurrentUser;
 use crate::model::ledger::{EntryKind, TransactionValues};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::programme::rewards::{Reached, issue_reached};
+use crate::services::shop_check;
 
 /// What became of one till request.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub(super) async fn read_accounts(
         return Ok(HashMap::new());
     }
     Ok(client::Entity::find()
-        .filter(in_their_shops(accounts))
+        .filter(in_their_shops(txn, accounts))
         .order_by_asc(client::Column::Id)
         .lock_exclusive()
         .all(txn)
@@ -55,21 +56,29 @@ pub(super) async fn read_accounts(
 }
 
 /// Each client id of these (shop, client id) pairs under its own shop: a batch holds the
-/// requests of several shops, and a client is changed only in the shop that decided it.
-fn in_their_shops(accounts: impl IntoIterator<Item = (i64, i64)>) -> Condition {
+/// requests of several shops, and a client is changed only in the shop that decided it. The
+/// rows are found by their ids alone (`shop_check`), each till batch, under the write lock.
+fn in_their_shops(
+    txn: &impl ConnectionTrait,
+    accounts: impl IntoIterator<Item = (i64, i64)>,
+) -> Condition {
     let mut by_shop: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     for (shop_id, client_id) in accounts {
         by_shop.entry(shop_id).or_default().insert(client_id);
     }
-    by_shop
+    let all_ids: Vec<i64> = by_shop.values().flatten().copied().collect();
+    let in_its_shop = by_shop
         .into_iter()
         .fold(Condition::any(), |any, (shop_id, client_ids)| {
             any.add(
                 Condition::all()
-                    .add(client::Column::ShopId.eq(shop_id))
+                    .add(shop_check(txn, client::Column::ShopId, shop_id))
                     .add(client::Column::Id.is_in(client_ids)),
             )
-        })
+        });
+    Condition::all()
+        .add(client::Column::Id.is_in(all_ids))
+        .add(in_its_shop)
 }
 
 /// Applies the accepted changes, keyed by (shop, client id), in one `UPDATE … RETURNING`: the
@@ -100,7 +109,7 @@ pub(super) async fn change_balances(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(by_client(|change| change.points)),
         )
-        .filter(in_their_shops(changes.keys().copied()));
+        .filter(in_their_shops(txn, changes.keys().copied()));
     if !visited.is_empty() {
         update = update
             .col_expr(
@@ -346,5 +355,38 @@ mod tests {
         );
         assert!(matches!(decisions[2], TillDecision::Replayed));
         shop.assert_balances_are_sums().await;
+    }
+
+    /// The till's reading and balance change find their clients by primary key, whichever
+    /// shops the batch holds: a `(shop_id, …)` index would scan the whole shop under the write lock.
+    #[tokio::test]
+    async fn a_batch_reads_and_changes_its_clients_by_primary_key() {
+        use sea_orm::{DbBackend, QueryTrait};
+
+        use crate::services::test_support::query_plan;
+        let shop = TestShop::new().await;
+        let one_shop = [(1, 10), (1, 11)];
+        let two_shops = [(1, 10), (1, 11), (2, 20)];
+        for accounts in [&one_shop[..], &two_shops[..]] {
+            let read = client::Entity::find()
+                .filter(in_their_shops(&shop.db, accounts.iter().copied()))
+                .order_by_asc(client::Column::Id)
+                .build(DbBackend::Sqlite);
+            let change = client::Entity::update_many()
+                .col_expr(
+                    client::Column::VisitCount,
+                    Expr::col(client::Column::VisitCount).add(1),
+                )
+                .filter(in_their_shops(&shop.db, accounts.iter().copied()))
+                .build(DbBackend::Sqlite);
+            for statement in [read, change] {
+                assert_eq!(
+                    query_plan(&shop.db, &statement).await,
+                    ["SEARCH clients USING INTEGER PRIMARY KEY (rowid=?)"],
+                    "the plan of {}",
+                    statement.sql
+                );
+            }
+        }
     }
 }

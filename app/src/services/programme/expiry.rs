@@ -11,8 +11,8 @@ use crate::entities::{client, ledger_entry, programme};
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
 use crate::model::programme::{ExpiringPoints, PointsExpiry};
-use crate::services::db_error;
 use crate::services::time::{format_date, shop_zone};
+use crate::services::{db_error, shop_check};
 
 /// The moment before which earned points (or a last visit) count as expired at `clock`.
 pub(crate) fn cutoff(expiry: PointsExpiry, clock: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -98,7 +98,7 @@ pub async fn next_expiry(
                 .select_only()
                 .column(ledger_entry::Column::CreatedAt)
                 .column(ledger_entry::Column::Points)
-                .filter(ledger_entry::Column::ShopId.eq(user.shop_id))
+                .filter(shop_check(db, ledger_entry::Column::ShopId, user.shop_id))
                 .filter(ledger_entry::Column::ClientId.eq(client_id))
                 .order_by_asc(ledger_entry::Column::Id)
                 .into_tuple()

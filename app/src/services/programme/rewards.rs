@@ -24,7 +24,10 @@ use crate::model::rewards::{
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::time::{format_date, parse_day, shop_zone, start_of_day, today};
-use crate::services::{db_error, display_names, is_unique_violation, owner_only, update_in_shop};
+use crate::services::{
+    db_error, display_names, is_unique_violation, owner_only, shop_check, shops_check,
+    update_in_shop,
+};
 
 pub(crate) fn reward_view(row: &reward::Model) -> Reward {
     Reward {
@@ -146,7 +149,7 @@ pub(crate) async fn issue_reached(
     }
     let clients: HashSet<i64> = reached.iter().map(|reach| reach.client_id).collect();
     let mut held: HashSet<(i64, i64)> = earned_reward::Entity::find()
-        .filter(earned_reward::Column::ShopId.is_in(shops))
+        .filter(shops_check(txn, earned_reward::Column::ShopId, shops))
         .filter(earned_reward::Column::ClientId.is_in(clients))
         .filter(earned_reward::Column::Status.eq(EarnedStatus::Earned.code()))
         .all(txn)
@@ -198,7 +201,7 @@ pub async fn waiting_rewards(
     let mut open: Vec<earned_reward::Model> = earned_reward::Entity::find()
         .filter(earned_reward::Column::ClientId.is_in(client_ids.iter().copied()))
         .filter(earned_reward::Column::Status.eq(EarnedStatus::Earned.code()))
-        .filter(earned_reward::Column::ShopId.eq(shop_id))
+        .filter(shop_check(db, earned_reward::Column::ShopId, shop_id))
         .all(db)
         .await
         .map_err(db_error)?;
@@ -258,7 +261,7 @@ async fn earned_rewards(
     client_id: i64,
 ) -> Result<Vec<EarnedReward>, AppError> {
     let earned = earned_reward::Entity::find()
-        .filter(earned_reward::Column::ShopId.eq(user.shop_id))
+        .filter(shop_check(db, earned_reward::Column::ShopId, user.shop_id))
         .filter(earned_reward::Column::ClientId.eq(client_id))
         .order_by_desc(earned_reward::Column::EarnedAt)
         .order_by_desc(earned_reward::Column::Id)
