@@ -41,6 +41,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::points::PointsPage;
 use crate::pages::programme::ProgrammePage;
 use crate::pages::reset_password::ResetPasswordPage;
+use crate::pages::retention::RetentionPage;
 use crate::pages::support::SupportPage;
 use crate::pages::team::TeamPage;
 
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::RETENTION),) view=RetentionPage ssr=SsrMode::Async />
                         <Route path=path!("support") view=SupportPage ssr=SsrMode::Async />
                         <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -20,6 +20,7 @@ mod m20261203_000001_expiry;
 mod m20261203_000002_dashboard;
 mod m20261203_000003_countries;
 mod m20261203_000004_rewards_by_shop;
+mod m20261203_000005_retention;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_dashboard::Migration),
             Box::new(m20261203_000003_countries::Migration),
             Box::new(m20261203_000004_rewards_by_shop::Migration),
+            Box::new(m20261203_000005_retention::Migration),
         ]
     }
 }

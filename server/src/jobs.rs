@@ -1,11 +1,13 @@
 //! Work the server does by itself, once at start and then every hour: the programme's expiry
-//! (rewards past their validity, points due under the programme's rule), then the dashboard's
-//! closed days. Each server of a shared PostgreSQL database runs it; a run finds nothing left to
+//! (rewards past their validity, points due under the programme's rule), the dashboard's
+//! closed days, then the erasure of clients past their shop's retention period and notice
+//! (only in shops that chose it). Each server of a shared PostgreSQL database runs it; a run finds nothing left to
 //! do after another's.
 
 use std::time::Duration;
 
 use app::services::backup::{BackupSchedule, scheduled_backup};
+use app::services::clients::retention::erase_overdue;
 use app::services::dashboard::{RollUpReport, roll_up_closed_days};
 use app::services::db::Db;
 use app::services::ledger::{ExpiryReport, run_expiry};
@@ -36,6 +38,15 @@ pub fn spawn_hourly_jobs(db: Db) {
                 ),
                 Err(error) => {
                     tracing::error!(%error, "writing the dashboard's days failed; it runs again in an hour")
+                }
+            }
+            match erase_overdue(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(erased) => {
+                    tracing::info!(erased, "clients erased under their shop's retention rule")
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the retention job failed; it runs again in an hour")
                 }
             }
         }

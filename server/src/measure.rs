@@ -157,6 +157,7 @@ async fn insert_clients(
                 updated_at: Set(now),
                 merged_into_id: Set(None),
                 erased_at: Set(None),
+                kept_at: Set(None),
             });
         }
         client::Entity::insert_many(clients)

@@ -12,6 +12,7 @@ pub mod platform;
 pub mod programme;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod retention;
 pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -29,6 +29,9 @@ pub struct Model {
     pub merged_into_id: Option<i64>,
     /// Set once the client's identity was erased on request.
     pub erased_at: Option<DateTimeUtc>,
+    /// When the owner last chose to keep this client past the shop's retention period: the
+    /// period counts from the latest of this, the last visit and the file's creation.
+    pub kept_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

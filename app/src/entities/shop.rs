@@ -14,6 +14,10 @@ pub struct Model {
     pub is_platform: bool,
     /// The account that created the shop; no other owner may demote or disable it.
     pub founder_user_id: Option<i64>,
+    /// Years a client with no visit is kept before being listed for erasure (CNIL: 3).
+    pub retention_years: i32,
+    /// Whether a listed client is erased by the server once the notice has passed.
+    pub retention_auto_erase: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

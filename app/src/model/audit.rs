@@ -47,6 +47,10 @@ pub enum AuditKind {
     ClientsExported,
     /// The owner downloaded the transactions of a period.
     TransactionsExported,
+    /// The owner kept a client past the shop's retention period.
+    ClientKept,
+    /// The owner changed the retention period or the automatic erasure.
+    RetentionChanged,
 }
 
 coded!(AuditKind {
@@ -87,6 +91,8 @@ coded!(AuditKind {
     PointsExpired => "points_expired",
     ClientsExported => "clients_exported",
     TransactionsExported => "transactions_exported",
+    ClientKept => "client_kept",
+    RetentionChanged => "retention_changed",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

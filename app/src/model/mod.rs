@@ -35,6 +35,7 @@ pub mod money;
 pub mod password;
 pub mod phone;
 pub mod programme;
+pub mod retention;
 pub mod rewards;
 pub mod routes;
 pub mod support;

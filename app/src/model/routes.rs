@@ -8,6 +8,7 @@ pub const CLIENTS: &str = "/clients";
 pub const JOURNAL: &str = "/journal";
 pub const PROGRAMME: &str = "/programme";
 pub const DASHBOARD: &str = "/tableau-de-bord";
+pub const RETENTION: &str = "/clients-inactifs";
 /// Downloads (plain links: the browser saves the file).
 pub const EXPORT_CLIENTS: &str = "/export/clients";
 pub const EXPORT_TRANSACTIONS: &str = "/export/transactions";

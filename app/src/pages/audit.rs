@@ -51,6 +51,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::PointsExpired => t_string!(i18n, audit.kinds.points_expired),
         AuditKind::ClientsExported => t_string!(i18n, audit.kinds.clients_exported),
         AuditKind::TransactionsExported => t_string!(i18n, audit.kinds.transactions_exported),
+        AuditKind::ClientKept => t_string!(i18n, audit.kinds.client_kept),
+        AuditKind::RetentionChanged => t_string!(i18n, audit.kinds.retention_changed),
     }
     .to_string()
 }

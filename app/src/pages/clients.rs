@@ -322,6 +322,9 @@ pub fn ClientsPage() -> impl IntoView {
                             label=move || t!(i18n, exports.clients)
                             link=Callback::new(clients_link)
                         />
+                        <p class="exports">
+                            <A href=routes::RETENTION>{t!(i18n, retention.link)}</A>
+                        </p>
                     }
                 })
         }}

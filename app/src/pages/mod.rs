@@ -13,5 +13,6 @@ pub mod not_found;
 pub mod points;
 pub mod programme;
 pub mod reset_password;
+pub mod retention;
 pub mod support;
 pub mod team;

@@ -1,16 +1,18 @@
 //! A demo shop with French clients and some history, so a first start has something to try.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::accounts::auth::create_shop_with_owner;
 use super::accounts::passwords::PasswordHasher;
 use super::audit::Actor;
 use super::clients::edit::{SharedPhone, create_client};
+use super::clients::lookup::find_in_shop;
 use super::db::Db;
-use super::db_error;
 use super::ledger::record_transaction;
-use crate::entities::user;
+use super::{db_error, update_in_shop};
+use crate::entities::{client, user};
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;
 use crate::model::ledger::{RecordRequest, TransactionForm};
@@ -200,7 +202,35 @@ pub async fn load_demo(db: &Db, hasher: &PasswordHasher) -> Result<bool, AppErro
             record_transaction(db, &owner, &request).await?;
         }
     }
+    for (first_name, last_name, email) in FORMER_CLIENTS {
+        let mut form = generated_client(0);
+        form.first_name = (*first_name).to_owned();
+        form.last_name = (*last_name).to_owned();
+        form.email = (*email).to_owned();
+        form.phone = String::new();
+        let created = create_client(db, &owner, &form, SharedPhone::Refuse).await?;
+        backdate(db, owner.shop_id, created.id).await?;
+    }
     Ok(true)
+}
+
+/// Files brought from the shop's previous till whose clients never came since: the inactive
+/// clients page has someone to show.
+pub const FORMER_CLIENTS: &[(&str, &str, &str)] = &[
+    ("Gisèle", "Vasseur", "gisele.vasseur@exemple.fr"),
+    ("Roland", "Peyrac", "roland.peyrac@exemple.fr"),
+    ("Odette", "Marchal", "odette.marchal@exemple.fr"),
+    ("Lucien", "Brès", "lucien.bres@exemple.fr"),
+];
+
+async fn backdate(db: &Db, shop_id: i64, client_id: i64) -> Result<(), AppError> {
+    let found = find_in_shop(db, shop_id, client_id).await?;
+    let years_ago = Utc::now() - Duration::days(4 * 365);
+    let mut older: client::ActiveModel = found.into();
+    older.created_at = Set(years_ago);
+    older.updated_at = Set(years_ago);
+    update_in_shop(db, older, client::Column::ShopId, shop_id).await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -227,5 +257,20 @@ mod tests {
         let hasher = PasswordHasher::with_concurrency(2);
         assert!(load_demo(&db, &hasher).await.expect("first load"));
         assert!(!load_demo(&db, &hasher).await.expect("second load"));
+    }
+
+    #[tokio::test]
+    async fn the_demo_has_former_clients_for_the_inactive_list() {
+        let db = crate::services::db::connect_for_tests().await.expect("db");
+        let hasher = PasswordHasher::with_concurrency(2);
+        load_demo(&db, &hasher).await.expect("load");
+        let three_years_ago = Utc::now() - Duration::days(3 * 366);
+        let former = client::Entity::find()
+            .filter(client::Column::CreatedAt.lt(three_years_ago))
+            .filter(client::Column::LastVisitAt.is_null())
+            .all(&db)
+            .await
+            .expect("read");
+        assert_eq!(former.len(), FORMER_CLIENTS.len());
     }
 }

@@ -2,30 +2,24 @@
 //! "shop". Support sees the shops and, when a shop or a client asks, exports a client's data or
 //! erases the client: identity gone, ledger amounts kept, an audit entry in the shop's log.
 
-use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect,
 };
 
 use super::accounts::auth::create_account;
 use super::accounts::passwords::PasswordHasher;
-use super::audit::{self, Actor, AuditRecord};
-use super::clients::{
-    lookup::{active_clients, file_ids},
-    search::search_clients,
-};
+use super::audit::{Actor, AuditRecord};
+use super::clients::{erase::erase_in_transaction, search::search_clients};
 use super::db::Db;
 use super::shop_scope::across_shops;
 use super::time::{format_date, shop_zone};
-use super::{db_error, existing_page_offset, shop_check, update_in_shop};
-use crate::entities::{
-    audit_event, client, client_label, client_note, client_search_term, consent_change, label, shop,
-};
+use super::{db_error, existing_page_offset};
+use crate::entities::{client, shop};
 use crate::model::audit::AuditKind;
 use crate::model::auth::{CurrentUser, Role};
-use crate::model::client::{Civility, ClientSearchPage};
+use crate::model::client::ClientSearchPage;
 use crate::model::error::AppError;
 use crate::model::support::{ErasureRequest, SHOPS_PAGE_SIZE, ShopPage, ShopSummary};
 
@@ -215,151 +209,20 @@ pub async fn erase_client(
     let reason = request.valid_reason()?;
     let in_shop = acting_in_shop(db, support, request.shop_id).await?;
     let txn = db.begin_write().await?;
-    let erased = active_clients(in_shop.shop_id)
-        .filter(client::Column::Id.eq(request.client_id))
-        .one(&txn)
-        .await
-        .map_err(db_error)?
-        .ok_or(AppError::NotFound)?;
-    let now = Utc::now();
-    let ids = file_ids(&txn, in_shop.shop_id, erased.id).await?;
-    for file_id in &ids {
-        let file = client::Entity::find_by_id(*file_id)
-            .filter(client::Column::ShopId.eq(in_shop.shop_id))
-            .one(&txn)
-            .await
-            .map_err(db_error)?
-            .ok_or(AppError::NotFound)?;
-        let mut anonymous: client::ActiveModel = file.into();
-        anonymous.civility = Set(Civility::Unspecified.code().to_owned());
-        anonymous.first_name = Set(String::new());
-        anonymous.last_name = Set(String::new());
-        anonymous.email = Set(String::new());
-        anonymous.phone = Set(None);
-        anonymous.address = Set(None);
-        anonymous.postal_code = Set(None);
-        anonymous.city = Set(None);
-        anonymous.birth_date = Set(None);
-        anonymous.note = Set(None);
-        anonymous.erased_at = Set(Some(now));
-        anonymous.updated_at = Set(now);
-        update_in_shop(&txn, anonymous, client::Column::ShopId, in_shop.shop_id).await?;
-    }
-    client_search_term::Entity::delete_many()
-        .filter(shop_check(
-            &txn,
-            client_search_term::Column::ShopId,
-            in_shop.shop_id,
-        ))
-        .filter(client_search_term::Column::ClientId.is_in(ids.clone()))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    client_note::Entity::delete_many()
-        .filter(client_note::Column::ShopId.eq(in_shop.shop_id))
-        .filter(client_note::Column::ClientId.is_in(ids.clone()))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    consent_change::Entity::delete_many()
-        .filter(consent_change::Column::ShopId.eq(in_shop.shop_id))
-        .filter(consent_change::Column::ClientId.is_in(ids.clone()))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    let label_ids: Vec<i64> = client_label::Entity::find()
-        .select_only()
-        .column(client_label::Column::LabelId)
-        .filter(client_label::Column::ShopId.eq(in_shop.shop_id))
-        .filter(client_label::Column::ClientId.is_in(ids.clone()))
-        .distinct()
-        .into_tuple()
-        .all(&txn)
-        .await
-        .map_err(db_error)?;
-    client_label::Entity::delete_many()
-        .filter(client_label::Column::ShopId.eq(in_shop.shop_id))
-        .filter(client_label::Column::ClientId.is_in(ids.clone()))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    forget_labels_nobody_carries(&txn, in_shop.shop_id, label_ids).await?;
-    // The database lets an audit row be blanked, never rewritten (see the migration).
-    audit_event::Entity::update_many()
-        .col_expr(audit_event::Column::Detail, Expr::value(""))
-        .filter(shop_check(
-            &txn,
-            audit_event::Column::ShopId,
-            in_shop.shop_id,
-        ))
-        .filter(audit_event::Column::ClientId.is_in(ids))
-        .filter(audit_event::Column::Detail.ne(""))
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    audit::write(
+    erase_in_transaction(
         &txn,
-        AuditRecord::by(&in_shop, AuditKind::ClientErased)
-            .client(erased.id)
-            .detail(reason.code()),
+        in_shop.shop_id,
+        request.client_id,
+        AuditRecord::by(&in_shop, AuditKind::ClientErased).detail(reason.code()),
     )
     .await?;
     txn.commit().await.map_err(db_error)
 }
 
-/// A tag or group that only the erased client carried says something about that client (a tag
-/// like "Allergie arachides"): it goes, and so does its name in the audit log of the group's
-/// creation. Labels other clients carry stay, as the shop's own words.
-async fn forget_labels_nobody_carries(
-    db: &impl ConnectionTrait,
-    shop_id: i64,
-    label_ids: Vec<i64>,
-) -> Result<(), AppError> {
-    if label_ids.is_empty() {
-        return Ok(());
-    }
-    let still_carried: Vec<i64> = client_label::Entity::find()
-        .select_only()
-        .column(client_label::Column::LabelId)
-        .filter(client_label::Column::ShopId.eq(shop_id))
-        .filter(client_label::Column::LabelId.is_in(label_ids.clone()))
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_error)?;
-    let forgotten = label::Entity::find()
-        .filter(label::Column::ShopId.eq(shop_id))
-        .filter(label::Column::Id.is_in(label_ids))
-        .filter(label::Column::Id.is_not_in(still_carried))
-        .all(db)
-        .await
-        .map_err(db_error)?;
-    for label in forgotten {
-        label::Entity::delete_by_id(label.id)
-            .filter(label::Column::ShopId.eq(shop_id))
-            .exec(db)
-            .await
-            .map_err(db_error)?;
-        audit_event::Entity::update_many()
-            .col_expr(audit_event::Column::Detail, Expr::value(""))
-            .filter(audit_event::Column::ShopId.eq(shop_id))
-            .filter(audit_event::Column::Kind.is_in([
-                AuditKind::GroupCreated.code(),
-                AuditKind::GroupDeleted.code(),
-            ]))
-            .filter(audit_event::Column::Detail.eq(label.name.as_str()))
-            .exec(db)
-            .await
-            .map_err(db_error)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::ledger_entry;
+    use crate::entities::{client_note, ledger_entry};
     use crate::model::client_file::NoteForm;
     use crate::model::support::ErasureReason;
     use crate::services::clients::detail::get_client;

@@ -15,6 +15,7 @@ mod exports;
 mod http;
 mod operations;
 mod programme;
+mod retention;
 mod security;
 mod startup;
 mod team;

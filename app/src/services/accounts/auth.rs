@@ -15,6 +15,7 @@ use crate::model::auth::{CurrentUser, Role};
 use crate::model::country::Country;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::unmet_password_rules;
+use crate::model::retention::RetentionSettings;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::db_error;
@@ -698,6 +699,10 @@ pub(crate) async fn create_account(
                 country: Set(Country::default().code().to_owned()),
                 created_at: Set(now),
                 is_platform: Set(role == Role::Support),
+                // Written out, not left to the columns' defaults: SQLite's RETURNING gave NULL
+                // for them on a pooled connection opened before the migration that added them.
+                retention_years: Set(RetentionSettings::default().years),
+                retention_auto_erase: Set(RetentionSettings::default().auto_erase),
                 ..Default::default()
             }
             .insert(&txn)
