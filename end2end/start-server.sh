@@ -2,7 +2,8 @@
 # Starts the built server for the browser tests on a database of its own, with the demo shop and
 # per viewport one shop whose owner's password the reset test changes, one for the account page and
 # one whose loyalty programme the programme tests change, one whose dashboard starts empty,
-# one whose retention rule the retention test changes, and a platform support account.
+# one whose retention rule the retention test changes, one the import test fills from a file, and a
+# platform support account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d)
@@ -24,6 +25,7 @@ for viewport in desktop phone; do
   "$server" create-shop --name "Café $viewport" --owner-name "Camille $viewport" --owner-email "programme-$viewport@e2e.localhost"
   "$server" create-shop --name "Épicerie $viewport" --owner-name "Denis $viewport" --owner-email "dashboard-$viewport@e2e.localhost"
   "$server" create-shop --name "Librairie $viewport" --owner-name "Lina $viewport" --owner-email "retention-$viewport@e2e.localhost"
+  "$server" create-shop --name "Fromagerie $viewport" --owner-name "Inès $viewport" --owner-email "import-$viewport@e2e.localhost"
 done
 COMPTOIR_SUPPORT_PASSWORD='Support-Vert-2026' "$server" create-support --name "Sam Support" --email support@e2e.localhost
 exec "$server"

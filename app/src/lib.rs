@@ -35,6 +35,7 @@ use crate::pages::clients::ClientsPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
 use crate::pages::groups::GroupsPage;
+use crate::pages::imports::{ImportPage, ImportsPage};
 use crate::pages::journal::JournalPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
@@ -105,6 +106,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::RETENTION),) view=RetentionPage ssr=SsrMode::Async />
+                        <Route path=path!("import-clients") view=ImportsPage ssr=SsrMode::Async />
+                        <Route path=path!("import-clients/:id") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("support") view=SupportPage ssr=SsrMode::Async />
                         <Route path=path!("compte") view=AccountPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -21,6 +21,7 @@ mod m20261203_000002_dashboard;
 mod m20261203_000003_countries;
 mod m20261203_000004_rewards_by_shop;
 mod m20261203_000005_retention;
+mod m20261204_000001_client_imports;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_countries::Migration),
             Box::new(m20261203_000004_rewards_by_shop::Migration),
             Box::new(m20261203_000005_retention::Migration),
+            Box::new(m20261204_000001_client_imports::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-fn error_response(error: AppError) -> Response {
+pub(crate) fn error_response(error: AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, axum::Json(error)).into_response()
@@ -87,7 +87,7 @@ impl ExportQuery {
     }
 }
 
-fn download_response(answer: Result<Download, AppError>) -> Response {
+pub(crate) fn download_response(answer: Result<Download, AppError>) -> Response {
     match answer {
         Err(error) => error_response(error),
         Ok(download) => {

@@ -10,6 +10,7 @@ use app::services::backup::{BackupSchedule, scheduled_backup};
 use app::services::clients::retention::erase_overdue;
 use app::services::dashboard::{RollUpReport, roll_up_closed_days};
 use app::services::db::Db;
+use app::services::imports::run::resume_imports;
 use app::services::ledger::{ExpiryReport, run_expiry};
 use chrono::Utc;
 
@@ -62,6 +63,27 @@ fn log_report(report: &ExpiryReport) {
             "expiry job"
         );
     }
+}
+
+/// How often the server looks for client imports whose server stopped: one is taken over within
+/// this and the import's hold (a minute).
+const IMPORTS_EVERY: Duration = Duration::from_secs(30);
+
+/// Goes on with confirmed client imports nobody is writing (the server stopped mid-way), at
+/// start and then every `IMPORTS_EVERY`; each resumes after its last written batch.
+pub fn spawn_import_resumer(db: Db) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(IMPORTS_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match resume_imports(&db).await {
+                Ok(0) => {}
+                Ok(resumed) => tracing::info!(resumed, "client imports resumed"),
+                Err(error) => tracing::error!(%error, "looking for stopped client imports failed"),
+            }
+        }
+    });
 }
 
 /// Backs the SQLite database up into the schedule's folder at start and then at its interval,

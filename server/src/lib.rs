@@ -5,6 +5,7 @@ pub mod assets;
 pub mod export;
 pub mod health;
 pub mod http_client;
+pub mod import;
 pub mod jobs;
 pub mod measure;
 pub mod precompress;

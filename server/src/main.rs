@@ -277,6 +277,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
             let state = server::router::build_state(config, connection.clone(), options)?;
             server::jobs::spawn_hourly_jobs(connection.clone());
+            server::jobs::spawn_import_resumer(connection.clone());
             // Answers go out at once: a till waits on every one of them.
             let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);

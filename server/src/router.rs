@@ -45,6 +45,9 @@ pub fn build_state(
     })
 }
 
+/// The largest upload read: the largest file an import takes, and the form around it.
+const UPLOAD_BODY_LIMIT: usize = app::model::imports::MAX_IMPORT_BYTES + 64 * 1024;
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -65,6 +68,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             routes::EXPORT_TRANSACTIONS,
             axum::routing::get(crate::export::transactions_export).route_layer(
+                middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
+            ),
+        )
+        .route(
+            routes::IMPORT_UPLOAD,
+            axum::routing::post(crate::import::upload_file)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/import-clients/{import_id}/refus.csv",
+            axum::routing::get(crate::import::refusals_download).route_layer(
                 middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
             ),
         )

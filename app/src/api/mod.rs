@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client_file;
 pub mod clients;
 pub mod dashboard;
+pub mod imports;
 pub mod labels;
 pub mod ledger;
 pub mod platform;

@@ -11,19 +11,23 @@ use crate::model::country::Country;
 use crate::model::error::AppError;
 
 pub fn country_name(i18n: I18nContext<Locale>, country: Country) -> String {
+    country_name_in(i18n.get_locale(), country)
+}
+
+pub fn country_name_in(locale: Locale, country: Country) -> String {
     match country {
-        Country::France => t_string!(i18n, countries.france),
-        Country::Belgium => t_string!(i18n, countries.belgium),
-        Country::Switzerland => t_string!(i18n, countries.switzerland),
-        Country::Luxembourg => t_string!(i18n, countries.luxembourg),
-        Country::Germany => t_string!(i18n, countries.germany),
-        Country::Italy => t_string!(i18n, countries.italy),
-        Country::Spain => t_string!(i18n, countries.spain),
-        Country::Monaco => t_string!(i18n, countries.monaco),
-        Country::Andorra => t_string!(i18n, countries.andorra),
-        Country::Netherlands => t_string!(i18n, countries.netherlands),
-        Country::Portugal => t_string!(i18n, countries.portugal),
-        Country::UnitedKingdom => t_string!(i18n, countries.united_kingdom),
+        Country::France => td_string!(locale, countries.france),
+        Country::Belgium => td_string!(locale, countries.belgium),
+        Country::Switzerland => td_string!(locale, countries.switzerland),
+        Country::Luxembourg => td_string!(locale, countries.luxembourg),
+        Country::Germany => td_string!(locale, countries.germany),
+        Country::Italy => td_string!(locale, countries.italy),
+        Country::Spain => td_string!(locale, countries.spain),
+        Country::Monaco => td_string!(locale, countries.monaco),
+        Country::Andorra => td_string!(locale, countries.andorra),
+        Country::Netherlands => td_string!(locale, countries.netherlands),
+        Country::Portugal => td_string!(locale, countries.portugal),
+        Country::UnitedKingdom => td_string!(locale, countries.united_kingdom),
     }
     .to_string()
 }

@@ -49,89 +49,98 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
 }
 
 pub fn problem_text(i18n: I18nContext<Locale>, problem: &FieldProblem) -> String {
+    problem_text_in(i18n.get_locale(), problem)
+}
+
+/// The same in a given language: for text the server writes (a download).
+pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
     match problem {
-        FieldProblem::Required => t_string!(i18n, field.required).to_string(),
+        FieldProblem::Required => td_string!(locale, field.required).to_string(),
         FieldProblem::TooLong { max } => {
             let max = *max;
-            t_string!(i18n, field.too_long, max).to_string()
+            td_string!(locale, field.too_long, max).to_string()
         }
-        FieldProblem::ControlCharacters => t_string!(i18n, field.control_characters).to_string(),
-        FieldProblem::InvalidEmail => t_string!(i18n, field.invalid_email).to_string(),
-        FieldProblem::EmailOrPhone => t_string!(i18n, field.email_or_phone).to_string(),
-        FieldProblem::InvalidPhone => t_string!(i18n, field.invalid_phone).to_string(),
+        FieldProblem::ControlCharacters => td_string!(locale, field.control_characters).to_string(),
+        FieldProblem::InvalidEmail => td_string!(locale, field.invalid_email).to_string(),
+        FieldProblem::EmailOrPhone => td_string!(locale, field.email_or_phone).to_string(),
+        FieldProblem::InvalidPhone => td_string!(locale, field.invalid_phone).to_string(),
         FieldProblem::InvalidPostalCode { country } => {
             let example = country.postal_code_example();
-            let country = super::country::country_name(i18n, *country);
-            t_string!(i18n, field.invalid_postal_code, country, example).to_string()
+            let country = super::country::country_name_in(locale, *country);
+            td_string!(locale, field.invalid_postal_code, country, example).to_string()
         }
-        FieldProblem::InvalidDate => t_string!(i18n, field.invalid_date).to_string(),
-        FieldProblem::DateInFuture => t_string!(i18n, field.date_in_future).to_string(),
-        FieldProblem::InvalidChoice => t_string!(i18n, field.invalid_choice).to_string(),
+        FieldProblem::InvalidDate => td_string!(locale, field.invalid_date).to_string(),
+        FieldProblem::DateInFuture => td_string!(locale, field.date_in_future).to_string(),
+        FieldProblem::InvalidChoice => td_string!(locale, field.invalid_choice).to_string(),
         FieldProblem::PasswordRules(rules) => {
-            let mut text = t_string!(i18n, field.password_rules).to_string();
+            let mut text = td_string!(locale, field.password_rules).to_string();
             for rule in rules {
                 text.push(' ');
-                text.push_str(&rule_text(i18n, *rule));
+                text.push_str(&rule_text_in(locale, *rule));
                 text.push('.');
             }
             text
         }
-        FieldProblem::PasswordsDiffer => t_string!(i18n, field.passwords_differ).to_string(),
-        FieldProblem::WrongPassword => t_string!(i18n, field.wrong_password).to_string(),
+        FieldProblem::PasswordsDiffer => td_string!(locale, field.passwords_differ).to_string(),
+        FieldProblem::WrongPassword => td_string!(locale, field.wrong_password).to_string(),
         FieldProblem::PointsOutOfRange { max } => {
             let max = *max;
-            t_string!(i18n, field.points_out_of_range, max).to_string()
+            td_string!(locale, field.points_out_of_range, max).to_string()
         }
-        FieldProblem::InvalidAmount => t_string!(i18n, field.invalid_amount).to_string(),
+        FieldProblem::InvalidAmount => td_string!(locale, field.invalid_amount).to_string(),
         FieldProblem::AmountOutOfRange { max_euros } => {
             let max = *max_euros;
-            t_string!(i18n, field.amount_out_of_range, max).to_string()
+            td_string!(locale, field.amount_out_of_range, max).to_string()
         }
         FieldProblem::ItemsOutOfRange { max } => {
             let max = *max;
-            t_string!(i18n, field.items_out_of_range, max).to_string()
+            td_string!(locale, field.items_out_of_range, max).to_string()
         }
         FieldProblem::NumberOutOfRange { min, max } => {
             let (min, max) = (*min, *max);
-            t_string!(i18n, field.number_out_of_range, min, max).to_string()
+            td_string!(locale, field.number_out_of_range, min, max).to_string()
         }
-        FieldProblem::EndBeforeStart => t_string!(i18n, field.end_before_start).to_string(),
-        FieldProblem::DateInPast => t_string!(i18n, field.date_in_past).to_string(),
+        FieldProblem::EndBeforeStart => td_string!(locale, field.end_before_start).to_string(),
+        FieldProblem::DateInPast => td_string!(locale, field.date_in_past).to_string(),
         FieldProblem::PeriodTooLong { max_days } => {
             let max_days = *max_days;
-            t_string!(i18n, field.period_too_long, max_days).to_string()
+            td_string!(locale, field.period_too_long, max_days).to_string()
         }
-        FieldProblem::KindIsFixed => t_string!(i18n, field.kind_is_fixed).to_string(),
-        FieldProblem::AtLeastOnePoint => t_string!(i18n, field.at_least_one_point).to_string(),
+        FieldProblem::KindIsFixed => td_string!(locale, field.kind_is_fixed).to_string(),
+        FieldProblem::AtLeastOnePoint => td_string!(locale, field.at_least_one_point).to_string(),
         FieldProblem::NotEnoughPoints { balance } => {
             let balance = *balance;
-            t_string!(i18n, field.not_enough_points, balance).to_string()
+            td_string!(locale, field.not_enough_points, balance).to_string()
         }
-        FieldProblem::InvalidContact => t_string!(i18n, field.invalid_contact).to_string(),
+        FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
         FieldProblem::NoClientWithContact => {
-            t_string!(i18n, field.no_client_with_contact).to_string()
+            td_string!(locale, field.no_client_with_contact).to_string()
         }
         FieldProblem::SeveralClientsWithContact { count } => {
             let count = *count;
-            t_string!(i18n, field.several_clients_with_contact, count).to_string()
+            td_string!(locale, field.several_clients_with_contact, count).to_string()
         }
-        FieldProblem::OwnAccount => t_string!(i18n, field.own_account).to_string(),
-        FieldProblem::FounderAccount => t_string!(i18n, field.founder_account).to_string(),
-        FieldProblem::DuplicateEmail => t_string!(i18n, field.duplicate_email).to_string(),
-        FieldProblem::NameTaken => t_string!(i18n, field.name_taken).to_string(),
-        FieldProblem::LetterOrDigit => t_string!(i18n, field.letter_or_digit).to_string(),
-        FieldProblem::Malformed => t_string!(i18n, field.malformed).to_string(),
+        FieldProblem::OwnAccount => td_string!(locale, field.own_account).to_string(),
+        FieldProblem::FounderAccount => td_string!(locale, field.founder_account).to_string(),
+        FieldProblem::DuplicateEmail => td_string!(locale, field.duplicate_email).to_string(),
+        FieldProblem::NameTaken => td_string!(locale, field.name_taken).to_string(),
+        FieldProblem::LetterOrDigit => td_string!(locale, field.letter_or_digit).to_string(),
+        FieldProblem::Malformed => td_string!(locale, field.malformed).to_string(),
     }
 }
 
 pub fn rule_text(i18n: I18nContext<Locale>, rule: PasswordRule) -> String {
+    rule_text_in(i18n.get_locale(), rule)
+}
+
+fn rule_text_in(locale: Locale, rule: PasswordRule) -> String {
     match rule {
-        PasswordRule::MinLength => t_string!(i18n, password_rules.min_length).to_string(),
-        PasswordRule::Digit => t_string!(i18n, password_rules.digit).to_string(),
-        PasswordRule::Uppercase => t_string!(i18n, password_rules.uppercase).to_string(),
-        PasswordRule::Special => t_string!(i18n, password_rules.special).to_string(),
-        PasswordRule::MaxLength => t_string!(i18n, password_rules.max_length).to_string(),
-        PasswordRule::NotCommon => t_string!(i18n, password_rules.not_common).to_string(),
+        PasswordRule::MinLength => td_string!(locale, password_rules.min_length).to_string(),
+        PasswordRule::Digit => td_string!(locale, password_rules.digit).to_string(),
+        PasswordRule::Uppercase => td_string!(locale, password_rules.uppercase).to_string(),
+        PasswordRule::Special => td_string!(locale, password_rules.special).to_string(),
+        PasswordRule::MaxLength => td_string!(locale, password_rules.max_length).to_string(),
+        PasswordRule::NotCommon => td_string!(locale, password_rules.not_common).to_string(),
     }
 }
 

@@ -68,6 +68,7 @@ pub fn TransactionRow(
         EntryKind::Redeem => t_string!(i18n, history.redeem),
         EntryKind::Transfer => t_string!(i18n, history.transfer),
         EntryKind::Expire => t_string!(i18n, history.expire),
+        EntryKind::Import => t_string!(i18n, history.import),
     };
     let kind = entry.kind;
     let badge_class = match kind {
@@ -77,6 +78,7 @@ pub fn TransactionRow(
         EntryKind::Redeem => "badge redeem",
         EntryKind::Transfer => "badge",
         EntryKind::Expire => "badge redeem",
+        EntryKind::Import => "badge",
     };
     let reversed = entry.reversed_by.is_some();
     let id = entry.id;

@@ -2,6 +2,8 @@
 
 pub mod audit_event;
 pub mod client;
+pub mod client_import;
+pub mod client_import_refusal;
 pub mod client_label;
 pub mod client_note;
 pub mod client_search_term;

@@ -51,6 +51,8 @@ pub enum AuditKind {
     ClientKept,
     /// The owner changed the retention period or the automatic erasure.
     RetentionChanged,
+    /// An import of the owner's client list finished (the detail counts its rows).
+    ClientsImported,
 }
 
 coded!(AuditKind {
@@ -93,6 +95,7 @@ coded!(AuditKind {
     TransactionsExported => "transactions_exported",
     ClientKept => "client_kept",
     RetentionChanged => "retention_changed",
+    ClientsImported => "clients_imported",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

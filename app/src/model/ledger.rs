@@ -25,6 +25,8 @@ pub enum EntryKind {
     Transfer,
     /// Points that expired under the programme's rule, written by the hourly job (negative).
     Expire,
+    /// Points a client brought from the shop's previous system, written by an import.
+    Import,
 }
 
 coded!(EntryKind {
@@ -34,6 +36,7 @@ coded!(EntryKind {
     Redeem => "redeem",
     Transfer => "transfer",
     Expire => "expire",
+    Import => "import",
 });
 
 /// The transaction form as typed.

@@ -29,6 +29,7 @@ pub mod dashboard;
 pub mod error;
 pub mod exports;
 pub mod fields;
+pub mod imports;
 pub mod labels;
 pub mod ledger;
 pub mod money;

@@ -9,6 +9,9 @@ pub const JOURNAL: &str = "/journal";
 pub const PROGRAMME: &str = "/programme";
 pub const DASHBOARD: &str = "/tableau-de-bord";
 pub const RETENTION: &str = "/clients-inactifs";
+/// The owner's client imports; a file is sent to `IMPORT_UPLOAD` (a plain form post).
+pub const IMPORTS: &str = "/import-clients";
+pub const IMPORT_UPLOAD: &str = "/import-clients/envoi";
 /// Downloads (plain links: the browser saves the file).
 pub const EXPORT_CLIENTS: &str = "/export/clients";
 pub const EXPORT_TRANSACTIONS: &str = "/export/transactions";
@@ -24,6 +27,16 @@ pub fn password_link(public_url: &str, token: &str) -> String {
 /// A client's file.
 pub fn client_file(client_id: i64) -> String {
     format!("{CLIENTS}/{client_id}")
+}
+
+/// One import: its mapping, preview, progress and summary.
+pub fn import_page(import_id: i64) -> String {
+    format!("{IMPORTS}/{import_id}")
+}
+
+/// The rows an import refused, with why, as a CSV download.
+pub fn import_refusals(import_id: i64) -> String {
+    format!("{IMPORTS}/{import_id}/refus.csv")
 }
 
 /// Reads `key` among an address's pairs, as the router's query map does: for tests of the pages'

@@ -53,6 +53,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::TransactionsExported => t_string!(i18n, audit.kinds.transactions_exported),
         AuditKind::ClientKept => t_string!(i18n, audit.kinds.client_kept),
         AuditKind::RetentionChanged => t_string!(i18n, audit.kinds.retention_changed),
+        AuditKind::ClientsImported => t_string!(i18n, audit.kinds.clients_imported),
     }
     .to_string()
 }

@@ -325,6 +325,9 @@ pub fn ClientsPage() -> impl IntoView {
                         <p class="exports">
                             <A href=routes::RETENTION>{t!(i18n, retention.link)}</A>
                         </p>
+                        <p class="exports">
+                            <A href=routes::IMPORTS>{t!(i18n, imports.link)}</A>
+                        </p>
                     }
                 })
         }}

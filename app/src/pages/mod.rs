@@ -7,6 +7,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod forgot_password;
 pub mod groups;
+pub mod imports;
 pub mod journal;
 pub mod login;
 pub mod not_found;

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod exports;
+pub mod imports;
 pub mod ledger;
 pub mod mail;
 pub mod programme;

@@ -11,8 +11,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 14] = [
+pub const SHOP_TABLES: [&str; 16] = [
     "audit_events",
+    "client_import_refusals",
+    "client_imports",
     "client_labels",
     "client_notes",
     "client_search_terms",

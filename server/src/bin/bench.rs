@@ -2,12 +2,15 @@
 //! prints search latency percentiles for type-ahead queries beside the same SQL run directly, and
 //! the rate of recording points. With `--dashboard`, fills one shop with 100,000 clients and
 //! 2,000,000 ledger entries over two years instead, and times the owner's dashboard; with
-//! `--exports`, the owner's downloads on the same history.
+//! `--exports`, the owner's downloads on the same history. With `--import`, the owner's import
+//! of a 50,000-row client list (`--rows`) into the shop of `--small` clients: upload, preview,
+//! the run, and the same file again.
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
 //! cargo run --release -p server --bin bench -- --shops 1000 [--per-shop N]   (neighbours first)
 //! cargo run --release -p server --bin bench -- --dashboard [--database-url URL] [--entries N]
 //! cargo run --release -p server --bin bench -- --exports [--database-url URL] [--entries N]
+//! cargo run --release -p server --bin bench -- --import [--rows N] [--small N]
 
 use std::time::Instant;
 
@@ -61,6 +64,11 @@ struct Options {
     shops: u64,
     #[arg(long, default_value_t = 1000)]
     per_shop: u64,
+    /// Times the import of a client list of `--rows` rows into the shop of `--small` clients.
+    #[arg(long)]
+    import: bool,
+    #[arg(long, default_value_t = 50_000)]
+    rows: usize,
 }
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
@@ -280,6 +288,89 @@ async fn measure_exports(db: &Db, owner: &CurrentUser) -> BenchResult<()> {
     Ok(())
 }
 
+/// A list as a shop brings it from another system: mostly new people, some already in the
+/// shop (their e-mail), some twice in the file, some invalid; points on most rows, a dated
+/// e-mail consent on a third. Windows-1252 as Excel saves it.
+async fn client_list(db: &Db, shop_id: i64, rows: usize) -> BenchResult<Vec<u8>> {
+    let known: Vec<String> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT email FROM clients WHERE shop_id = $1 AND email <> '' ORDER BY id LIMIT 5000",
+            [Value::from(shop_id)],
+        ))
+        .await?
+        .iter()
+        .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+        .collect();
+    let mut text = String::from(
+        "Nom;Prénom;Téléphone;E-mail;Date de naissance;Points;Consentement e-mail\r\n",
+    );
+    for row in 0..rows {
+        let (email, name) = match row % 100 {
+            0..=4 if !known.is_empty() => (known[row % known.len()].clone(), "Connu"),
+            // The same person as ten rows before, a "Nouveau" row.
+            5..=7 if row >= 10 => (format!("reprise{}@exemple.fr", row - 10), "Double"),
+            _ => (format!("reprise{row}@exemple.fr"), "Nouveau"),
+        };
+        let phone = format!("6{:08}", row);
+        let birth = format!(
+            "{:02}/{:02}/{}",
+            row % 28 + 1,
+            row % 12 + 1,
+            1950 + row % 50
+        );
+        let birth = if row % 100 == 99 {
+            "31/02/1990".to_owned()
+        } else {
+            birth
+        };
+        let consent = if row % 3 == 0 { "05/06/2024" } else { "" };
+        text.push_str(&format!(
+            "{name}{row};Client;{phone};{email};{birth};{};{consent}\r\n",
+            row % 500
+        ));
+    }
+    Ok(encoding_rs::WINDOWS_1252.encode(&text).0.into_owned())
+}
+
+async fn measure_import(db: &Db, owner: &CurrentUser, rows: usize) -> BenchResult<()> {
+    use app::services::imports::{import_view, run::run_import, start_import, upload};
+
+    let file = client_list(db, owner.shop_id, rows).await?;
+    println!(
+        "\nImport of a {rows}-row client list ({:.1} MB, Windows-1252) into \"{}\":",
+        file.len() as f64 / 1e6,
+        owner.shop_name
+    );
+    for round in ["first time", "same file again"] {
+        let started = Instant::now();
+        let import_id = upload(db, owner, "clients.csv", &file)
+            .await
+            .map_err(|refusal| format!("upload refused: {refusal:?}"))?;
+        let uploaded = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let preview = import_view(db, owner, import_id).await?;
+        let previewed = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        start_import(db, owner, import_id).await?;
+        run_import(db, owner.shop_id, import_id).await?;
+        let ran = started.elapsed().as_secs_f64();
+        let done = import_view(db, owner, import_id).await?.summary;
+        println!(
+            "  {round:<16} upload {uploaded:>5.2} s, preview {previewed:>5.2} s ({} new, {} known, {} invalid), run {ran:>6.2} s = {:>6.0} rows/s: {} created, {} completed, {} unchanged, {} refused",
+            preview.counts.new,
+            preview.counts.duplicate,
+            preview.counts.invalid,
+            rows as f64 / ran,
+            done.created,
+            done.merged,
+            done.skipped,
+            done.refused
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> BenchResult<()> {
     let options = Options::parse();
@@ -320,6 +411,10 @@ async fn main() -> BenchResult<()> {
                 .await?;
     }
     fill_clients(&connection, &small, first_id, options.small).await?;
+    if options.import {
+        after_bulk_load(&connection).await?;
+        return measure_import(&connection, &small, options.rows).await;
+    }
     if options.dashboard || options.exports {
         fill_history(
             &connection,

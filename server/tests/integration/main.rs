@@ -13,6 +13,7 @@ mod dashboard;
 mod erasure;
 mod exports;
 mod http;
+mod imports;
 mod operations;
 mod programme;
 mod retention;

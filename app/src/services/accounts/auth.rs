@@ -62,6 +62,21 @@ async fn current_user(
     })
 }
 
+/// An account of `shop_id` as it acts (work done later in its name: an import it confirmed).
+pub(crate) async fn account_user(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    user_id: i64,
+) -> Result<CurrentUser, AppError> {
+    let account = user::Entity::find_by_id(user_id)
+        .filter(user::Column::ShopId.eq(shop_id))
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    current_user(db, account).await
+}
+
 /// What the login form sends.
 pub struct Credentials<'a> {
     pub email: &'a str,

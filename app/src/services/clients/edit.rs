@@ -95,7 +95,7 @@ pub(crate) async fn replace_search_terms(
     Ok(())
 }
 
-fn apply(model: &mut client::ActiveModel, client: &ValidClient) {
+pub(crate) fn apply(model: &mut client::ActiveModel, client: &ValidClient) {
     model.civility = Set(client.civility.code().to_owned());
     model.first_name = Set(client.first_name.clone());
     model.last_name = Set(client.last_name.clone());

@@ -184,7 +184,8 @@ fn count_entry(figures: &mut Figures, entry: &EntryFigures) {
             }
         }
         EntryKind::Expire => figures.points_expired -= entry.points,
-        EntryKind::Transfer => {}
+        // Points carried over from another system were issued there, not in this period.
+        EntryKind::Transfer | EntryKind::Import => {}
     }
 }
 

@@ -39,6 +39,7 @@ fn kind(format: ExportFormat, kind: EntryKind) -> Cell {
                 EntryKind::Redeem => "Points utilisés",
                 EntryKind::Transfer => "Fusion de fiches",
                 EntryKind::Expire => "Points expirés",
+                EntryKind::Import => "Reprise (import)",
             },
         }
         .to_owned(),

@@ -228,7 +228,8 @@ pub(crate) async fn write_till_entries(
                 .cloned()
                 .ok_or_else(|| DbErr::Custom("a changed client did not come back".into()))?;
             traces.push(till_entry_audit(user, request, entry.id));
-            if request.kind == EntryKind::Earn {
+            // Points carried over from another system reach a reward as earned ones do.
+            if matches!(request.kind, EntryKind::Earn | EntryKind::Import) {
                 reached.push(Reached {
                     shop_id: user.shop_id,
                     client_id: client.id,
