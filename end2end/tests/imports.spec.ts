@@ -87,4 +87,11 @@ test("a file that is no client list is refused with the reason, nothing kept", a
   await file.setInputFiles({ name: "vide.csv", mimeType: "text/csv", buffer: Buffer.from("Nom;Prénom\r\n", "latin1") });
   await page.getByRole("button", { name: "Envoyer le fichier" }).click();
   await expect(page.getByRole("alert")).toHaveText("Ce fichier ne contient aucun client : il est vide ou n'a qu'une ligne d'en-tête.");
+
+  // Over 20 MB: the page says so before sending it.
+  await hydrated(page);
+  await file.setInputFiles({ name: "enorme.csv", mimeType: "text/csv", buffer: Buffer.alloc(21 * 1024 * 1024, "a") });
+  await page.getByRole("button", { name: "Envoyer le fichier" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Ce fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.");
+  await expect(page).toHaveURL(/\/import-clients\?erreur=vide$/);
 });

@@ -16,8 +16,8 @@ use crate::components::form_state::FormState;
 use crate::i18n::*;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::imports::{
-    ImportField, ImportListItem, ImportStatus, ImportSummary, ImportView, PreviewRow, RowCheck,
-    UPLOAD_FILE_FIELD, UploadProblem,
+    ImportField, ImportListItem, ImportStatus, ImportSummary, ImportView, MAX_IMPORT_BYTES,
+    PreviewRow, RowCheck, UPLOAD_FILE_FIELD, UploadProblem,
 };
 use crate::model::routes;
 
@@ -92,20 +92,39 @@ fn totals_text(i18n: leptos_i18n::I18nContext<Locale>, summary: ImportSummary) -
 pub fn ImportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    // A file over the limit is refused here, before megabytes travel for nothing; the server
+    // refuses it too when the page is not interactive yet.
+    let too_large = RwSignal::new(false);
+    let file_input: NodeRef<leptos::html::Input> = NodeRef::new();
     let problem = move || {
+        if too_large.get() {
+            return Some(UploadProblem::TooLarge);
+        }
         query
             .read()
             .get("erreur")
             .and_then(|code| UploadProblem::from_code(&code))
     };
+    let check_size = move |event: leptos::ev::SubmitEvent| {
+        let size = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+            .map_or(0.0, |file| file.size());
+        let over = size > MAX_IMPORT_BYTES as f64;
+        too_large.set(over);
+        if over {
+            event.prevent_default();
+        }
+    };
     let listed = Resource::new(|| (), |()| client_imports());
     view! {
         <h1>{t!(i18n, imports.title)}</h1>
         <p>{t!(i18n, imports.intro)}</p>
-        <form class="narrow" method="post" action=routes::IMPORT_UPLOAD enctype="multipart/form-data" aria-label=move || t_string!(i18n, imports.title)>
+        <form class="narrow" method="post" action=routes::IMPORT_UPLOAD enctype="multipart/form-data" on:submit=check_size aria-label=move || t_string!(i18n, imports.title)>
             <div class="field">
                 <label for="import-file">{t!(i18n, imports.file)}</label>
-                <input id="import-file" type="file" name=UPLOAD_FILE_FIELD accept=".csv,.txt,text/csv,text/plain" required aria-invalid=move || problem().is_some().to_string() aria-describedby="import-file-problem" />
+                <input id="import-file" node_ref=file_input on:change=move |_| too_large.set(false) type="file" name=UPLOAD_FILE_FIELD accept=".csv,.txt,text/csv,text/plain" required aria-invalid=move || problem().is_some().to_string() aria-describedby="import-file-problem" />
                 {move || problem().map(|problem| view! {
                     <p id="import-file-problem" class="field-error" role="alert">{upload_problem_text(i18n, problem)}</p>
                 })}
