@@ -92,7 +92,7 @@ pub async fn change_settings(
 }
 
 fn period(years: i32) -> Months {
-    Months::new(u32::try_from(years.clamp(MIN_YEARS, MAX_YEARS)).unwrap_or(3) * 12)
+    Months::new(years.clamp(MIN_YEARS, MAX_YEARS).unsigned_abs() * 12)
 }
 
 /// The start of the period that ends at `now`.

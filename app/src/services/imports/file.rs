@@ -79,28 +79,33 @@ fn guess_delimiter(text: &str) -> u8 {
     best.0
 }
 
-/// The file's rows with their line numbers (the header is line 1), each cell trimmed; blank
-/// lines are skipped and a row may have more or fewer cells than the header.
-pub fn records(text: &str, delimiter: u8) -> impl Iterator<Item = Vec<String>> + '_ {
+/// A reader of the file: no row taken as a header, each row of any width.
+fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes())
+}
+
+/// A row's cells trimmed; `None` for a blank line.
+fn cells(record: &csv::StringRecord) -> Option<Vec<String>> {
+    let cells: Vec<String> = record.iter().map(|cell| cell.trim().to_owned()).collect();
+    cells.iter().any(|cell| !cell.is_empty()).then_some(cells)
+}
+
+/// The file's rows, read only as far as the caller goes; blank lines are skipped.
+pub fn records(text: &str, delimiter: u8) -> impl Iterator<Item = Vec<String>> + '_ {
+    reader(text, delimiter)
         .into_records()
         // A broken quote ends the row where the reader gave up, never the whole import.
         .filter_map(Result::ok)
-        .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
-        .filter(|cells: &Vec<String>| cells.iter().any(|cell| !cell.is_empty()))
+        .filter_map(|record| cells(&record))
 }
 
-/// The rows with the line each starts on.
+/// The rows with the line each starts on (the header is line 1).
 pub fn numbered_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = reader(text, delimiter);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -108,11 +113,10 @@ pub fn numbered_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record
-                    .position()
-                    .map_or(before, |start| first_line(text, start));
-                let cells: Vec<String> = record.iter().map(|cell| cell.trim().to_owned()).collect();
-                if cells.iter().any(|cell| !cell.is_empty()) {
+                if let Some(cells) = cells(&record) {
+                    let line = record
+                        .position()
+                        .map_or(before, |start| first_line(text, start));
                     rows.push((line, cells));
                 }
             }

@@ -213,10 +213,14 @@ async fn find_import(
         .ok_or(AppError::NotFound)
 }
 
+/// The delimiter found on upload.
+fn delimiter_of(import: &client_import::Model) -> u8 {
+    import.delimiter.bytes().next().unwrap_or(b';')
+}
+
 /// The import's rows after the header, each with its line.
 pub(crate) fn data_rows(import: &client_import::Model) -> Vec<(u64, Vec<String>)> {
-    let delimiter = import.delimiter.bytes().next().unwrap_or(b';');
-    let mut rows = numbered_records(&import.content, delimiter);
+    let mut rows = numbered_records(&import.content, delimiter_of(import));
     if !rows.is_empty() {
         rows.remove(0);
     }
@@ -224,8 +228,7 @@ pub(crate) fn data_rows(import: &client_import::Model) -> Vec<(u64, Vec<String>)
 }
 
 fn headers_of(import: &client_import::Model) -> Vec<String> {
-    let delimiter = import.delimiter.bytes().next().unwrap_or(b';');
-    file::records(&import.content, delimiter)
+    file::records(&import.content, delimiter_of(import))
         .next()
         .unwrap_or_default()
 }
