@@ -26,6 +26,7 @@ for viewport in desktop phone; do
   "$server" create-shop --name "Épicerie $viewport" --owner-name "Denis $viewport" --owner-email "dashboard-$viewport@e2e.localhost"
   "$server" create-shop --name "Librairie $viewport" --owner-name "Lina $viewport" --owner-email "retention-$viewport@e2e.localhost"
   "$server" create-shop --name "Fromagerie $viewport" --owner-name "Inès $viewport" --owner-email "import-$viewport@e2e.localhost"
+  "$server" create-shop --name "Torréfacteur $viewport" --owner-name "Anis $viewport" --owner-email "api-$viewport@e2e.localhost"
 done
 COMPTOIR_SUPPORT_PASSWORD='Support-Vert-2026' "$server" create-support --name "Sam Support" --email support@e2e.localhost
 exec "$server"

@@ -29,6 +29,7 @@ use crate::components::session::provide_session;
 use crate::i18n::*;
 use crate::model::routes;
 use crate::pages::account::AccountPage;
+use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("equipe") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::RETENTION),) view=RetentionPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::API_KEYS),) view=ApiKeysPage ssr=SsrMode::Async />
                         <Route path=path!("import-clients") view=ImportsPage ssr=SsrMode::Async />
                         <Route path=path!("import-clients/:id") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("support") view=SupportPage ssr=SsrMode::Async />

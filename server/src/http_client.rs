@@ -40,6 +40,8 @@ pub struct HttpClient {
     pub cookie: Option<String>,
     /// Sent as `X-Forwarded-For`, to play clients behind a trusted proxy.
     pub forwarded_for: Option<String>,
+    /// An API key (`cpt_…`), sent as `Authorization: Bearer`, for `/api/v1`.
+    pub api_key: Option<String>,
 }
 
 impl HttpClient {
@@ -57,6 +59,7 @@ impl HttpClient {
             sender,
             cookie: None,
             forwarded_for: None,
+            api_key: None,
         })
     }
 
@@ -65,6 +68,16 @@ impl HttpClient {
         path: &str,
         content_type: &'static str,
         body: String,
+    ) -> Result<Answer, ClientError> {
+        self.post_with(path, content_type, body, None).await
+    }
+
+    async fn post_with(
+        &mut self,
+        path: &str,
+        content_type: &'static str,
+        body: String,
+        idempotency_key: Option<&str>,
     ) -> Result<Answer, ClientError> {
         let mut request = Request::post(path)
             .header(header::HOST, self.address.to_string())
@@ -76,6 +89,12 @@ impl HttpClient {
         }
         if let Some(address) = &self.forwarded_for {
             request = request.header("x-forwarded-for", address);
+        }
+        if let Some(key) = &self.api_key {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        if let Some(idempotency_key) = idempotency_key {
+            request = request.header("idempotency-key", idempotency_key);
         }
         self.sender.ready().await?;
         let response = self
@@ -109,6 +128,23 @@ impl HttpClient {
             &format!("/api/{endpoint}"),
             "application/json",
             arguments.to_string(),
+        )
+        .await
+    }
+
+    /// A REST API operation (`/api/v1/…`) with a JSON body and an `Idempotency-Key`, with the
+    /// client's `api_key`.
+    pub async fn call_api(
+        &mut self,
+        path: &str,
+        idempotency_key: &str,
+        body: &serde_json::Value,
+    ) -> Result<Answer, ClientError> {
+        self.post_with(
+            path,
+            "application/json",
+            body.to_string(),
+            Some(idempotency_key),
         )
         .await
     }

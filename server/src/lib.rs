@@ -9,6 +9,7 @@ pub mod import;
 pub mod jobs;
 pub mod measure;
 pub mod precompress;
+pub mod rest;
 pub mod router;
 pub mod security;
 pub mod startup;

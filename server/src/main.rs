@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use app::model::api_keys::{ApiKeyScope, NewApiKey};
 use app::model::country::Country;
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
@@ -69,6 +70,19 @@ enum Command {
         /// Read from COMPTOIR_SUPPORT_PASSWORD when not given, to keep it out of shell history.
         #[arg(long, env = "COMPTOIR_SUPPORT_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+    /// Make an API key for a shop, as its owner does on the page "Clés API"; prints the secret,
+    /// which is shown only this once.
+    CreateApiKey {
+        /// The e-mail of the shop's owner, whom the key acts as.
+        #[arg(long)]
+        owner_email: String,
+        /// The till or website that uses it.
+        #[arg(long)]
+        name: String,
+        /// Read clients, balances and rewards only.
+        #[arg(long)]
+        read_only: bool,
     },
     /// Load the demo shop (skipped if it exists).
     Demo,
@@ -240,6 +254,29 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 println!("Demo shop loaded.");
             }
             print_demo_login();
+        }
+        Command::CreateApiKey {
+            owner_email,
+            name,
+            read_only,
+        } => {
+            let owner = auth::owner_by_email(&connection, &owner_email).await?;
+            let scope = if read_only {
+                ApiKeyScope::Read
+            } else {
+                ApiKeyScope::ReadWrite
+            };
+            let form = NewApiKey {
+                name,
+                scope: scope.code().to_owned(),
+            };
+            let created = app::services::accounts::api_keys::create_key(
+                &connection,
+                &app::services::audit::Actor::cli(owner),
+                &form,
+            )
+            .await?;
+            println!("{}", created.secret);
         }
         Command::Backup { path } => {
             let copy =

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
                 middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
             ),
         )
+        .merge(crate::rest::router())
         .route("/sw.js", axum::routing::get(service_worker))
         .route("/healthz", axum::routing::get(crate::health::health))
         // The built files, with their brotli and gzip copies (`server precompress`) for browsers

@@ -1,6 +1,7 @@
 //! Server functions: thin wrappers that authenticate, call a service and map its error.
 //! Every endpoint has a stable name so URLs survive rebuilds.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod client_file;

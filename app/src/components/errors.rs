@@ -5,46 +5,77 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
+use crate::model::api_keys::ApiRefusal;
 use crate::model::client::SharedContact;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::password::PasswordRule;
 
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    error_text_in(i18n.get_locale(), error)
+}
+
+/// The same in a given language: for answers the server writes (the REST API's errors).
+pub fn error_text_in(locale: Locale, error: &AppError) -> String {
     match error {
-        AppError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
-        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
-        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
-        AppError::Invalid(_) => t_string!(i18n, errors.invalid).to_string(),
-        AppError::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
+        AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
+        AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+        AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
+        AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
+        AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
         AppError::TooManyAttempts {
             retry_after_seconds,
         } => {
             let seconds = *retry_after_seconds;
-            t_string!(i18n, errors.too_many_attempts, seconds).to_string()
+            td_string!(locale, errors.too_many_attempts, seconds).to_string()
         }
         AppError::TooManyInvitations {
             retry_after_seconds,
         } => {
             let minutes = retry_after_seconds.div_ceil(60);
-            t_string!(i18n, errors.too_many_invitations, minutes).to_string()
+            td_string!(locale, errors.too_many_invitations, minutes).to_string()
         }
-        AppError::ResetLinkInvalid => t_string!(i18n, errors.reset_link_invalid).to_string(),
-        AppError::AlreadyVisitedToday => t_string!(i18n, errors.already_visited_today).to_string(),
-        AppError::RewardNotClaimable => t_string!(i18n, errors.reward_not_claimable).to_string(),
-        AppError::RewardClosed => t_string!(i18n, errors.reward_closed).to_string(),
+        AppError::ResetLinkInvalid => td_string!(locale, errors.reset_link_invalid).to_string(),
+        AppError::AlreadyVisitedToday => {
+            td_string!(locale, errors.already_visited_today).to_string()
+        }
+        AppError::RewardNotClaimable => td_string!(locale, errors.reward_not_claimable).to_string(),
+        AppError::RewardClosed => td_string!(locale, errors.reward_closed).to_string(),
         AppError::RewardAlreadyWaiting => {
-            t_string!(i18n, errors.reward_already_waiting).to_string()
+            td_string!(locale, errors.reward_already_waiting).to_string()
         }
-        AppError::ProgrammeExists => t_string!(i18n, errors.programme_exists).to_string(),
-        AppError::AlreadyModified => t_string!(i18n, errors.already_modified).to_string(),
+        AppError::ProgrammeExists => td_string!(locale, errors.programme_exists).to_string(),
+        AppError::AlreadyModified => td_string!(locale, errors.already_modified).to_string(),
         AppError::DuplicateClient { by, .. } => match by {
-            SharedContact::Email => t_string!(i18n, errors.duplicate_email).to_string(),
-            SharedContact::Phone => t_string!(i18n, errors.duplicate_phone).to_string(),
+            SharedContact::Email => td_string!(locale, errors.duplicate_email).to_string(),
+            SharedContact::Phone => td_string!(locale, errors.duplicate_phone).to_string(),
         },
-        AppError::InsufficientBalance => t_string!(i18n, errors.insufficient_balance).to_string(),
-        AppError::IdempotencyConflict => t_string!(i18n, errors.idempotency_conflict).to_string(),
-        AppError::Internal => t_string!(i18n, errors.internal).to_string(),
-        AppError::Communication(_) => t_string!(i18n, errors.communication).to_string(),
+        AppError::InsufficientBalance => {
+            td_string!(locale, errors.insufficient_balance).to_string()
+        }
+        AppError::IdempotencyConflict => {
+            td_string!(locale, errors.idempotency_conflict).to_string()
+        }
+        AppError::Internal => td_string!(locale, errors.internal).to_string(),
+        AppError::Communication(_) => td_string!(locale, errors.communication).to_string(),
+    }
+}
+
+/// The REST API's own refusals, in the caller's language (`Accept-Language`).
+pub fn api_refusal_text_in(locale: Locale, refusal: &ApiRefusal) -> String {
+    match refusal {
+        ApiRefusal::MissingKey => td_string!(locale, api.missing_key).to_string(),
+        ApiRefusal::UnknownKey => td_string!(locale, api.unknown_key).to_string(),
+        ApiRefusal::ReadOnlyKey => td_string!(locale, api.read_only_key).to_string(),
+        ApiRefusal::RateLimited {
+            retry_after_seconds,
+        } => {
+            let seconds = *retry_after_seconds;
+            td_string!(locale, api.rate_limited, seconds).to_string()
+        }
+        ApiRefusal::IdempotencyKey => td_string!(locale, api.idempotency_key).to_string(),
+        ApiRefusal::Malformed => td_string!(locale, api.malformed).to_string(),
+        ApiRefusal::ContactMissing => td_string!(locale, api.contact_missing).to_string(),
+        ApiRefusal::UnknownAddress => td_string!(locale, api.unknown_address).to_string(),
     }
 }
 

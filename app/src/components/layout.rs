@@ -114,6 +114,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             </button>
             <div class="header-menu" id="header-menu">
                 <A href="/compte">{t!(i18n, nav.account)}</A>
+                {(user.role == Role::Owner).then(|| view! { <A href=routes::API_KEYS>{t!(i18n, nav.api_keys)}</A> })}
                 <LanguageSwitch />
                 <button type="button" on:click=sign_out>
                     {t!(i18n, nav.logout)}

@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table; the rules live in `services`, not here.
 
+pub mod api_key;
 pub mod audit_event;
 pub mod client;
 pub mod client_import;

@@ -53,6 +53,11 @@ pub enum AuditKind {
     RetentionChanged,
     /// An import of the owner's client list finished (the detail counts its rows).
     ClientsImported,
+    /// The owner made a key for the REST API (the detail names it and its scope).
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    /// A client's file read through the REST API (the source names the key).
+    ApiClientRead,
 }
 
 coded!(AuditKind {
@@ -96,6 +101,9 @@ coded!(AuditKind {
     ClientKept => "client_kept",
     RetentionChanged => "retention_changed",
     ClientsImported => "clients_imported",
+    ApiKeyCreated => "api_key_created",
+    ApiKeyRevoked => "api_key_revoked",
+    ApiClientRead => "api_client_read",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

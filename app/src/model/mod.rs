@@ -20,6 +20,7 @@ macro_rules! coded {
     };
 }
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod client;

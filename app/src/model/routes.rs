@@ -9,6 +9,7 @@ pub const JOURNAL: &str = "/journal";
 pub const PROGRAMME: &str = "/programme";
 pub const DASHBOARD: &str = "/tableau-de-bord";
 pub const RETENTION: &str = "/clients-inactifs";
+pub const API_KEYS: &str = "/cles-api";
 /// The owner's client imports; a file is sent to `IMPORT_UPLOAD` (a plain form post).
 pub const IMPORTS: &str = "/import-clients";
 pub const IMPORT_UPLOAD: &str = "/import-clients/envoi";

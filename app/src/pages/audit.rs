@@ -54,6 +54,9 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::ClientKept => t_string!(i18n, audit.kinds.client_kept),
         AuditKind::RetentionChanged => t_string!(i18n, audit.kinds.retention_changed),
         AuditKind::ClientsImported => t_string!(i18n, audit.kinds.clients_imported),
+        AuditKind::ApiKeyCreated => t_string!(i18n, audit.kinds.api_key_created),
+        AuditKind::ApiKeyRevoked => t_string!(i18n, audit.kinds.api_key_revoked),
+        AuditKind::ApiClientRead => t_string!(i18n, audit.kinds.api_client_read),
     }
     .to_string()
 }

@@ -1,6 +1,7 @@
 //! One page per file.
 
 pub mod account;
+pub mod api_keys;
 pub mod audit;
 pub mod client_file;
 pub mod clients;

@@ -31,8 +31,9 @@ pub const SHOP_TABLES: [&str; 16] = [
 ];
 
 /// The platform's tables, read before the shop is known (a login finds its account by e-mail, a
-/// session by its token): small, and copied to every server as reference tables.
-pub const PLATFORM_TABLES: [&str; 6] = [
+/// session or an API key by its token): small, and copied to every server as reference tables.
+pub const PLATFORM_TABLES: [&str; 7] = [
+    "api_keys",
     "login_failures",
     "password_reset_tokens",
     "seaql_migrations",

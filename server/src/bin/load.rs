@@ -11,7 +11,7 @@
 //! the steady phase shows what a till waits at the rate the target names.
 //!
 //! cargo run --release -p server --bin load -- [--database-url URL] [--tills 64] [--seconds 10] [--rate 2000]
-//!     [--per-euro]
+//!     [--per-euro] [--api]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,11 +19,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use app::entities::{audit_event, client, ledger_entry};
+use app::model::api_keys::{ApiKeyScope, NewApiKey};
 use app::model::audit::AuditKind;
 use app::model::auth::CurrentUser;
 use app::model::ledger::EntryKind;
 use app::model::programme::{ProgrammeForm, ProgrammeKind};
 use app::model::rewards::RewardForm;
+use app::services::accounts::api_keys::create_key;
 use app::services::accounts::auth;
 use app::services::accounts::passwords::PasswordHasher;
 use app::services::audit::Actor;
@@ -69,6 +71,10 @@ struct Options {
     /// points typed at the till.
     #[arg(long)]
     per_euro: bool,
+    /// Records through the REST API (`POST /api/v1/clients/{id}/purchases`), each till with an
+    /// API key of its own, instead of the app's server function with a session.
+    #[arg(long)]
+    api: bool,
 }
 
 const PASSWORD: &str = "Charge-Test-2026";
@@ -147,15 +153,19 @@ enum Pace {
 async fn record_points(
     address: SocketAddr,
     email: &str,
+    api_keys: &[String],
     client_ids: Arc<Vec<i64>>,
     tills: usize,
     seconds: u64,
     pace: Pace,
 ) -> LoadResult<(f64, usize)> {
     let mut sessions = Vec::with_capacity(tills);
-    for _ in 0..tills {
+    for index in 0..tills {
         let mut till = HttpClient::connect(address).await?;
-        till.login(email, PASSWORD).await?;
+        match api_keys.get(index) {
+            Some(key) => till.api_key = Some(key.clone()),
+            None => till.login(email, PASSWORD).await?,
+        }
         sessions.push(till);
     }
     let interval = match pace {
@@ -183,14 +193,24 @@ async fn record_points(
                     tokio::time::sleep_until(due.into()).await;
                 }
                 step = step.wrapping_mul(7919).wrapping_add(104_729);
-                let request = json!({ "request": {
-                    "client_id": client_ids[step % client_ids.len()],
-                    "form": { "points": (1 + step % 40).to_string(), "amount": "8,40" },
-                    "idempotency_key": uuid::Uuid::new_v4(),
-                }});
+                let client_id = client_ids[step % client_ids.len()];
+                let points = 1 + step % 40;
+                let key = uuid::Uuid::new_v4();
                 let started = due.unwrap_or_else(Instant::now);
-                match till.call_json("transaction-record", &request).await {
-                    Ok(answer) if answer.status == StatusCode::OK => {
+                let answer = if till.api_key.is_some() {
+                    let path = format!("/api/v1/clients/{client_id}/purchases");
+                    let purchase = json!({ "points": points, "amount_cents": 840 });
+                    till.call_api(&path, &key.to_string(), &purchase).await
+                } else {
+                    let request = json!({ "request": {
+                        "client_id": client_id,
+                        "form": { "points": points.to_string(), "amount": "8,40" },
+                        "idempotency_key": key,
+                    }});
+                    till.call_json("transaction-record", &request).await
+                };
+                match answer {
+                    Ok(answer) if answer.status.is_success() => {
                         phase.latencies.push(started.elapsed())
                     }
                     _ => phase.errors += 1,
@@ -207,10 +227,19 @@ async fn record_points(
     let all = gather(workers).await?;
     let recorded = all.latencies.len();
     let elapsed = started.elapsed();
+    let through = if api_keys.is_empty() {
+        ""
+    } else {
+        " through the REST API, each with its key,"
+    };
     let name = match pace {
-        Pace::Flat => format!("points recorded by {tills} tills at once, each as fast as it can"),
+        Pace::Flat => {
+            format!("points recorded by {tills} tills{through} at once, each as fast as it can")
+        }
         Pace::Steady { per_second } => {
-            format!("points recorded by {tills} tills at a steady {per_second:.0}/s in all")
+            format!(
+                "points recorded by {tills} tills{through} at a steady {per_second:.0}/s in all"
+            )
         }
     };
     report(&name, all, elapsed);
@@ -432,11 +461,23 @@ async fn main() -> LoadResult<()> {
     let client_ids: Arc<Vec<i64>> =
         Arc::new((first_id..first_id + options.clients as i64).collect());
 
+    let mut api_keys = Vec::new();
+    if options.api {
+        let owner = Actor::cli(owner.clone());
+        for till in 0..options.tills {
+            let form = NewApiKey {
+                name: format!("Caisse {}", till + 1),
+                scope: ApiKeyScope::ReadWrite.code().to_owned(),
+            };
+            api_keys.push(create_key(&connection, &owner, &form).await?.secret);
+        }
+    }
     let address = start_server(&url).await?;
     println!("  server on http://{address}, {} clients", options.clients);
     let (per_second, recorded) = record_points(
         address,
         &email,
+        &api_keys,
         client_ids.clone(),
         options.tills,
         options.seconds,
@@ -451,6 +492,7 @@ async fn main() -> LoadResult<()> {
     record_points(
         address,
         &email,
+        &api_keys,
         client_ids.clone(),
         options.tills,
         options.seconds,

@@ -16,6 +16,7 @@ mod http;
 mod imports;
 mod operations;
 mod programme;
+mod rest_api;
 mod retention;
 mod security;
 mod startup;

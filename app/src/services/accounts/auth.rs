@@ -77,6 +77,16 @@ pub(crate) async fn account_user(
     current_user(db, account).await
 }
 
+/// The active owner account with this e-mail, for the command line (`server create-api-key`).
+pub async fn owner_by_email(db: &Db, email: &str) -> Result<CurrentUser, AppError> {
+    let account = active_account(db, &normalize_email(email))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = current_user(db, account).await?;
+    crate::services::owner_only(&owner)?;
+    Ok(owner)
+}
+
 /// What the login form sends.
 pub struct Credentials<'a> {
     pub email: &'a str,

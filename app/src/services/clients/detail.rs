@@ -2,13 +2,15 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::lookup::{file_ids, find_in_shop, form_of, to_row};
+use super::lookup::{file_ids, find_by_contact, find_in_shop, form_of, to_row};
 use super::{file, labels};
 use crate::entities::client;
+use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::client::ClientRow;
 use crate::model::client_file::ClientDetail;
 use crate::model::error::AppError;
+use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::db_error;
 use crate::services::programme::rewards::waiting_rewards;
@@ -49,4 +51,34 @@ pub async fn get_client(
         consents: file::consents(db, user.shop_id, &ids, zone).await?,
         created_at: format_date_time(model.created_at, zone),
     })
+}
+
+/// How a till or a website names the client it asks the REST API about.
+#[derive(Debug, Clone)]
+pub enum ClientKey {
+    Id(i64),
+    /// An e-mail address or a phone number, in any usual format.
+    Contact(String),
+}
+
+/// A client's file read by a till or a website: written down in the audit log with the key
+/// that read it (the actor's source), since a lookup by phone discloses who is a client.
+pub async fn read_for_api(
+    db: &Db,
+    actor: &Actor,
+    key: &ClientKey,
+) -> Result<client::Model, AppError> {
+    let model = match key {
+        ClientKey::Id(id) => find_in_shop(db, actor.shop_id, *id).await?,
+        ClientKey::Contact(contact) => find_by_contact(db, actor.shop_id, contact).await?,
+    };
+    // SQLite's writers take turns: the trace waits for its own, like every other write.
+    let txn = db.begin_write().await?;
+    audit::write(
+        &txn,
+        AuditRecord::by(actor, AuditKind::ApiClientRead).client(model.id),
+    )
+    .await?;
+    txn.commit().await.map_err(db_error)?;
+    Ok(model)
 }
