@@ -2,8 +2,8 @@
 # Starts the built server for the browser tests on a database of its own, with the demo shop and
 # per viewport one shop whose owner's password the reset test changes, one for the account page and
 # one whose loyalty programme the programme tests change, one whose dashboard starts empty,
-# one whose retention rule the retention test changes, one the import test fills from a file, and a
-# platform support account.
+# one whose retention rule the retention test changes, one the import test fills from a file, one
+# whose API keys the API test makes, one that e-mails its clients, and a platform support account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d)
@@ -27,6 +27,7 @@ for viewport in desktop phone; do
   "$server" create-shop --name "Librairie $viewport" --owner-name "Lina $viewport" --owner-email "retention-$viewport@e2e.localhost"
   "$server" create-shop --name "Fromagerie $viewport" --owner-name "Inès $viewport" --owner-email "import-$viewport@e2e.localhost"
   "$server" create-shop --name "Torréfacteur $viewport" --owner-name "Anis $viewport" --owner-email "api-$viewport@e2e.localhost"
+  "$server" create-shop --name "Pâtisserie $viewport" --owner-name "Paul $viewport" --owner-email "mail-$viewport@e2e.localhost"
 done
 COMPTOIR_SUPPORT_PASSWORD='Support-Vert-2026' "$server" create-support --name "Sam Support" --email support@e2e.localhost
 exec "$server"

@@ -31,6 +31,7 @@ use crate::model::routes;
 use crate::pages::account::AccountPage;
 use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::campaigns::{AutomaticMailsPage, CampaignPage, CampaignsPage};
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::dashboard::DashboardPage;
@@ -46,6 +47,7 @@ use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::retention::RetentionPage;
 use crate::pages::support::SupportPage;
 use crate::pages::team::TeamPage;
+use crate::pages::unsubscribe::UnsubscribePage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -95,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(routes::LOGIN),) view=LoginPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment(routes::FORGOT_PASSWORD),) view=ForgotPasswordPage />
                     <Route path=(StaticSegment(routes::RESET_PASSWORD),) view=ResetPasswordPage />
+                    <Route path=(StaticSegment(routes::UNSUBSCRIBE),) view=UnsubscribePage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=crate::components::layout::Home ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::CLIENTS),) view=ClientsPage ssr=SsrMode::Async />
@@ -108,6 +111,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("groupes") view=GroupsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::RETENTION),) view=RetentionPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::API_KEYS),) view=ApiKeysPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::CAMPAIGNS),) view=CampaignsPage ssr=SsrMode::Async />
+                        <Route path=path!("campagnes/:id") view=CampaignPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::AUTOMATIC_MAILS),) view=AutomaticMailsPage ssr=SsrMode::Async />
                         <Route path=path!("import-clients") view=ImportsPage ssr=SsrMode::Async />
                         <Route path=path!("import-clients/:id") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("support") view=SupportPage ssr=SsrMode::Async />

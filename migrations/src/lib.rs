@@ -23,6 +23,7 @@ mod m20261203_000004_rewards_by_shop;
 mod m20261203_000005_retention;
 mod m20261204_000001_client_imports;
 mod m20261204_000002_api_keys;
+mod m20261204_000003_mail_campaigns;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_retention::Migration),
             Box::new(m20261204_000001_client_imports::Migration),
             Box::new(m20261204_000002_api_keys::Migration),
+            Box::new(m20261204_000003_mail_campaigns::Migration),
         ]
     }
 }

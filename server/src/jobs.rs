@@ -7,11 +7,14 @@
 use std::time::Duration;
 
 use app::services::backup::{BackupSchedule, scheduled_backup};
+use app::services::campaigns::automatic::plan_automatic;
+use app::services::campaigns::send::{SendReport, Sending, send_queued};
 use app::services::clients::retention::erase_overdue;
 use app::services::dashboard::{RollUpReport, roll_up_closed_days};
 use app::services::db::Db;
 use app::services::imports::run::resume_imports;
 use app::services::ledger::{ExpiryReport, run_expiry};
+use app::services::mail::Mailer;
 use chrono::Utc;
 
 const EVERY: Duration = Duration::from_secs(60 * 60);
@@ -84,6 +87,82 @@ pub fn spawn_import_resumer(db: Db) {
             }
         }
     });
+}
+
+/// How often the sender looks for queued e-mails.
+const MAIL_EVERY: Duration = Duration::from_secs(5);
+/// The pause between two messages: five a second, which a mail server takes from one sender
+/// without calling it a flood.
+const MAIL_PAUSE: Duration = Duration::from_millis(200);
+/// Messages taken per round; the next round follows at once while some are left.
+const MAIL_BATCH: u64 = 100;
+
+/// Sends the campaigns' queued e-mails in the background, oldest first, at start and then every
+/// `MAIL_EVERY` until the queue is empty. Each server of a shared database may run it: a message
+/// is taken by one of them only.
+pub fn spawn_mail_sender(db: Db, mailer: Mailer, public_url: String) {
+    let sending = Sending {
+        public_url,
+        batch: MAIL_BATCH,
+        pause: MAIL_PAUSE,
+    };
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(MAIL_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            loop {
+                match send_queued(&db, &mailer, &sending).await {
+                    Ok(report) => {
+                        log_sending(&report);
+                        if report.handled() == 0 {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "sending the queued e-mails failed; tried again soon");
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// How often the automatic e-mails (welcome, birthday, rewards) are looked for.
+const AUTOMATIC_MAIL_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// Queues what the shops' automatic e-mails have due, at start and then every
+/// `AUTOMATIC_MAIL_EVERY`; the sender sends them. Each purpose is queued once, whichever server
+/// looks first.
+pub fn spawn_mail_planner(db: Db) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(AUTOMATIC_MAIL_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match plan_automatic(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!(queued, "automatic e-mails queued"),
+                Err(error) => {
+                    tracing::error!(%error, "looking for automatic e-mails failed; tried again soon")
+                }
+            }
+        }
+    });
+}
+
+fn log_sending(report: &SendReport) {
+    if *report != SendReport::default() {
+        tracing::info!(
+            sent = report.sent,
+            failed = report.failed,
+            unsubscribed = report.unsubscribed,
+            skipped = report.skipped,
+            interrupted = report.interrupted,
+            "campaign e-mails"
+        );
+    }
 }
 
 /// Backs the SQLite database up into the schedule's folder at start and then at its interval,

@@ -13,3 +13,4 @@ pub mod rest;
 pub mod router;
 pub mod security;
 pub mod startup;
+pub mod unsubscribe;

@@ -312,9 +312,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 ),
                 None => {}
             }
+            let public_url = config.public_url.clone();
             let state = server::router::build_state(config, connection.clone(), options)?;
             server::jobs::spawn_hourly_jobs(connection.clone());
             server::jobs::spawn_import_resumer(connection.clone());
+            server::jobs::spawn_mail_planner(connection.clone());
+            server::jobs::spawn_mail_sender(connection.clone(), state.mailer.clone(), public_url);
             // Answers go out at once: a till waits on every one of them.
             let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);
@@ -362,8 +365,26 @@ async fn stop_requested() {
     tracing::info!("stopping: no new connections, answering those in flight");
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// A page rendered by the server awaits every component's work inside one future: in a debug
+/// build (the one the browser tests run) that outgrows tokio's 2 MiB worker stacks once the app
+/// has a few dozen routes. 8 MiB leaves room; a release build uses a fraction of it.
+const WORKER_STACK_BYTES: usize = 8 << 20;
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(error) => {
+            eprintln!("Error: could not start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> ExitCode {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     // One JSON object per line for a log collector; each line inside a request carries its

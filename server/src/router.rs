@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
                 middleware::from_fn_with_state(security.clone(), refuse_cross_site_read),
             ),
         )
+        .route(
+            routes::ONE_CLICK_UNSUBSCRIBE,
+            axum::routing::get(crate::unsubscribe::show_page).post(crate::unsubscribe::one_click),
+        )
         .merge(crate::rest::router())
         .route("/sw.js", axum::routing::get(service_worker))
         .route("/healthz", axum::routing::get(crate::health::health))

@@ -25,6 +25,7 @@ pub fn source_text(i18n: I18nContext<Locale>, source: ConsentSource) -> String {
         ConsentSource::Till => t_string!(i18n, consents.sources.till).to_string(),
         ConsentSource::Import => t_string!(i18n, consents.sources.import).to_string(),
         ConsentSource::Verbal => t_string!(i18n, consents.sources.verbal).to_string(),
+        ConsentSource::Unsubscribe => t_string!(i18n, consents.sources.unsubscribe).to_string(),
     }
 }
 

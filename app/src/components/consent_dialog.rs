@@ -74,6 +74,7 @@ pub fn ConsentDialog(
                     >
                         {ConsentSource::ALL
                             .iter()
+                            .filter(|option| option.chosen_by_staff())
                             .map(|option| {
                                 let option = *option;
                                 view! {

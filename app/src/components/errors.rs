@@ -157,6 +157,16 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
         FieldProblem::NameTaken => td_string!(locale, field.name_taken).to_string(),
         FieldProblem::LetterOrDigit => td_string!(locale, field.letter_or_digit).to_string(),
         FieldProblem::Malformed => td_string!(locale, field.malformed).to_string(),
+        FieldProblem::UnknownMailField { name, fields } => {
+            let fields = fields
+                .iter()
+                .map(|field| format!("{{{field}}}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let name = format!("{{{name}}}");
+            td_string!(locale, field.unknown_mail_field, name, fields).to_string()
+        }
+        FieldProblem::NoRecipients => td_string!(locale, field.no_recipients).to_string(),
     }
 }
 

@@ -95,6 +95,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                         view! {
                             <A href=routes::PROGRAMME>{t!(i18n, nav.programme)}</A>
                             <A href=routes::JOURNAL>{t!(i18n, nav.journal)}</A>
+                            <A href=routes::CAMPAIGNS>{t!(i18n, nav.campaigns)}</A>
                             <A href="/groupes">{t!(i18n, nav.groups)}</A>
                             <A href="/equipe">{t!(i18n, nav.team)}</A>
                             <A href="/audit">{t!(i18n, nav.audit)}</A>

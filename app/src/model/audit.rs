@@ -58,6 +58,12 @@ pub enum AuditKind {
     ApiKeyRevoked,
     /// A client's file read through the REST API (the source names the key).
     ApiClientRead,
+    /// The owner sent an e-mail campaign (the detail counts its recipients).
+    CampaignSent,
+    /// The owner sent a campaign's test to their own address.
+    CampaignTested,
+    /// The owner switched an automatic e-mail on or off, or changed its text.
+    AutomaticMailChanged,
 }
 
 coded!(AuditKind {
@@ -104,6 +110,9 @@ coded!(AuditKind {
     ApiKeyCreated => "api_key_created",
     ApiKeyRevoked => "api_key_revoked",
     ApiClientRead => "api_client_read",
+    CampaignSent => "campaign_sent",
+    CampaignTested => "campaign_tested",
+    AutomaticMailChanged => "automatic_mail_changed",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,10 +42,26 @@ pub enum ConsentSource {
     Import,
     /// Said aloud, noted by staff.
     Verbal,
+    /// The client followed the unsubscribe link of an e-mail; never chosen by staff.
+    Unsubscribe,
 }
 
 coded!(ConsentChannel { Email => "email", Sms => "sms" });
-coded!(ConsentSource { Form => "form", Till => "till", Import => "import", Verbal => "verbal" });
+coded!(ConsentSource {
+    Form => "form",
+    Till => "till",
+    Import => "import",
+    Verbal => "verbal",
+    Unsubscribe => "unsubscribe",
+});
+
+impl ConsentSource {
+    /// Whether staff may name it when they record an answer: an unsubscribe link's answer is
+    /// written by the link alone.
+    pub fn chosen_by_staff(self) -> bool {
+        self != Self::Unsubscribe
+    }
+}
 
 /// A channel's consent now: never asked, or the latest answer with its date and source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,6 +80,14 @@ pub enum FieldProblem {
     LetterOrDigit,
     /// The request itself could not be read: a wrong type or a missing field.
     Malformed,
+    /// A `{word}` in an e-mail's text that is none of the client's fields.
+    UnknownMailField {
+        name: String,
+        /// The fields this e-mail may hold.
+        fields: Vec<String>,
+    },
+    /// No client of the chosen segment agreed to e-mails: nothing would be sent.
+    NoRecipients,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

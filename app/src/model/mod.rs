@@ -23,6 +23,7 @@ macro_rules! coded {
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod client;
 pub mod client_file;
 pub mod country;

@@ -10,6 +10,15 @@ pub const PROGRAMME: &str = "/programme";
 pub const DASHBOARD: &str = "/tableau-de-bord";
 pub const RETENTION: &str = "/clients-inactifs";
 pub const API_KEYS: &str = "/cles-api";
+/// The owner's e-mails to clients; one campaign at `campaign_page`.
+pub const CAMPAIGNS: &str = "/campagnes";
+/// The automatic e-mails sent (welcome, birthday, rewards).
+pub const AUTOMATIC_MAILS: &str = "/e-mails-automatiques";
+/// The page a client reaches from an e-mail's unsubscribe link, with no session.
+pub const UNSUBSCRIBE: &str = "/desabonnement";
+/// The `List-Unsubscribe` address (RFC 8058): a mail program posts to it, a browser is sent on
+/// to `UNSUBSCRIBE`.
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/desabonnement/un-clic";
 /// The owner's client imports; a file is sent to `IMPORT_UPLOAD` (a plain form post).
 pub const IMPORTS: &str = "/import-clients";
 pub const IMPORT_UPLOAD: &str = "/import-clients/envoi";
@@ -23,6 +32,35 @@ pub const TOKEN_KEY: &str = "jeton";
 /// The link of a reset or invitation e-mail: it opens the page that sets a new password.
 pub fn password_link(public_url: &str, token: &str) -> String {
     format!("{public_url}{RESET_PASSWORD}?{TOKEN_KEY}={token}")
+}
+
+/// The unsubscribe token: the shop (so the message is found within it) and the secret.
+pub fn unsubscribe_token(shop_id: i64, secret: &str) -> String {
+    format!("{shop_id}-{secret}")
+}
+
+/// The shop and the secret of an unsubscribe token, if it is one.
+pub fn read_unsubscribe_token(token: &str) -> Option<(i64, &str)> {
+    let (shop, secret) = token.split_once('-')?;
+    let shop_id = shop.parse().ok()?;
+    (!secret.is_empty()).then_some((shop_id, secret))
+}
+
+/// The link at the foot of every campaign e-mail.
+pub fn unsubscribe_link(public_url: &str, shop_id: i64, secret: &str) -> String {
+    let token = unsubscribe_token(shop_id, secret);
+    format!("{public_url}{UNSUBSCRIBE}?{TOKEN_KEY}={token}")
+}
+
+/// The address of the `List-Unsubscribe` header.
+pub fn one_click_unsubscribe_link(public_url: &str, shop_id: i64, secret: &str) -> String {
+    let token = unsubscribe_token(shop_id, secret);
+    format!("{public_url}{ONE_CLICK_UNSUBSCRIBE}?{TOKEN_KEY}={token}")
+}
+
+/// One campaign: its text and each recipient's message.
+pub fn campaign_page(campaign_id: i64) -> String {
+    format!("{CAMPAIGNS}/{campaign_id}")
 }
 
 /// A client's file.

@@ -57,6 +57,9 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::ApiKeyCreated => t_string!(i18n, audit.kinds.api_key_created),
         AuditKind::ApiKeyRevoked => t_string!(i18n, audit.kinds.api_key_revoked),
         AuditKind::ApiClientRead => t_string!(i18n, audit.kinds.api_client_read),
+        AuditKind::CampaignSent => t_string!(i18n, audit.kinds.campaign_sent),
+        AuditKind::CampaignTested => t_string!(i18n, audit.kinds.campaign_tested),
+        AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()
 }

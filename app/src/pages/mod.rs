@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod audit;
+pub mod campaigns;
 pub mod client_file;
 pub mod clients;
 pub mod dashboard;
@@ -18,3 +19,4 @@ pub mod reset_password;
 pub mod retention;
 pub mod support;
 pub mod team;
+pub mod unsubscribe;

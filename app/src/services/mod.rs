@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod campaigns;
 pub mod clients;
 pub mod config;
 pub mod csv_file;

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 16] = [
+pub const SHOP_TABLES: [&str; 19] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -24,6 +24,9 @@ pub const SHOP_TABLES: [&str; 16] = [
     "invitations",
     "labels",
     "ledger_entries",
+    "mail_automations",
+    "mail_campaigns",
+    "outgoing_mails",
     "programmes",
     "rewards",
     "shop_best_clients",

@@ -8,6 +8,7 @@ mod accounts;
 mod activity_pages;
 mod bad_input;
 mod caching;
+mod campaigns;
 mod client_lists;
 mod dashboard;
 mod erasure;

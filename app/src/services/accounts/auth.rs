@@ -407,6 +407,8 @@ pub async fn request_password_reset(
         .send(OutgoingMail {
             to: &account.email,
             text: texts::password_reset(&account.display_name, public_url, &token),
+            from_name: None,
+            list_unsubscribe: None,
         })
         .await
         .map_err(|error| {
@@ -511,6 +513,8 @@ async fn send_password_changed_notice(mailer: &Mailer, public_url: &str, account
         .send(OutgoingMail {
             to: &account.email,
             text,
+            from_name: None,
+            list_unsubscribe: None,
         })
         .await;
     if let Err(error) = sent {

@@ -185,6 +185,8 @@ pub async fn invite(
         .send(OutgoingMail {
             to: &invite.email,
             text,
+            from_name: None,
+            list_unsubscribe: None,
         })
         .await
         .map_err(|error| {

@@ -19,7 +19,7 @@ use crate::model::client_file::{
     ConsentAnswer, ConsentChannel, ConsentSource, ConsentStatus, ConsentUpdate, FileEvent,
     NoteForm,
 };
-use crate::model::error::AppError;
+use crate::model::error::{AppError, FieldProblem};
 use crate::model::ledger::EntryKind;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
@@ -189,6 +189,9 @@ pub async fn update_consents(
     actor: &Actor,
     update: &ConsentUpdate,
 ) -> Result<Vec<ConsentStatus>, AppError> {
+    if !update.source.chosen_by_staff() {
+        return Err(AppError::invalid("source", FieldProblem::InvalidChoice));
+    }
     let zone = shop_zone(&actor.time_zone);
     let txn = db.begin_write().await?;
     find_in_shop(&txn, actor.shop_id, update.client_id).await?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -41,6 +41,17 @@ pub struct Mailer {
 pub struct OutgoingMail<'a> {
     pub to: &'a str,
     pub text: MailText,
+    /// The name shown as the sender (a shop's, for its campaigns); the address stays `MAIL_FROM`.
+    pub from_name: Option<&'a str>,
+    /// The `List-Unsubscribe` address, posted to in one click (RFC 8058).
+    pub list_unsubscribe: Option<&'a str>,
+}
+
+/// A header lettre has no type for, or an error naming it.
+fn raw_header(name: &str, value: String) -> Result<HeaderValue, MailError> {
+    HeaderName::new_from_ascii(name.to_owned())
+        .map(|name| HeaderValue::new(name, value))
+        .map_err(|_| MailError::Build(format!("header {name}")))
 }
 
 impl Mailer {
@@ -79,11 +90,24 @@ impl Mailer {
                 .parse::<Mailbox>()
                 .map_err(|_| MailError::Address(address.to_owned()))
         };
-        let message = Message::builder()
-            .from(parse(&self.from)?)
+        let mut from = parse(&self.from)?;
+        if let Some(name) = mail.from_name {
+            from.name = Some(name.to_owned());
+        }
+        let mut builder = Message::builder()
+            .from(from)
             .to(parse(mail.to)?)
             .subject(mail.text.subject.as_str())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(link) = mail.list_unsubscribe {
+            builder = builder
+                .raw_header(raw_header("List-Unsubscribe", format!("<{link}>"))?)
+                .raw_header(raw_header(
+                    "List-Unsubscribe-Post",
+                    "List-Unsubscribe=One-Click".to_owned(),
+                )?);
+        }
+        let message = builder
             .body(mail.text.body)
             .map_err(|error| MailError::Build(error.to_string()))?;
         match &self.transport {

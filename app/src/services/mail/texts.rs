@@ -117,6 +117,24 @@ fn invitation_subject(shop: &str) -> String {
     format!("Invitation à rejoindre {shop} sur Comptoir")
 }
 
+/// The foot of a shop's e-mail to a client: why it came, and the link that stops them.
+pub fn campaign_footer(shop: &str, unsubscribe_link: &str) -> String {
+    format!(
+        "\n\n--\n\
+         Vous recevez ce message de {shop} parce que vous avez accepté ses e-mails.\n\
+         Pour ne plus en recevoir : {unsubscribe_link}\n\
+         (You get this e-mail from {shop} because you agreed to it; the link above stops them.)\n"
+    )
+}
+
+/// The foot of the copy the owner sends to themself: the real one has each client's link.
+pub fn campaign_test_footer() -> String {
+    "\n\n--\n\
+     Message de test : dans l'envoi réel, chaque client trouve ici son lien de désabonnement.\n\
+     (Test message: in the real sending, each client finds their unsubscribe link here.)\n"
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
