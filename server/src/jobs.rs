@@ -91,20 +91,17 @@ pub fn spawn_import_resumer(db: Db) {
 
 /// How often the sender looks for queued e-mails.
 const MAIL_EVERY: Duration = Duration::from_secs(5);
-/// The pause between two messages: five a second, which a mail server takes from one sender
-/// without calling it a flood.
-const MAIL_PAUSE: Duration = Duration::from_millis(200);
 /// Messages taken per round; the next round follows at once while some are left.
 const MAIL_BATCH: u64 = 100;
 
-/// Sends the campaigns' queued e-mails in the background, oldest first, at start and then every
-/// `MAIL_EVERY` until the queue is empty. Each server of a shared database may run it: a message
-/// is taken by one of them only.
-pub fn spawn_mail_sender(db: Db, mailer: Mailer, public_url: String) {
+/// Sends the queued e-mails in the background, oldest first, `per_second` at most (the mail
+/// provider's limit), at start and then every `MAIL_EVERY` until the queue is empty. Each server
+/// of a shared database may run it: a message is taken by one of them only.
+pub fn spawn_mail_sender(db: Db, mailer: Mailer, public_url: String, per_second: u32) {
     let sending = Sending {
         public_url,
         batch: MAIL_BATCH,
-        pause: MAIL_PAUSE,
+        pause: Duration::from_secs(1) / per_second.max(1),
     };
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(MAIL_EVERY);

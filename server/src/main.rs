@@ -312,12 +312,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 ),
                 None => {}
             }
-            let public_url = config.public_url.clone();
+            let (public_url, mail_per_second) = (config.public_url.clone(), config.mail_per_second);
             let state = server::router::build_state(config, connection.clone(), options)?;
             server::jobs::spawn_hourly_jobs(connection.clone());
             server::jobs::spawn_import_resumer(connection.clone());
             server::jobs::spawn_mail_planner(connection.clone());
-            server::jobs::spawn_mail_sender(connection.clone(), state.mailer.clone(), public_url);
+            server::jobs::spawn_mail_sender(
+                connection.clone(),
+                state.mailer.clone(),
+                public_url,
+                mail_per_second,
+            );
             // Answers go out at once: a till waits on every one of them.
             let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);

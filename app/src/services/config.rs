@@ -28,6 +28,9 @@ pub struct AppConfig {
     /// `None`: e-mails are written to `outbox_dir` and logged.
     pub smtp: Option<SmtpConfig>,
     pub outbox_dir: PathBuf,
+    /// How many campaign and automatic e-mails each server hands to the mail server a second
+    /// (`MAIL_PER_SECOND`, 1–100, default 5): a provider's sending limit.
+    pub mail_per_second: u32,
     /// Behind a reverse proxy, the client's address is the last `X-Forwarded-For` entry;
     /// otherwise that header is ignored, since any client can send it.
     pub trust_forwarded_for: bool,
@@ -56,9 +59,17 @@ fn number(
     default: u64,
     range: std::ops::RangeInclusive<u64>,
 ) -> Result<u64, ConfigError> {
-    let Some(text) = var(name) else {
-        return Ok(default);
-    };
+    match var(name) {
+        Some(text) => whole_number(name, &text, range),
+        None => Ok(default),
+    }
+}
+
+fn whole_number(
+    name: &'static str,
+    text: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
     text.parse::<u64>()
         .ok()
         .filter(|value| range.contains(value))
@@ -132,6 +143,7 @@ impl AppConfig {
             smtp,
             outbox_dir: var("MAIL_OUTBOX_DIR")
                 .map_or_else(|| PathBuf::from("outbox"), PathBuf::from),
+            mail_per_second: u32::try_from(number("MAIL_PER_SECOND", 5, 1..=100)?).unwrap_or(5),
             trust_forwarded_for: match var("TRUST_X_FORWARDED_FOR").as_deref() {
                 None | Some("false") | Some("0") => false,
                 Some("true") | Some("1") => true,
@@ -158,8 +170,28 @@ impl AppConfig {
             mail_from: "Comptoir <no-reply@comptoir.localhost>".into(),
             smtp: None,
             outbox_dir,
+            mail_per_second: 5,
             trust_forwarded_for: false,
             backup: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_setting_outside_its_range_names_the_variable_and_the_range() {
+        assert_eq!(
+            whole_number("MAIL_PER_SECOND", "12", 1..=100).ok(),
+            Some(12)
+        );
+        let refused = whole_number("MAIL_PER_SECOND", "0", 1..=100).err();
+        assert_eq!(
+            refused.map(|error| error.to_string()),
+            Some("MAIL_PER_SECOND: expected a whole number from 1 to 100, got 0".to_owned())
+        );
+        assert!(whole_number("BACKUP_KEEP", "beaucoup", 1..=1000).is_err());
     }
 }

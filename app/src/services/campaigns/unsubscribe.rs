@@ -41,8 +41,9 @@ async fn reached(db: &impl ConnectionTrait, token: &str) -> Result<Reached, AppE
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
     let mut client_id = message.client_id;
-    // A file merged since the message left: the client is the file it went into.
-    loop {
+    // A file merged since the message left: the client is the file it went into (a merge
+    // moves a file's merged ones along, so one step is the rule; a few more cost nothing).
+    for _ in 0..MERGE_STEPS {
         let client = client::Entity::find_by_id(client_id)
             .filter(shop_check(db, client::Column::ShopId, shop_id))
             .one(db)
@@ -60,7 +61,11 @@ async fn reached(db: &impl ConnectionTrait, token: &str) -> Result<Reached, AppE
             }
         }
     }
+    Err(AppError::NotFound)
 }
+
+/// Merges followed from a message's recipient to the file that holds the client now.
+const MERGE_STEPS: usize = 8;
 
 /// Consent answers name a team member; an unsubscribe is the client's own, written under the
 /// member who sent the message (the campaign's author, or who last set the automatic e-mail),
