@@ -24,6 +24,7 @@ mod m20261203_000005_retention;
 mod m20261204_000001_client_imports;
 mod m20261204_000002_api_keys;
 mod m20261204_000003_mail_campaigns;
+mod m20261205_000001_consent_by_shop;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_client_imports::Migration),
             Box::new(m20261204_000002_api_keys::Migration),
             Box::new(m20261204_000003_mail_campaigns::Migration),
+            Box::new(m20261205_000001_consent_by_shop::Migration),
         ]
     }
 }

@@ -4,13 +4,15 @@
 //! 2,000,000 ledger entries over two years instead, and times the owner's dashboard; with
 //! `--exports`, the owner's downloads on the same history. With `--import`, the owner's import
 //! of a 50,000-row client list (`--rows`) into the shop of `--small` clients: upload, preview,
-//! the run, and the same file again.
+//! the run, and the same file again. With `--campaign`, an e-mail campaign to the shop of
+//! `--small` clients, two in three of whom agreed: preview, queueing, and the sender's own work.
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
 //! cargo run --release -p server --bin bench -- --shops 1000 [--per-shop N]   (neighbours first)
 //! cargo run --release -p server --bin bench -- --dashboard [--database-url URL] [--entries N]
 //! cargo run --release -p server --bin bench -- --exports [--database-url URL] [--entries N]
 //! cargo run --release -p server --bin bench -- --import [--rows N] [--small N]
+//! cargo run --release -p server --bin bench -- --campaign [--small N] [--database-url URL]
 
 use std::time::Instant;
 
@@ -69,6 +71,12 @@ struct Options {
     import: bool,
     #[arg(long, default_value_t = 50_000)]
     rows: usize,
+    /// Times an e-mail campaign to the shop of `--small` clients.
+    #[arg(long)]
+    campaign: bool,
+    /// Messages the sender hands to an outbox folder for the campaign's sending figure.
+    #[arg(long, default_value_t = 2_000)]
+    sent: u64,
 }
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
@@ -371,6 +379,89 @@ async fn measure_import(db: &Db, owner: &CurrentUser, rows: usize) -> BenchResul
     Ok(())
 }
 
+/// Gives two clients in three an e-mail consent, and takes it back from one in seven of those
+/// later, as a shop's history of answers looks.
+async fn fill_consents(db: &Db, owner: &CurrentUser) -> BenchResult<()> {
+    for (granted, rule) in [
+        ("TRUE", "id % 3 <> 0"),
+        ("FALSE", "id % 3 <> 0 AND id % 7 = 0"),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            format!(
+                "INSERT INTO consent_changes \
+                   (shop_id, client_id, channel, granted, source, author_user_id, changed_at) \
+                 SELECT shop_id, id, 'email', {granted}, 'form', $1, created_at FROM clients \
+                 WHERE shop_id = $2 AND {rule} ORDER BY id"
+            ),
+            [Value::from(owner.user_id), Value::from(owner.shop_id)],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+async fn measure_campaign(
+    db: &Db,
+    owner: &CurrentUser,
+    clients: u64,
+    sent: u64,
+) -> BenchResult<()> {
+    use app::model::campaigns::{CampaignForm, SegmentForm};
+    use app::services::campaigns::send::{Sending, send_queued};
+    use app::services::campaigns::{preview, send_campaign};
+    use app::services::config::AppConfig;
+    use app::services::mail::Mailer;
+
+    fill_consents(db, owner).await?;
+    let actor = Actor::new(owner.clone(), "bench");
+    let form = CampaignForm {
+        subject: "Nouveautés pour {prenom}".to_owned(),
+        body: "Bonjour {prenom}, vous avez {points} points chez {boutique}.".to_owned(),
+        segment: SegmentForm {
+            kind: "all".to_owned(),
+            label_id: None,
+            days: String::new(),
+        },
+    };
+    println!(
+        "\nE-mail campaign to \"{}\" ({clients} clients):",
+        owner.shop_name
+    );
+    let mut previews = Vec::new();
+    let mut recipients = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        recipients = preview(db, &actor, &form).await?.recipients;
+        previews.push(started.elapsed());
+    }
+    let (median, _, worst) = summary(previews);
+    println!("  preview: {recipients} recipients, median {median:.0} ms, worst {worst:.0} ms");
+    let started = Instant::now();
+    send_campaign(db, &actor, &form).await?;
+    println!(
+        "  queueing {recipients} messages: {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let outbox = std::env::temp_dir().join(format!("comptoir-bench-outbox-{}", std::process::id()));
+    let mailer = Mailer::from_config(&AppConfig::for_tests("sqlite::memory:", outbox.clone()))?;
+    let sending = Sending {
+        public_url: "https://comptoir.example".to_owned(),
+        batch: sent,
+        pause: std::time::Duration::ZERO,
+    };
+    let started = Instant::now();
+    let report = send_queued(db, &mailer, &sending).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "  sender, own work (an outbox folder, no pause): {} sent in {elapsed:.2} s = {:.0} messages/s",
+        report.sent,
+        report.handled() as f64 / elapsed
+    );
+    std::fs::remove_dir_all(&outbox).ok();
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> BenchResult<()> {
     let options = Options::parse();
@@ -414,6 +505,10 @@ async fn main() -> BenchResult<()> {
     if options.import {
         after_bulk_load(&connection).await?;
         return measure_import(&connection, &small, options.rows).await;
+    }
+    if options.campaign {
+        after_bulk_load(&connection).await?;
+        return measure_campaign(&connection, &small, options.small, options.sent).await;
     }
     if options.dashboard || options.exports {
         fill_history(

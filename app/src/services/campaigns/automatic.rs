@@ -12,7 +12,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::reachable;
+use super::consent::consenting_in_shop;
+use super::with_address;
 use crate::entities::{client, earned_reward, mail_automation, outgoing_mail, shop};
 use crate::model::audit::AuditKind;
 use crate::model::campaigns::{
@@ -129,6 +130,15 @@ struct Due {
     earned_id: Option<i64>,
 }
 
+impl Due {
+    fn to_client(client_id: i64) -> Self {
+        Self {
+            client_id,
+            earned_id: None,
+        }
+    }
+}
+
 /// Queues what every shop's switched-on e-mails have due at `now`; answers how many messages
 /// were queued (those queued already are not queued again).
 pub async fn plan_automatic(db: &Db, now: DateTime<Utc>) -> Result<u64, AppError> {
@@ -166,32 +176,23 @@ async fn due(
     now: DateTime<Utc>,
     zone: Tz,
 ) -> Result<Vec<Due>, AppError> {
-    let to_clients = |ids: Vec<i64>| -> Vec<Due> {
-        ids.into_iter()
-            .map(|client_id| Due {
-                client_id,
-                earned_id: None,
-            })
-            .collect()
-    };
-    Ok(match kind {
+    let candidates: Vec<Due> = match kind {
         MailKind::Campaign => Vec::new(),
         MailKind::Welcome => {
             let from = since.max(now - Duration::days(WELCOME_WITHIN_DAYS));
-            to_clients(
-                reachable(shop_id)
-                    .select_only()
-                    .column(client::Column::Id)
-                    .filter(client::Column::CreatedAt.gte(from))
-                    .into_tuple()
-                    .all(db)
-                    .await
-                    .map_err(db_error)?,
-            )
+            let enrolled: Vec<i64> = with_address(shop_id)
+                .select_only()
+                .column(client::Column::Id)
+                .filter(client::Column::CreatedAt.gte(from))
+                .into_tuple()
+                .all(db)
+                .await
+                .map_err(db_error)?;
+            enrolled.into_iter().map(Due::to_client).collect()
         }
         MailKind::Birthday => {
             let today = now.with_timezone(&zone).date_naive();
-            let born: Vec<(i64, Option<NaiveDate>)> = reachable(shop_id)
+            let born: Vec<(i64, Option<NaiveDate>)> = with_address(shop_id)
                 .select_only()
                 .column(client::Column::Id)
                 .column(client::Column::BirthDate)
@@ -200,12 +201,10 @@ async fn due(
                 .all(db)
                 .await
                 .map_err(db_error)?;
-            to_clients(
-                born.into_iter()
-                    .filter(|(_, birth)| birth.is_some_and(|birth| is_birthday(birth, today)))
-                    .map(|(id, _)| id)
-                    .collect(),
-            )
+            born.into_iter()
+                .filter(|(_, birth)| birth.is_some_and(|birth| is_birthday(birth, today)))
+                .map(|(id, _)| Due::to_client(id))
+                .collect()
         }
         MailKind::RewardEarned | MailKind::RewardExpiring => {
             let mut query = earned_reward::Entity::find()
@@ -228,10 +227,10 @@ async fn due(
                     )
             };
             let rewards: Vec<(i64, i64)> = query.into_tuple().all(db).await.map_err(db_error)?;
-            let reachable_ids: HashSet<i64> = if rewards.is_empty() {
+            let with_address: HashSet<i64> = if rewards.is_empty() {
                 HashSet::new()
             } else {
-                reachable(shop_id)
+                with_address(shop_id)
                     .select_only()
                     .column(client::Column::Id)
                     .filter(client::Column::Id.is_in(rewards.iter().map(|(client, _)| *client)))
@@ -244,14 +243,22 @@ async fn due(
             };
             rewards
                 .into_iter()
-                .filter(|(client_id, _)| reachable_ids.contains(client_id))
+                .filter(|(client_id, _)| with_address.contains(client_id))
                 .map(|(client_id, earned_id)| Due {
                     client_id,
                     earned_id: Some(earned_id),
                 })
                 .collect()
         }
-    })
+    };
+    if candidates.is_empty() {
+        return Ok(candidates);
+    }
+    let consenting = consenting_in_shop(db, shop_id).await?;
+    Ok(candidates
+        .into_iter()
+        .filter(|due| consenting.allows(due.client_id))
+        .collect())
 }
 
 /// Born on this day; one born on 29 February is wished on the 28th in other years.

@@ -5,6 +5,7 @@
 //! used without a session.
 
 pub mod automatic;
+mod consent;
 pub mod send;
 pub mod unsubscribe;
 
@@ -14,7 +15,7 @@ mod tests;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -34,7 +35,6 @@ use crate::model::campaigns::{
     CampaignPreview, CampaignSummary, CampaignText, MailCounts, MailKind, MailLine, MailStatus,
     MailValues, Segment, SegmentLabel, fill,
 };
-use crate::model::client_file::ConsentChannel;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::labels::LabelKind;
 
@@ -43,42 +43,26 @@ const QUEUED_PER_INSERT: usize = 1_000;
 /// Campaigns the list shows, newest first.
 const LISTED_CAMPAIGNS: u64 = 100;
 
-/// The consent rule, written once: the latest answer on the e-mail channel, among the client's
-/// files (a merged file's answers count for the client it went into), is a yes.
-fn email_consent_granted() -> SimpleExpr {
-    // Constants only (the channel's code, TRUE, which SQLite reads as 1): nothing typed by a
-    // user reaches this text.
-    Expr::cust(format!(
-        "(SELECT cc.granted FROM consent_changes cc \
-          WHERE cc.shop_id = clients.shop_id AND cc.channel = '{channel}' \
-            AND (cc.client_id = clients.id OR cc.client_id IN \
-                 (SELECT m.id FROM clients m \
-                  WHERE m.shop_id = clients.shop_id AND m.merged_into_id = clients.id)) \
-          ORDER BY cc.id DESC LIMIT 1) = TRUE",
-        channel = ConsentChannel::Email.code()
-    ))
-}
-
 /// What a campaign's message to one client is for: it is queued once.
 fn campaign_dedupe_key(campaign_id: i64, client_id: i64) -> String {
     format!("campaign:{campaign_id}:client:{client_id}")
 }
 
-/// The shop's live clients with an address whose e-mail consent is granted now.
-pub(crate) fn reachable(shop_id: i64) -> sea_orm::Select<client::Entity> {
-    active_clients(shop_id)
-        .filter(client::Column::Email.ne(""))
-        .filter(email_consent_granted())
+/// The shop's live clients with an address; whether they agreed is `consent`'s to say.
+pub(crate) fn with_address(shop_id: i64) -> sea_orm::Select<client::Entity> {
+    active_clients(shop_id).filter(client::Column::Email.ne(""))
 }
 
-/// The segment's reachable clients, by id.
+/// The segment's clients who may get an e-mail now, by id.
 async fn recipients(
     db: &impl ConnectionTrait,
     shop_id: i64,
     segment: Segment,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, AppError> {
-    let mut query = reachable(shop_id).select_only().column(client::Column::Id);
+    let mut query = with_address(shop_id)
+        .select_only()
+        .column(client::Column::Id);
     match segment {
         Segment::AllConsenting => {}
         Segment::Label(label_id) => {
@@ -106,12 +90,20 @@ async fn recipients(
             );
         }
     }
-    query
+    let ids: Vec<i64> = query
         .order_by_asc(client::Column::Id)
         .into_tuple()
         .all(db)
         .await
-        .map_err(db_error)
+        .map_err(db_error)?;
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let consenting = consent::consenting_in_shop(db, shop_id).await?;
+    Ok(ids
+        .into_iter()
+        .filter(|&id| consenting.allows(id))
+        .collect())
 }
 
 /// Whether this client may get an e-mail now: the same rule as the segments'.
@@ -120,7 +112,7 @@ pub(crate) async fn may_email(
     shop_id: i64,
     client_id: i64,
 ) -> Result<bool, AppError> {
-    let found: Option<i64> = reachable(shop_id)
+    let found: Option<i64> = with_address(shop_id)
         .select_only()
         .column(client::Column::Id)
         .filter(client::Column::Id.eq(client_id))
@@ -128,7 +120,7 @@ pub(crate) async fn may_email(
         .one(db)
         .await
         .map_err(db_error)?;
-    Ok(found.is_some())
+    Ok(found.is_some() && consent::client_consents(db, shop_id, client_id).await?)
 }
 
 /// The text's values for one client.
@@ -341,17 +333,19 @@ pub async fn send_test(
     Ok(actor.email.clone())
 }
 
-/// Queues the campaign for every client of its segment who agreed to e-mails, in one
-/// transaction: either every recipient is queued or none is. Returns the campaign's id.
+/// Queues the campaign for every client of its segment who agreed to e-mails, in one write
+/// transaction: either every recipient is queued or none is. The segment is read before it, so
+/// the write holds SQLite's one writer only for the inserts (BENCHMARKS.md). Returns the
+/// campaign's id.
 pub async fn send_campaign(db: &Db, actor: &Actor, form: &CampaignForm) -> Result<i64, AppError> {
     owner_only(actor)?;
     let now = Utc::now();
-    let txn = db.begin_write().await?;
-    let text = read_form(&txn, actor.shop_id, form).await?;
-    let ids = recipients(&txn, actor.shop_id, text.segment, now).await?;
+    let text = read_form(db, actor.shop_id, form).await?;
+    let ids = recipients(db, actor.shop_id, text.segment, now).await?;
     if ids.is_empty() {
         return Err(AppError::invalid("segment", FieldProblem::NoRecipients));
     }
+    let txn = db.begin_write().await?;
     let campaign = mail_campaign::ActiveModel {
         shop_id: Set(actor.shop_id),
         author_user_id: Set(actor.user_id),
