@@ -24,7 +24,6 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
-pub mod cards;
 pub mod client;
 pub mod client_file;
 pub mod country;

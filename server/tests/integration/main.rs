@@ -15,7 +15,6 @@ mod erasure;
 mod exports;
 mod http;
 mod imports;
-mod member_cards;
 mod operations;
 mod programme;
 mod rest_api;
