@@ -32,6 +32,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::campaigns::{AutomaticMailsPage, CampaignPage, CampaignsPage};
+use crate::pages::card::CardPage;
 use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::dashboard::DashboardPage;
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(routes::FORGOT_PASSWORD),) view=ForgotPasswordPage />
                     <Route path=(StaticSegment(routes::RESET_PASSWORD),) view=ResetPasswordPage />
                     <Route path=(StaticSegment(routes::UNSUBSCRIBE),) view=UnsubscribePage ssr=SsrMode::Async />
+                    <Route path=path!("carte/:token") view=CardPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=crate::components::layout::Home ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::CLIENTS),) view=ClientsPage ssr=SsrMode::Async />

@@ -25,6 +25,7 @@ mod m20261204_000001_client_imports;
 mod m20261204_000002_api_keys;
 mod m20261204_000003_mail_campaigns;
 mod m20261205_000001_consent_by_shop;
+mod m20261205_000002_member_cards;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_api_keys::Migration),
             Box::new(m20261204_000003_mail_campaigns::Migration),
             Box::new(m20261205_000001_consent_by_shop::Migration),
+            Box::new(m20261205_000002_member_cards::Migration),
         ]
     }
 }

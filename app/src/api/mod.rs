@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
+pub mod cards;
 pub mod client_file;
 pub mod clients;
 pub mod dashboard;

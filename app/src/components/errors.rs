@@ -144,6 +144,8 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
             td_string!(locale, field.not_enough_points, balance).to_string()
         }
         FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
+        FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),
+        FieldProblem::CardReplaced => td_string!(locale, clients.card_replaced).to_string(),
         FieldProblem::NoClientWithContact => {
             td_string!(locale, field.no_client_with_contact).to_string()
         }

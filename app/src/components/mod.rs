@@ -17,6 +17,7 @@ pub mod history_table;
 pub mod labels;
 pub mod latest;
 pub mod layout;
+pub mod member_card;
 pub mod merge_dialog;
 pub mod modal;
 pub mod modify_dialog;

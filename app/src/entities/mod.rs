@@ -16,6 +16,7 @@ pub mod ledger_entry;
 pub mod login_failure;
 pub mod mail_automation;
 pub mod mail_campaign;
+pub mod member_card;
 pub mod outgoing_mail;
 pub mod password_reset_token;
 pub mod programme;

@@ -64,6 +64,10 @@ pub enum AuditKind {
     CampaignTested,
     /// The owner switched an automatic e-mail on or off, or changed its text.
     AutomaticMailChanged,
+    /// A client's member card was shown for the first time, so issued.
+    MemberCardIssued,
+    /// A lost card replaced: its token is refused from now on.
+    MemberCardReplaced,
 }
 
 coded!(AuditKind {
@@ -113,6 +117,8 @@ coded!(AuditKind {
     CampaignSent => "campaign_sent",
     CampaignTested => "campaign_tested",
     AutomaticMailChanged => "automatic_mail_changed",
+    MemberCardIssued => "member_card_issued",
+    MemberCardReplaced => "member_card_replaced",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -388,6 +388,9 @@ pub struct ClientSearchPage {
     pub total: u64,
     /// More clients matched than `total` says: counting stopped there.
     pub capped: bool,
+    /// The search was a member card's token (a scanner typed it): what it led to.
+    #[serde(default)]
+    pub card: Option<crate::model::cards::CardScan>,
 }
 
 #[cfg(test)]

@@ -88,6 +88,10 @@ pub enum FieldProblem {
     },
     /// No client of the chosen segment agreed to e-mails: nothing would be sent.
     NoRecipients,
+    /// No member card of the shop has this token.
+    UnknownCard,
+    /// A member card replaced since (lost, stolen): its token is refused.
+    CardReplaced,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

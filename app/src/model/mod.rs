@@ -24,6 +24,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
+pub mod cards;
 pub mod client;
 pub mod client_file;
 pub mod country;

@@ -59,6 +59,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::ApiClientRead => t_string!(i18n, audit.kinds.api_client_read),
         AuditKind::CampaignSent => t_string!(i18n, audit.kinds.campaign_sent),
         AuditKind::CampaignTested => t_string!(i18n, audit.kinds.campaign_tested),
+        AuditKind::MemberCardIssued => t_string!(i18n, audit.kinds.member_card_issued),
+        AuditKind::MemberCardReplaced => t_string!(i18n, audit.kinds.member_card_replaced),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

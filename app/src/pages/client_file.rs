@@ -19,6 +19,7 @@ use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
 use crate::components::labels::{GroupPicker, LabelChips, TagEditor};
+use crate::components::member_card::MemberCardSection;
 use crate::components::merge_dialog::MergeDialog;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
@@ -147,6 +148,7 @@ pub fn ClientFilePage() -> impl IntoView {
             }}
         </Suspense>
         <EarnedRewards earned=rewards owner=owner_signed_in on_claimed=changed on_changed=rewards_changed />
+        {move || client_id().map(|client_id| view! { <MemberCardSection client_id /> })}
         {move || client_id().map(|client_id| view! { <NoteEditor client_id on_added=note_added /> })}
         <h2>{t!(i18n, client_file.activity)}</h2>
         <div class="field inline-field">

@@ -25,6 +25,7 @@ use crate::components::session::use_session;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
 use crate::model::auth::Role;
+use crate::model::cards::CardScan;
 use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
 use crate::model::exports::clients_link;
@@ -109,14 +110,29 @@ pub fn ClientsPage() -> impl IntoView {
             show(query, replace);
         }
     };
-    let on_input = move |event| {
-        text.set(event_target_value(&event));
-        if let Some(timer) = pending_timer.get_value() {
-            timer.clear();
+    let on_input = {
+        let send_text = send_text.clone();
+        move |event| {
+            text.set(event_target_value(&event));
+            if let Some(timer) = pending_timer.get_value() {
+                timer.clear();
+            }
+            pending_timer
+                .set_value(set_timeout_with_handle(send_text.clone(), SEARCH_DEBOUNCE).ok());
         }
-        pending_timer.set_value(set_timeout_with_handle(send_text.clone(), SEARCH_DEBOUNCE).ok());
+    };
+    // A card scanner types the card's address and Enter: the search goes at once.
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Enter" {
+            event.prevent_default();
+            if let Some(timer) = pending_timer.get_value() {
+                timer.clear();
+            }
+            send_text();
+        }
     };
     let chosen_id = |event| event_target_value(&event).parse::<i64>().ok();
+    let show_emptied = show.clone();
     let choose = move |change: &dyn Fn(&mut ClientQuery)| {
         let mut query = wanted.get_untracked();
         change(&mut query);
@@ -162,6 +178,25 @@ pub fn ClientsPage() -> impl IntoView {
         replace_row(outcome.client);
         dialog.set(OpenDialog::None);
     });
+    // A card scanned: its client's transaction dialog opens, and the box is emptied for the next.
+    Effect::new({
+        let show = show_emptied;
+        move |_| {
+            let Some(Ok(found)) = clients.get() else {
+                return;
+            };
+            if found.card == Some(CardScan::Found)
+                && let [row] = found.rows.as_slice()
+            {
+                dialog.set(OpenDialog::Transaction(Box::new(row.clone())));
+                text.set(String::new());
+                text_sent.set_value(String::new());
+                let mut query = wanted.get_untracked();
+                query.text = String::new();
+                show(query, true);
+            }
+        }
+    });
     let open_edit = move |client_id: i64| {
         spawn_local(async move {
             match get_client(client_id).await {
@@ -190,6 +225,7 @@ pub fn ClientsPage() -> impl IntoView {
                     value=text.get_untracked()
                     prop:value=move || text.get()
                     on:input=on_input
+                    on:keydown=on_keydown
                 />
             </div>
             <div class="actions actions-start">
@@ -290,7 +326,13 @@ pub fn ClientsPage() -> impl IntoView {
                             } else {
                                 t_string!(i18n, clients.count, count).to_string()
                             };
-                            let list = if found.rows.is_empty() {
+                            let list = if let Some(scan @ (CardScan::Replaced | CardScan::Unknown)) = found.card {
+                                let refusal = move || match scan {
+                                    CardScan::Replaced => t_string!(i18n, clients.card_replaced),
+                                    _ => t_string!(i18n, clients.card_unknown),
+                                };
+                                view! { <p class="form-error" role="alert">{refusal}</p> }.into_any()
+                            } else if found.rows.is_empty() {
                                 view! { <p>{t!(i18n, clients.empty)}</p> }.into_any()
                             } else {
                                 view! {

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_keys;
 pub mod audit;
 pub mod campaigns;
+pub mod card;
 pub mod client_file;
 pub mod clients;
 pub mod dashboard;

@@ -60,13 +60,15 @@ impl From<client::Model> for ApiClient {
     }
 }
 
-/// Which client: by phone or by e-mail (one of them).
+/// Which client: by member card, phone or e-mail (one of them).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FindClientQuery {
     /// A phone number in any usual form: `06 12 34 56 78`, `+33612345678`.
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// A member card's code as printed or scanned: the token, or the card's address.
+    pub card: Option<String>,
 }
 
 /// A client to enrol: a last name, a first name, and an e-mail or a phone.
@@ -196,13 +198,13 @@ impl From<EarnedReward> for ApiEarnedReward {
     get,
     path = "/api/v1/clients",
     tag = "clients",
-    summary = "Find a client by phone or e-mail",
+    summary = "Find a client by member card, phone or e-mail",
     params(FindClientQuery),
     responses(
-        (status = 200, description = "The one client with this phone or e-mail", body = ApiClient),
+        (status = 200, description = "The client of this card, or the one client with this phone or e-mail", body = ApiClient),
         (status = 400, description = "Unreadable query", body = ApiErrorBody),
         (status = 401, description = "No key, or an unknown or revoked one", body = ApiErrorBody),
-        (status = 422, description = "No phone nor e-mail, an invalid one, no client with it, or several (`several_clients_with_contact`)", body = ApiErrorBody),
+        (status = 422, description = "No card, phone nor e-mail; an invalid one, no client with it, or several (`several_clients_with_contact`); a card replaced since (`card_replaced`) or unknown (`unknown_card`)", body = ApiErrorBody),
         (status = 429, description = "Too many requests with this key", body = ApiErrorBody),
     )
 )]
@@ -211,12 +213,13 @@ pub async fn find_client(
     api: ApiRequest,
     ApiQuery(query): ApiQuery<FindClientQuery>,
 ) -> Result<Json<ApiClient>, ApiError> {
-    let contact = query
-        .phone
-        .or(query.email)
-        .filter(|contact| !contact.trim().is_empty())
-        .ok_or(ApiRefusal::ContactMissing)?;
-    let client = read_for_api(&state.db, &api.actor, &ClientKey::Contact(contact)).await?;
+    let present = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let key = match (present(query.card), present(query.phone.or(query.email))) {
+        (Some(card), _) => ClientKey::Card(card),
+        (None, Some(contact)) => ClientKey::Contact(contact),
+        (None, None) => return Err(ApiRefusal::ContactMissing.into()),
+    };
+    let client = read_for_api(&state.db, &api.actor, &key).await?;
     Ok(Json(client.into()))
 }
 

@@ -15,6 +15,7 @@ mod erasure;
 mod exports;
 mod http;
 mod imports;
+mod member_cards;
 mod operations;
 mod programme;
 mod rest_api;

@@ -300,7 +300,7 @@ async fn keys_are_refused_when_missing_unknown_revoked_read_only_or_of_another_s
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         no_contact["message"],
-        "Indiquez le téléphone (phone) ou l'e-mail (email) du client."
+        "Indiquez la carte (card), le téléphone (phone) ou l'e-mail (email) du client."
     );
     let (status, invalid) = Call::new("POST", "/api/v1/clients", &writer)
         .body(json!({ "first_name": "", "last_name": "Morel", "email": "pas-un-email" }))

@@ -59,6 +59,8 @@ pub enum ClientKey {
     Id(i64),
     /// An e-mail address or a phone number, in any usual format.
     Contact(String),
+    /// A member card's token, or its address as its QR code holds it.
+    Card(String),
 }
 
 /// A client's file read by a till or a website: written down in the audit log with the key
@@ -71,6 +73,7 @@ pub async fn read_for_api(
     let model = match key {
         ClientKey::Id(id) => find_in_shop(db, actor.shop_id, *id).await?,
         ClientKey::Contact(contact) => find_by_contact(db, actor.shop_id, contact).await?,
+        ClientKey::Card(token) => super::card::client_of_card(db, actor.shop_id, token).await?,
     };
     // SQLite's writers take turns: the trace waits for its own, like every other write.
     let txn = db.begin_write().await?;

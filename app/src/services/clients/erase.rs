@@ -75,6 +75,7 @@ pub(crate) async fn erase_in_transaction(
         .exec(txn)
         .await
         .map_err(db_error)?;
+    super::card::forget_cards(txn, shop_id, &ids).await?;
     let label_ids: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)

@@ -1,9 +1,10 @@
 //! The shop's clients: finding a file (`lookup`, a leaf every other module may use), creating and
 //! editing it (`edit`), the list and its search (`search`), a file's page (`detail`, and `file`
 //! for notes, consents and the timeline), tags and groups (`labels`), joining two files
-//! (`merge`), the client's data report (`report`), erasing an identity (`erase`, for support and
-//! for `retention`: clients gone for years). There is no delete.
+//! (`merge`), the member card (`card`), the client's data report (`report`), erasing an identity
+//! (`erase`, for support and for `retention`: clients gone for years). There is no delete.
 
+pub mod card;
 pub mod detail;
 pub mod edit;
 pub mod erase;

@@ -10,6 +10,7 @@ use super::labels;
 use super::lookup::{active_clients, to_row};
 use crate::entities::{client, client_label};
 use crate::model::auth::CurrentUser;
+use crate::model::cards::card_token_in;
 use crate::model::client::{
     ClientQuery, ClientRow, ClientSearchPage, ClientSort, SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE,
 };
@@ -196,7 +197,15 @@ pub async fn list_clients(
     labels::check_filter(db, user, LabelKind::Tag, query.tag).await?;
     labels::check_filter(db, user, LabelKind::Group, query.group).await?;
     let label_ids: Vec<i64> = [query.tag, query.group].into_iter().flatten().collect();
-    let zone = shop_zone(&user.time_zone);
+    if let Some(token) = card_token_in(&query.text) {
+        let (scan, client) = super::card::scan(db, user.shop_id, &token).await?;
+        let rows: Vec<client::Model> = client.into_iter().collect();
+        let total = rows.len() as u64;
+        return Ok(ClientSearchPage {
+            card: Some(scan),
+            ..page_of(db, user, rows, total, false).await?
+        });
+    }
     let backend = db.get_database_backend();
     let prefixes = search_prefixes(&query.text);
     let (rows, total, capped) = if prefixes.is_empty() {
@@ -272,6 +281,18 @@ pub async fn list_clients(
             total > SEARCH_COUNT_CAP || scanned >= statements.count_limit,
         )
     };
+    page_of(db, user, rows, total, capped).await
+}
+
+/// The rows found, with their labels and first reward waiting.
+async fn page_of(
+    db: &Db,
+    user: &CurrentUser,
+    rows: Vec<client::Model>,
+    total: u64,
+    capped: bool,
+) -> Result<ClientSearchPage, AppError> {
+    let zone = shop_zone(&user.time_zone);
     let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
     let mut labels = labels::labels_of(db, user.shop_id, &ids).await?;
     let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
@@ -286,5 +307,6 @@ pub async fn list_clients(
             .collect(),
         total: total.min(SEARCH_COUNT_CAP),
         capped,
+        card: None,
     })
 }
