@@ -16,7 +16,7 @@ test("a member card is shown and scanned at the till, opens on the client's phon
   const printed = (await card.getByTestId("card-code").textContent()) ?? "";
   expect(printed).toMatch(/^[0-9a-z]{5}( [0-9a-z]{5}){3}$/);
   const link = (await page.getByRole("link", { name: "Ouvrir la page de la carte" }).getAttribute("href")) ?? "";
-  expect(link).toMatch(/\/carte\/[0-9a-z]{20}$/);
+  expect(link).toMatch(/\/carte\/\d+-[0-9a-z]{20}$/);
   expect(link.endsWith(printed.replaceAll(" ", ""))).toBe(true);
 
   // A scanner types the QR code's address and Enter into the search box: the client's

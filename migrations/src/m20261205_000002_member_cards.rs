@@ -3,10 +3,11 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Member cards: a random token per card, printed as a QR code. A client has at most one card
-/// not replaced; a lost card is replaced (`replaced_at`) and its token is then refused at the
-/// till, which can say so. The token opens the card's page with no session, so it is unique
-/// across shops. Cards go with the client when the client's identity is erased.
+/// Member cards: a random token per card, printed as a QR code whose address names the shop
+/// (`/carte/{shop}-{token}`), so every look-up stays inside one shop. A client has at most one
+/// card not replaced (a partial unique index, which both engines have); a lost card is replaced
+/// (`replaced_at`) and its token is then refused at the till, which can say so. Cards go with
+/// the client when the client's identity is erased.
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -18,7 +19,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto("id"))
                     .col(big_integer("shop_id"))
                     .col(big_integer("client_id"))
-                    .col(string_len_uniq("token", 32))
+                    .col(string_len("token", 32))
                     .col(timestamp_with_time_zone("issued_at"))
                     .col(big_integer("issued_by_user_id"))
                     .col(timestamp_with_time_zone_null("replaced_at"))
@@ -44,14 +45,33 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .name("member_cards_token")
+                    .table("member_cards")
+                    .col("token")
+                    .col("shop_id")
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // By client first: on SQLite the shop is checked as `shop_id + 0`, which no index serves.
+        manager
+            .create_index(
+                Index::create()
                     .name("member_cards_client")
                     .table("member_cards")
-                    .col("shop_id")
                     .col("client_id")
                     .col("id")
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX member_cards_current ON member_cards (shop_id, client_id) \
+                 WHERE replaced_at IS NULL",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -118,8 +118,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The span of one request: its id, method and path (never the query: it may hold a search).
+/// The span of one request: its id, method and path (never the query: it may hold a search;
+/// nor a member card's address, whose token is the key to the card).
 fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let path = request.uri().path();
+    let card_page = format!("{}/", app::model::cards::CARD_PATH);
+    let path = if path.starts_with(&card_page) {
+        "/carte/…"
+    } else {
+        path
+    };
     let id = request
         .headers()
         .get("x-request-id")
@@ -129,7 +137,7 @@ fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
         "request",
         request_id = %id,
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %path,
     )
 }
 

@@ -80,7 +80,8 @@ pub fn MemberCardSection(client_id: i64) -> impl IntoView {
                     })
             }}
         </Suspense>
-        {move || replaced.get().then(|| view! { <p role="status" class="no-print">{t!(i18n, cards.replaced)}</p> })}
+        // Present from the start, so screen readers announce the text when it appears.
+        <p role="status" class="no-print">{move || replaced.get().then_some(t!(i18n, cards.replaced))}</p>
         {move || error.get().map(|failure| view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> })}
     }
 }
@@ -96,7 +97,7 @@ fn CardFace(card: MemberCard) -> impl IntoView {
             <div class="member-card-text">
                 <strong class="member-card-shop">{card.shop_name.clone()}</strong>
                 <span class="member-card-name">{card.client_name.clone()}</span>
-                <span class="member-card-code" data-testid="card-code" title=move || t_string!(i18n, cards.code)>
+                <span class="member-card-code" data-testid="card-code">
                     {printed_token(&card.token)}
                 </span>
                 <small>{move || t_string!(i18n, cards.issued, date = date.clone()).to_string()}</small>

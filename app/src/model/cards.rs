@@ -4,16 +4,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a card's page is: `/carte/{token}`, with no session.
+/// Where a card's page is: `/carte/{shop}-{token}`, with no session.
 pub const CARD_PATH: &str = "/carte";
 /// Characters of a token: 100 random bits in Crockford's base 32.
 pub const TOKEN_CHARS: usize = 20;
 /// Crockford's base 32: no I, L, O or U, so a token read aloud or copied by hand stays right.
 pub const TOKEN_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
-/// The card's page, which its QR code holds.
-pub fn card_link(public_url: &str, token: &str) -> String {
-    format!("{public_url}{CARD_PATH}/{token}")
+/// The card's page, which its QR code holds: the shop names where to look, the token is the key.
+pub fn card_link(public_url: &str, shop_id: i64, token: &str) -> String {
+    format!("{public_url}{CARD_PATH}/{shop_id}-{token}")
+}
+
+/// The shop and the token of a card page's address segment (`12-ab3de…`), if it is one.
+pub fn read_card_address(segment: &str) -> Option<(i64, String)> {
+    let (shop, token) = segment.split_once('-')?;
+    let shop_id = shop.parse().ok()?;
+    Some((shop_id, read_token(token)?))
 }
 
 /// The token as printed under the QR code, in groups of five: `ab3de 5fgh6 …`.
@@ -26,22 +33,50 @@ pub fn printed_token(token: &str) -> String {
         .join(" ")
 }
 
-/// The token in what a scanner typed or a person copied: the card's address, or the token alone
-/// with or without its spaces, in either case; I and L read as 1, O as 0, as Crockford's base 32
-/// reads them. `None` when the text is not a card's.
-pub fn card_token_in(text: &str) -> Option<String> {
+/// A card typed at the till.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedCard {
+    pub token: String,
+    /// The card's address, as a scanner types it: surely a card, never a name to search.
+    pub scanned: bool,
+}
+
+/// The card in what a scanner typed or a person copied: the card's address, the token in one
+/// word or in its printed groups of five, in either case; I and L read as 1, O as 0, as
+/// Crockford's base 32 reads them. `None` when the text is not a card's: a name, a phone, a
+/// city with its postal code.
+pub fn card_in(text: &str) -> Option<TypedCard> {
     let text = text.trim();
-    let candidate = match text.rfind(&format!("{CARD_PATH}/")) {
-        Some(at) => {
-            let rest = &text[at + CARD_PATH.len() + 1..];
-            rest.split(['?', '#', '/']).next().unwrap_or_default()
-        }
-        None => text,
-    };
+    if let Some(at) = text.rfind(&format!("{CARD_PATH}/")) {
+        let segment = text[at + CARD_PATH.len() + 1..]
+            .split(['?', '#', '/'])
+            .next()
+            .unwrap_or_default();
+        let token = match read_card_address(segment) {
+            Some((_, token)) => token,
+            None => read_token(segment)?,
+        };
+        return Some(TypedCard {
+            token,
+            scanned: true,
+        });
+    }
+    let groups: Vec<&str> = text.split([' ', '-']).collect();
+    let printed = groups.len() == TOKEN_CHARS / 5 && groups.iter().all(|group| group.len() == 5);
+    if groups.len() > 1 && !printed {
+        return None;
+    }
+    Some(TypedCard {
+        token: read_token(&groups.concat())?,
+        scanned: false,
+    })
+}
+
+/// A token of `TOKEN_CHARS` characters, read as Crockford's base 32 reads it.
+fn read_token(candidate: &str) -> Option<String> {
     let mut token = String::with_capacity(TOKEN_CHARS);
     for c in candidate.chars() {
         let c = match c.to_ascii_lowercase() {
-            ' ' | '-' => continue,
             'i' | 'l' => '1',
             'o' => '0',
             c => c,
@@ -101,29 +136,48 @@ mod tests {
 
     #[test]
     fn a_scanned_address_a_bare_token_and_a_printed_one_give_the_token() {
-        for typed in [
-            TOKEN,
-            "https://boulangerie.example/carte/ab3de5fgh6jk7mn8pq9r",
-            "http://127.0.0.1:3000/carte/ab3de5fgh6jk7mn8pq9r?x=1",
-            " AB3DE 5FGH6 JK7MN 8PQ9R ",
-            "ab3de-5fgh6-jk7mn-8pq9r",
+        for (typed, scanned) in [
+            (TOKEN, false),
+            (
+                "https://boulangerie.example/carte/12-ab3de5fgh6jk7mn8pq9r",
+                true,
+            ),
+            (
+                "http://127.0.0.1:3000/carte/3-ab3de5fgh6jk7mn8pq9r?x=1",
+                true,
+            ),
+            (" AB3DE 5FGH6 JK7MN 8PQ9R ", false),
+            ("ab3de-5fgh6-jk7mn-8pq9r", false),
         ] {
-            assert_eq!(card_token_in(typed).as_deref(), Some(TOKEN), "{typed}");
+            assert_eq!(
+                card_in(typed),
+                Some(TypedCard {
+                    token: TOKEN.to_owned(),
+                    scanned
+                }),
+                "{typed}"
+            );
         }
+        assert_eq!(printed_token(TOKEN), "ab3de 5fgh6 jk7mn 8pq9r");
         assert_eq!(
-            card_token_in("ab3de5fgh6jk7mn8pq9r").map(|token| printed_token(&token)),
-            Some("ab3de 5fgh6 jk7mn 8pq9r".to_owned())
+            read_card_address(&format!("12-{TOKEN}")),
+            Some((12, TOKEN.to_owned()))
+        );
+        assert_eq!(
+            card_link("https://b.example", 12, TOKEN),
+            format!("https://b.example/carte/12-{TOKEN}")
         );
     }
 
     #[test]
     fn letters_misread_by_hand_are_read_as_crockford_reads_them() {
+        let read = |typed: &str| card_in(typed).map(|card| card.token);
         assert_eq!(
-            card_token_in("ab3de5fgh6jk7mn8pq9I").as_deref(),
+            read("ab3de5fgh6jk7mn8pq9I").as_deref(),
             Some("ab3de5fgh6jk7mn8pq91")
         );
         assert_eq!(
-            card_token_in("Ob3de5fgh6jk7mn8pq9r").as_deref(),
+            read("Ob3de5fgh6jk7mn8pq9r").as_deref(),
             Some("0b3de5fgh6jk7mn8pq9r")
         );
     }
@@ -133,15 +187,20 @@ mod tests {
         for typed in [
             "dupont",
             "06 12 34 56 78",
+            "Catherine Martin 75018",
+            "Lola Dupont-Moreau 69003",
             "abcdefghjkmnpqrstvwx",
             "ab3de5fgh6jk7mn8pq9",
             "ab3de5fgh6jk7mn8pq9r5",
             "ab3de5fgh6jk7mn8pq9u",
+            "ab3de 5fgh6jk7mn 8pq9r",
             "hélène3de5fgh6jk7mn8",
             "https://example.com/clients/12",
             "",
         ] {
-            assert_eq!(card_token_in(typed), None, "{typed}");
+            assert_eq!(card_in(typed), None, "{typed}");
         }
+        assert_eq!(read_card_address("x-ab3de5fgh6jk7mn8pq9r"), None);
+        assert_eq!(read_card_address("ab3de5fgh6jk7mn8pq9r"), None);
     }
 }

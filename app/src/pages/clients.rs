@@ -25,7 +25,7 @@ use crate::components::session::use_session;
 use crate::components::transaction_dialog::TransactionDialog;
 use crate::i18n::*;
 use crate::model::auth::Role;
-use crate::model::cards::CardScan;
+use crate::model::cards::{CardScan, card_in};
 use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
 use crate::model::exports::clients_link;
@@ -103,8 +103,9 @@ pub fn ClientsPage() -> impl IntoView {
             if typed == query.text || location.pathname.get_untracked() != routes::CLIENTS {
                 return;
             }
-            // Starting a search is a step back can undo; refining it is not.
-            let replace = !query.text.is_empty();
+            // Starting a search is a step back can undo; refining it is not, nor a card scanned
+            // (its search is emptied at once).
+            let replace = !query.text.is_empty() || card_in(&typed).is_some();
             text_sent.set_value(typed.clone());
             query.text = typed;
             show(query, replace);
@@ -178,20 +179,23 @@ pub fn ClientsPage() -> impl IntoView {
         replace_row(outcome.client);
         dialog.set(OpenDialog::None);
     });
-    // A card scanned: its client's transaction dialog opens, and the box is emptied for the next.
+    // A card scanned: its client's transaction dialog opens once, and the box is emptied for
+    // the next client. Only while the address still holds the search: the answer stays shown
+    // (and is updated by the transaction) until the emptied search's answer replaces it.
     Effect::new({
         let show = show_emptied;
         move |_| {
             let Some(Ok(found)) = clients.get() else {
                 return;
             };
-            if found.card == Some(CardScan::Found)
-                && let [row] = found.rows.as_slice()
-            {
+            let mut query = wanted.get_untracked();
+            if query.text.is_empty() || found.card != Some(CardScan::Found) {
+                return;
+            }
+            if let [row] = found.rows.as_slice() {
                 dialog.set(OpenDialog::Transaction(Box::new(row.clone())));
                 text.set(String::new());
                 text_sent.set_value(String::new());
-                let mut query = wanted.get_untracked();
                 query.text = String::new();
                 show(query, true);
             }

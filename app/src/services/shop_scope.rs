@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 19] = [
+pub const SHOP_TABLES: [&str; 20] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -26,6 +26,7 @@ pub const SHOP_TABLES: [&str; 19] = [
     "ledger_entries",
     "mail_automations",
     "mail_campaigns",
+    "member_cards",
     "outgoing_mails",
     "programmes",
     "rewards",

@@ -28,6 +28,12 @@ async fn a_card_is_the_shops_own_opens_with_no_session_and_finds_its_client_thro
     let (status, card) = card_of(&app, &owner, client_id).await;
     assert_eq!(status, StatusCode::OK, "{card}");
     let token = card["token"].as_str().expect("token").to_owned();
+    let link = card["link"].as_str().expect("link").to_owned();
+    let segment = link.rsplit('/').next().expect("segment").to_owned();
+    assert_eq!(
+        segment,
+        format!("{}-{token}", segment.split('-').next().expect("shop"))
+    );
     assert!(card["qr_svg"].as_str().expect("svg").starts_with("<svg"));
 
     // Another shop can neither read nor replace this client's card, nor find it by its token.
@@ -48,7 +54,7 @@ async fn a_card_is_the_shops_own_opens_with_no_session_and_finds_its_client_thro
         app.post_json(
             "clients-list",
             Some(&other),
-            json!({ "query": { "text": token } }),
+            json!({ "query": { "text": link } }),
         )
         .await,
     )
@@ -68,12 +74,12 @@ async fn a_card_is_the_shops_own_opens_with_no_session_and_finds_its_client_thro
     assert_eq!(searched["rows"][0]["id"], client_id);
 
     // The card's page, with no session: the shop, the first name, the points; no last name.
-    let page = app.get(&format!("/carte/{token}"), None).await;
+    let page = app.get(&format!("/carte/{segment}"), None).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = body_text(page).await;
     assert!(html.contains("Fleuriste"), "{html}");
     let public = body_json(
-        app.post_form("card-public", None, &form(&[("token", &token)]))
+        app.post_form("card-public", None, &form(&[("token", &segment)]))
             .await,
     )
     .await;
@@ -106,12 +112,9 @@ async fn a_card_is_the_shops_own_opens_with_no_session_and_finds_its_client_thro
             .body(Body::empty())
             .expect("request")
     };
-    let link = card["link"]
-        .as_str()
-        .expect("link")
-        .replace(':', "%3A")
-        .replace('/', "%2F");
-    let found = app.send(find(link)).await;
+    let found = app
+        .send(find(link.replace(':', "%3A").replace('/', "%2F")))
+        .await;
     assert_eq!(found.status(), StatusCode::OK);
     assert_eq!(body_json(found).await["id"], client_id);
     let replaced = app

@@ -12,11 +12,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::lookup::{find_in_shop, name_of};
+use super::lookup::{file_ids, find_in_shop, name_of};
 use crate::entities::{client, member_card, shop};
 use crate::model::audit::AuditKind;
 use crate::model::cards::{
-    CardScan, MemberCard, PublicCard, TOKEN_ALPHABET, TOKEN_CHARS, card_link, card_token_in,
+    CardScan, MemberCard, PublicCard, TOKEN_ALPHABET, TOKEN_CHARS, card_in, card_link,
+    read_card_address,
 };
 use crate::model::error::{AppError, FieldProblem};
 use crate::services::accounts::throttle::{self, ThrottlePolicy};
@@ -26,8 +27,10 @@ use crate::services::programme::rewards::waiting_rewards;
 use crate::services::time::{format_date, shop_zone};
 use crate::services::{db_error, shop_check};
 
-/// Unknown card tokens one address may try in ten minutes: a client who mistypes an address a
-/// few times is never stopped, a guesser gets nowhere (a token is 100 random bits).
+/// Unknown card addresses one client address may try in ten minutes: a client who mistypes one
+/// a few times is never stopped, a guesser gets nowhere (a token is 100 random bits). A card
+/// found is never refused, so a shared address (a shop's Wi-Fi, a carrier's) cannot lock its
+/// clients out.
 pub const CARD_LOOKUPS_PER_ADDRESS: ThrottlePolicy = ThrottlePolicy {
     max_failures: 20,
     window: chrono::Duration::minutes(10),
@@ -112,7 +115,7 @@ fn view_of(
     actor: &Actor,
     public_url: &str,
 ) -> Result<MemberCard, AppError> {
-    let link = card_link(public_url, &card.token);
+    let link = card_link(public_url, card.shop_id, &card.token);
     Ok(MemberCard {
         qr_svg: qr_svg(&link)?,
         link,
@@ -134,17 +137,36 @@ pub async fn member_card(
     if let Some(card) = current(db, actor.shop_id, client_id).await? {
         return view_of(card, &client, actor, public_url);
     }
-    let txn = db.begin_write().await?;
-    // Another tab may have issued it meanwhile: one card per client.
-    let card = match current(&txn, actor.shop_id, client_id).await? {
-        Some(card) => card,
-        None => issue(&txn, actor, client_id, AuditKind::MemberCardIssued).await?,
-    };
-    txn.commit().await.map_err(db_error)?;
+    let issued = async {
+        let txn = db.begin_write().await?;
+        let card = match current(&txn, actor.shop_id, client_id).await? {
+            Some(card) => card,
+            None => issue(&txn, actor, client_id, AuditKind::MemberCardIssued).await?,
+        };
+        txn.commit().await.map_err(db_error)?;
+        Ok(card)
+    }
+    .await;
+    let card = settled(db, actor.shop_id, client_id, issued).await?;
     view_of(card, &client, actor, public_url)
 }
 
-/// A lost or stolen card: the client gets a new token, and the old one is refused from now on.
+/// A write that issued a card, or the card another request issued at the same moment: on
+/// PostgreSQL both may find no card, and the one-card-per-client index refuses the second.
+async fn settled(
+    db: &Db,
+    shop_id: i64,
+    client_id: i64,
+    written: Result<member_card::Model, AppError>,
+) -> Result<member_card::Model, AppError> {
+    match written {
+        Ok(card) => Ok(card),
+        Err(error) => current(db, shop_id, client_id).await?.ok_or(error),
+    }
+}
+
+/// A lost or stolen card: the client gets a new token, and the old one is refused from now on,
+/// as are the cards of the files merged into this client.
 pub async fn replace_card(
     db: &Db,
     actor: &Actor,
@@ -152,21 +174,27 @@ pub async fn replace_card(
     client_id: i64,
 ) -> Result<MemberCard, AppError> {
     let client = find_in_shop(db, actor.shop_id, client_id).await?;
-    let txn = db.begin_write().await?;
-    member_card::Entity::update_many()
-        .col_expr(member_card::Column::ReplacedAt, Expr::value(Utc::now()))
-        .col_expr(
-            member_card::Column::ReplacedByUserId,
-            Expr::value(actor.user_id),
-        )
-        .filter(shop_check(&txn, member_card::Column::ShopId, actor.shop_id))
-        .filter(member_card::Column::ClientId.eq(client_id))
-        .filter(member_card::Column::ReplacedAt.is_null())
-        .exec(&txn)
-        .await
-        .map_err(db_error)?;
-    let card = issue(&txn, actor, client_id, AuditKind::MemberCardReplaced).await?;
-    txn.commit().await.map_err(db_error)?;
+    let replaced = async {
+        let txn = db.begin_write().await?;
+        let files = file_ids(&txn, actor.shop_id, client_id).await?;
+        member_card::Entity::update_many()
+            .col_expr(member_card::Column::ReplacedAt, Expr::value(Utc::now()))
+            .col_expr(
+                member_card::Column::ReplacedByUserId,
+                Expr::value(actor.user_id),
+            )
+            .filter(shop_check(&txn, member_card::Column::ShopId, actor.shop_id))
+            .filter(member_card::Column::ClientId.is_in(files))
+            .filter(member_card::Column::ReplacedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        let card = issue(&txn, actor, client_id, AuditKind::MemberCardReplaced).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(card)
+    }
+    .await;
+    let card = settled(db, actor.shop_id, client_id, replaced).await?;
     view_of(card, &client, actor, public_url)
 }
 
@@ -227,8 +255,8 @@ pub async fn client_of_card(
     typed: &str,
 ) -> Result<client::Model, AppError> {
     let unknown = || AppError::invalid("card", FieldProblem::UnknownCard);
-    let token = card_token_in(typed).ok_or_else(unknown)?;
-    match scan(db, shop_id, &token).await? {
+    let typed = card_in(typed).ok_or_else(unknown)?;
+    match scan(db, shop_id, &typed.token).await? {
         (CardScan::Found, Some(client)) => Ok(client),
         (CardScan::Replaced, _) => Err(AppError::invalid("card", FieldProblem::CardReplaced)),
         _ => Err(unknown()),
@@ -236,25 +264,18 @@ pub async fn client_of_card(
 }
 
 /// The card's page for whoever holds it: the shop, the first name, the points and the rewards
-/// waiting. An unknown or replaced token counts against `address`; past the limit every look-up
-/// from it waits.
+/// waiting. A card found costs no write; an address that tried `CARD_LOOKUPS_PER_ADDRESS`
+/// unknown or replaced ones in the window is told to wait for the next unknown one.
 pub async fn public_card(
     db: &Db,
     public_url: &str,
-    token: &str,
+    address_segment: &str,
     address: &str,
 ) -> Result<PublicCard, AppError> {
-    let address_key = format!("card-{}", throttle::address_key(address));
-    // Counted before the look-up, as a login is, and taken back once the card is found.
-    let attempt = throttle::admit(
-        db,
-        &[(address_key.as_str(), CARD_LOOKUPS_PER_ADDRESS)],
-        Utc::now(),
-    )
-    .await?;
-    let found = match card_token_in(token) {
-        Some(token) => member_card::Entity::find()
+    let found = match read_card_address(address_segment) {
+        Some((shop_id, token)) => member_card::Entity::find()
             .filter(member_card::Column::Token.eq(token))
+            .filter(shop_check(db, member_card::Column::ShopId, shop_id))
             .filter(member_card::Column::ReplacedAt.is_null())
             .one(db)
             .await
@@ -273,9 +294,15 @@ pub async fn public_card(
         None => None,
     };
     let (Some(card), Some(client), Some(shop)) = (found, client, shop) else {
+        let address_key = format!("card-{}", throttle::address_key(address));
+        throttle::admit(
+            db,
+            &[(address_key.as_str(), CARD_LOOKUPS_PER_ADDRESS)],
+            Utc::now(),
+        )
+        .await?;
         return Err(AppError::NotFound);
     };
-    throttle::withdraw(db, attempt).await?;
     let waiting = waiting_rewards(db, shop.id, &[client.id])
         .await?
         .remove(&client.id);
@@ -285,7 +312,7 @@ pub async fn public_card(
         points: client.points_balance,
         rewards_waiting: waiting.as_ref().map_or(0, |reward| reward.waiting),
         reward: waiting.map(|reward| reward.name),
-        qr_svg: qr_svg(&card_link(public_url, &card.token))?,
+        qr_svg: qr_svg(&card_link(public_url, card.shop_id, &card.token))?,
     })
 }
 
@@ -330,6 +357,11 @@ mod tests {
         (page.card, page.rows.iter().map(|row| row.id).collect())
     }
 
+    /// What follows `/carte/` in the card's address.
+    fn segment(card: &MemberCard) -> &str {
+        card.link.rsplit('/').next().unwrap_or_default()
+    }
+
     async fn lea_with_card(shop: &TestShop) -> (ClientRow, MemberCard) {
         let lea = shop.client("Léa", "Morel").await;
         let card = member_card(&shop.db, &shop.owner, URL, lea.id)
@@ -342,7 +374,10 @@ mod tests {
     async fn a_card_is_issued_once_and_found_at_the_till_by_what_the_scanner_types() {
         let shop = TestShop::new().await;
         let (lea, card) = lea_with_card(&shop).await;
-        assert_eq!(card.link, format!("{URL}/carte/{}", card.token));
+        assert_eq!(
+            card.link,
+            format!("{URL}/carte/{}-{}", shop.owner.shop_id, card.token)
+        );
         assert!(card.qr_svg.starts_with("<svg"));
         assert_eq!(card.client_name, "Léa Morel");
         let again = member_card(&shop.db, &shop.staff(), URL, lea.id)
@@ -397,7 +432,7 @@ mod tests {
             Err(AppError::invalid("card", FieldProblem::CardReplaced))
         );
         assert_eq!(
-            public_card(&shop.db, URL, &lost.token, "203.0.113.9").await,
+            public_card(&shop.db, URL, segment(&lost), "203.0.113.9").await,
             Err(AppError::NotFound)
         );
     }
@@ -408,8 +443,13 @@ mod tests {
         let (lea, card) = lea_with_card(&shop).await;
         let other = shop.other_shop().await;
         assert_eq!(
-            till_search(&shop, &other, &card.token).await,
+            till_search(&shop, &other, &card.link).await,
             (Some(CardScan::Unknown), vec![])
+        );
+        // Typed by hand, the code is searched as a word there: it finds nothing either.
+        assert_eq!(
+            till_search(&shop, &other, &card.token).await,
+            (None, vec![])
         );
         assert_eq!(
             member_card(&shop.db, &other, URL, lea.id).await,
@@ -431,7 +471,7 @@ mod tests {
     async fn the_card_page_shows_the_first_name_points_and_reward_only() {
         let shop = TestShop::new().await;
         let (_, card) = lea_with_card(&shop).await;
-        let page = public_card(&shop.db, URL, &card.link, "203.0.113.9")
+        let page = public_card(&shop.db, URL, segment(&card), "203.0.113.9")
             .await
             .expect("page");
         assert_eq!(
@@ -462,6 +502,18 @@ mod tests {
             till_search(&shop, &shop.owner, &card.token).await,
             (Some(CardScan::Found), vec![kept.id])
         );
+        // The kept client's card lost: every card of its files is refused with it.
+        let new = replace_card(&shop.db, &shop.owner, URL, kept.id)
+            .await
+            .expect("replaced");
+        assert_eq!(
+            till_search(&shop, &shop.owner, &card.token).await,
+            (Some(CardScan::Replaced), vec![])
+        );
+        assert_eq!(
+            till_search(&shop, &shop.owner, &new.token).await,
+            (Some(CardScan::Found), vec![kept.id])
+        );
         let support = shop.support().await;
         erase_client(
             &shop.db,
@@ -475,7 +527,7 @@ mod tests {
         .await
         .expect("erased");
         assert_eq!(
-            till_search(&shop, &shop.owner, &card.token).await,
+            till_search(&shop, &shop.owner, &card.link).await,
             (Some(CardScan::Unknown), vec![])
         );
         let left = member_card::Entity::find()
@@ -486,31 +538,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unknown_tokens_from_one_address_are_stopped_after_twenty() {
+    async fn unknown_cards_from_one_address_are_stopped_after_twenty_and_known_ones_never() {
         let shop = TestShop::new().await;
         let (_, card) = lea_with_card(&shop).await;
+        let unknown = || format!("{}-{}", shop.owner.shop_id, new_token());
         for _ in 0..CARD_LOOKUPS_PER_ADDRESS.max_failures {
             assert_eq!(
-                public_card(&shop.db, URL, &new_token(), "203.0.113.9").await,
+                public_card(&shop.db, URL, &unknown(), "203.0.113.9").await,
                 Err(AppError::NotFound)
             );
         }
         assert!(matches!(
-            public_card(&shop.db, URL, &card.token, "203.0.113.9").await,
+            public_card(&shop.db, URL, &unknown(), "203.0.113.9").await,
             Err(AppError::TooManyAttempts { .. })
         ));
-        // Another address is not held up by this one.
+        // A client on the same Wi-Fi still opens a real card, and another address is not held up.
         assert!(
-            public_card(&shop.db, URL, &card.token, "198.51.100.7")
+            public_card(&shop.db, URL, segment(&card), "203.0.113.9")
                 .await
                 .is_ok()
+        );
+        assert_eq!(
+            public_card(&shop.db, URL, &unknown(), "198.51.100.7").await,
+            Err(AppError::NotFound)
         );
     }
 
     #[test]
     fn a_new_token_is_a_card_token_and_never_the_same() {
         let first = new_token();
-        assert_eq!(card_token_in(&first), Some(first.clone()));
+        assert_eq!(card_in(&first).map(|card| card.token), Some(first.clone()));
         assert_ne!(first, new_token());
     }
 

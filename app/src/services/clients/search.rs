@@ -10,7 +10,7 @@ use super::labels;
 use super::lookup::{active_clients, to_row};
 use crate::entities::{client, client_label};
 use crate::model::auth::CurrentUser;
-use crate::model::cards::card_token_in;
+use crate::model::cards::{CardScan, card_in};
 use crate::model::client::{
     ClientQuery, ClientRow, ClientSearchPage, ClientSort, SEARCH_COUNT_CAP, SEARCH_PAGE_SIZE,
 };
@@ -197,14 +197,17 @@ pub async fn list_clients(
     labels::check_filter(db, user, LabelKind::Tag, query.tag).await?;
     labels::check_filter(db, user, LabelKind::Group, query.group).await?;
     let label_ids: Vec<i64> = [query.tag, query.group].into_iter().flatten().collect();
-    if let Some(token) = card_token_in(&query.text) {
-        let (scan, client) = super::card::scan(db, user.shop_id, &token).await?;
-        let rows: Vec<client::Model> = client.into_iter().collect();
-        let total = rows.len() as u64;
-        return Ok(ClientSearchPage {
-            card: Some(scan),
-            ..page_of(db, user, rows, total, false).await?
-        });
+    if let Some(typed) = card_in(&query.text) {
+        let (scan, client) = super::card::scan(db, user.shop_id, &typed.token).await?;
+        // Typed by hand, a word that is no card of the shop is searched like any other.
+        if scan != CardScan::Unknown || typed.scanned {
+            let rows: Vec<client::Model> = client.into_iter().collect();
+            let total = rows.len() as u64;
+            return Ok(ClientSearchPage {
+                card: Some(scan),
+                ..page_of(db, user, rows, total, false).await?
+            });
+        }
     }
     let backend = db.get_database_backend();
     let prefixes = search_prefixes(&query.text);
