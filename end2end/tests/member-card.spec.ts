@@ -19,6 +19,11 @@ test("a member card is shown and scanned at the till, opens on the client's phon
   expect(link).toMatch(/\/carte\/\d+-[0-9a-z]{20}$/);
   expect(link.endsWith(printed.replaceAll(" ", ""))).toBe(true);
 
+  // The client's page rendered by the server (a reload) shows the same card, with no new one issued.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("card-code")).toHaveText(printed);
+
   // A scanner types the QR code's address and Enter into the search box: the client's
   // transaction dialog opens, and the box is empty again for the next client.
   await page.getByRole("link", { name: /Retour/ }).click();

@@ -18,6 +18,7 @@ pub mod programme;
 pub mod request;
 pub mod retention;
 pub mod rewards;
+pub mod sheets;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod team;

@@ -45,6 +45,7 @@ pub fn error_text_in(locale: Locale, error: &AppError) -> String {
         }
         AppError::ProgrammeExists => td_string!(locale, errors.programme_exists).to_string(),
         AppError::AlreadyModified => td_string!(locale, errors.already_modified).to_string(),
+        AppError::SheetKept => td_string!(locale, errors.sheet_kept).to_string(),
         AppError::DuplicateClient { by, .. } => match by {
             SharedContact::Email => td_string!(locale, errors.duplicate_email).to_string(),
             SharedContact::Phone => td_string!(locale, errors.duplicate_phone).to_string(),
@@ -146,6 +147,7 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
         FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
         FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),
         FieldProblem::CardReplaced => td_string!(locale, clients.card_replaced).to_string(),
+        FieldProblem::EmptySheet => td_string!(locale, field.empty_sheet).to_string(),
         FieldProblem::NoClientWithContact => {
             td_string!(locale, field.no_client_with_contact).to_string()
         }

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::cards::{client_member_card, replace_member_card};
 use crate::components::errors::error_text;
 use crate::components::modal::Modal;
+use crate::components::printing::{Printed, print};
 use crate::i18n::*;
 use crate::model::cards::{MemberCard, printed_token};
 use crate::model::error::AppError;
@@ -15,7 +16,13 @@ use crate::model::error::AppError;
 #[component]
 pub fn MemberCardSection(client_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let card = Resource::new(move || client_id, client_member_card);
+    // Fetched in the browser only: the first view issues the card (a write), which a page
+    // rendered by the server must not do, and the server's HTML and the hydrating page then both
+    // start from "loading".
+    let card = RwSignal::new(None::<Result<MemberCard, AppError>>);
+    Effect::new(move |_| {
+        spawn_local(async move { card.set(Some(client_member_card(client_id).await)) });
+    });
     let asking = RwSignal::new(false);
     let replacing = RwSignal::new(false);
     let replaced = RwSignal::new(false);
@@ -38,50 +45,45 @@ pub fn MemberCardSection(client_id: i64) -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, cards.title)}</h2>
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || {
-                card.get()
-                    .map(|answer| match answer {
-                        Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
-                        Ok(card) => {
-                            let name = card.client_name.clone();
-                            view! {
-                                <CardFace card=card.clone() />
-                                <div class="actions actions-start no-print">
-                                    <button type="button" on:click=move |_| {
-                                        let _ = window().print();
-                                    }>{t!(i18n, cards.print)}</button>
-                                    <a class="button secondary" href=card.link.clone() target="_blank" rel="noopener">
-                                        {t!(i18n, cards.open)}
-                                    </a>
-                                    <button type="button" class="secondary" on:click=move |_| asking.set(true)>
-                                        {t!(i18n, cards.replace)}
+        {move || match card.get() {
+            None => view! { <p class="loading">{t!(i18n, common.loading)}</p> }.into_any(),
+            Some(Err(failure)) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
+            Some(Ok(card)) => {
+                let name = card.client_name.clone();
+                view! {
+                    <CardFace card=card.clone() />
+                    <div class="actions actions-start no-print">
+                        <button type="button" on:click=move |_| print(Printed::MemberCard)>
+                            {t!(i18n, cards.print)}
+                        </button>
+                        <a class="button secondary" href=card.link.clone() target="_blank" rel="noopener">
+                            {t!(i18n, cards.open)}
+                        </a>
+                        <button type="button" class="secondary" on:click=move |_| asking.set(true)>
+                            {t!(i18n, cards.replace)}
+                        </button>
+                    </div>
+                    {move || {
+                        let name = name.clone();
+                        asking.get().then(|| view! {
+                            <Modal title_id="replace-card-title" title=move || t_string!(i18n, cards.replace) on_close=close>
+                                <p>{move || t_string!(i18n, cards.replace_confirm, name = name.clone()).to_string()}</p>
+                                <div class="actions">
+                                    <button type="button" class="secondary" on:click=move |_| close.run(())>
+                                        {t!(i18n, common.cancel)}
+                                    </button>
+                                    <button type="button" class="danger" disabled=move || replacing.get() on:click=replace>
+                                        {t!(i18n, cards.replace_yes)}
                                     </button>
                                 </div>
-                                {move || {
-                                    let name = name.clone();
-                                    asking.get().then(|| view! {
-                                        <Modal title_id="replace-card-title" title=move || t_string!(i18n, cards.replace) on_close=close>
-                                            <p>{move || t_string!(i18n, cards.replace_confirm, name = name.clone()).to_string()}</p>
-                                            <div class="actions">
-                                                <button type="button" class="secondary" on:click=move |_| close.run(())>
-                                                    {t!(i18n, common.cancel)}
-                                                </button>
-                                                <button type="button" class="danger" disabled=move || replacing.get() on:click=replace>
-                                                    {t!(i18n, cards.replace_yes)}
-                                                </button>
-                                            </div>
-                                        </Modal>
-                                    })
-                                }}
-                            }
-                            .into_any()
-                        }
-                    })
-            }}
-        </Suspense>
-        // Present from the start, so screen readers announce the text when it appears.
-        <p role="status" class="no-print">{move || replaced.get().then_some(t!(i18n, cards.replaced))}</p>
+                            </Modal>
+                        })
+                    }}
+                }
+                .into_any()
+            }
+        }}
+        {move || replaced.get().then(|| view! { <p role="status" class="no-print">{t!(i18n, cards.replaced)}</p> })}
         {move || error.get().map(|failure| view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> })}
     }
 }

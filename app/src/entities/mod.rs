@@ -25,4 +25,5 @@ pub mod session;
 pub mod shop;
 pub mod shop_best_client;
 pub mod shop_day;
+pub mod technical_sheet;
 pub mod user;

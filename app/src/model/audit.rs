@@ -68,6 +68,8 @@ pub enum AuditKind {
     MemberCardIssued,
     /// A lost card replaced: its token is refused from now on.
     MemberCardReplaced,
+    SheetWritten,
+    SheetCorrected,
 }
 
 coded!(AuditKind {
@@ -119,6 +121,8 @@ coded!(AuditKind {
     AutomaticMailChanged => "automatic_mail_changed",
     MemberCardIssued => "member_card_issued",
     MemberCardReplaced => "member_card_replaced",
+    SheetWritten => "sheet_written",
+    SheetCorrected => "sheet_corrected",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -92,6 +92,8 @@ pub enum FieldProblem {
     UnknownCard,
     /// A member card replaced since (lost, stolen): its token is refused.
     CardReplaced,
+    /// A technical sheet with nothing written in it.
+    EmptySheet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -169,6 +171,9 @@ pub enum AppError {
     RewardAlreadyWaiting,
     #[error("transaction already modified")]
     AlreadyModified,
+    /// A technical sheet is corrected by its author the day it was written, then kept.
+    #[error("sheet kept as written")]
+    SheetKept,
     #[error("the balance would go below zero")]
     InsufficientBalance,
     #[error("idempotency key reused for another request")]
@@ -200,6 +205,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Invalid(_) | Self::ResetLinkInvalid => 422,
             Self::AlreadyModified
+            | Self::SheetKept
             | Self::ProgrammeExists
             | Self::AlreadyVisitedToday
             | Self::RewardNotClaimable

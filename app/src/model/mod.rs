@@ -42,5 +42,6 @@ pub mod programme;
 pub mod retention;
 pub mod rewards;
 pub mod routes;
+pub mod sheets;
 pub mod support;
 pub mod team;

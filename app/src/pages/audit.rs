@@ -61,6 +61,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::CampaignTested => t_string!(i18n, audit.kinds.campaign_tested),
         AuditKind::MemberCardIssued => t_string!(i18n, audit.kinds.member_card_issued),
         AuditKind::MemberCardReplaced => t_string!(i18n, audit.kinds.member_card_replaced),
+        AuditKind::SheetWritten => t_string!(i18n, audit.kinds.sheet_written),
+        AuditKind::SheetCorrected => t_string!(i18n, audit.kinds.sheet_corrected),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

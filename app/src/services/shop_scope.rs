@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 20] = [
+pub const SHOP_TABLES: [&str; 21] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -32,6 +32,7 @@ pub const SHOP_TABLES: [&str; 20] = [
     "rewards",
     "shop_best_clients",
     "shop_days",
+    "technical_sheets",
 ];
 
 /// The platform's tables, read before the shop is known (a login finds its account by e-mail, a

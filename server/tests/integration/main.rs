@@ -21,6 +21,7 @@ mod programme;
 mod rest_api;
 mod retention;
 mod security;
+mod sheets;
 mod startup;
 mod team;
 mod two_servers;

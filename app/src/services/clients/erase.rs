@@ -1,6 +1,6 @@
 //! Erasing a client's identity: what support does when a client or the shop asks, and what the
 //! shop's retention rule does to a client gone for years (CNIL). Names, contact details, notes,
-//! consents, tags and groups are removed (from the files merged into it too), a tag or group
+//! technical sheets, consents, tags and groups are removed (from the files merged into it too), a tag or group
 //! nobody else carries goes with them, and the audit rows about the client lose their detail
 //! (tag names, consent answers). The ledger keeps its entries and amounts, so the shop's figures
 //! stay right; the audit log says who erased which file and why — as a code, never as free text.
@@ -76,6 +76,7 @@ pub(crate) async fn erase_in_transaction(
         .await
         .map_err(db_error)?;
     super::card::forget_cards(txn, shop_id, &ids).await?;
+    super::sheets::forget_sheets(txn, shop_id, &ids).await?;
     let label_ids: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)

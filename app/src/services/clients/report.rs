@@ -1,12 +1,13 @@
 //! Everything the shop holds about one client, as a file the merchant can hand over when the
-//! client asks for it (GDPR art. 15): identity, consents with their history, notes and every
-//! ledger entry, in JSON and in CSV.
+//! client asks for it (GDPR art. 15): identity, consents with their history, notes, technical
+//! sheets and every ledger entry, in JSON and in CSV.
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::lookup::{find_in_shop, form_of};
+use super::sheets::sheets_of;
 use crate::entities::{client, client_note, consent_change, ledger_entry};
 use crate::model::audit::AuditKind;
 use crate::model::client::ClientForm;
@@ -29,6 +30,7 @@ pub struct ClientReport {
     pub points_balance: i64,
     pub consents: Vec<ReportConsent>,
     pub notes: Vec<ReportNote>,
+    pub technical_sheets: Vec<ReportSheet>,
     pub transactions: Vec<ReportEntry>,
 }
 
@@ -55,6 +57,18 @@ pub struct ReportNote {
     pub written_at: String,
     pub by: String,
     pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportSheet {
+    pub written_at: String,
+    /// When its author corrected it, the same day.
+    pub corrected_at: Option<String>,
+    pub by: String,
+    pub formula: String,
+    pub products: String,
+    pub pose_minutes: Option<i32>,
+    pub remarks: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,6 +115,8 @@ pub async fn client_report(
         .all(db)
         .await
         .map_err(db_error)?;
+    let mut sheets = sheets_of(db, actor.shop_id, &ids).await?;
+    sheets.reverse();
     let entries = ledger_entry::Entity::find()
         .filter(shop_check(db, ledger_entry::Column::ShopId, actor.shop_id))
         .filter(ledger_entry::Column::ClientId.is_in(ids.clone()))
@@ -112,6 +128,7 @@ pub async fn client_report(
         .iter()
         .map(|change| change.author_user_id)
         .chain(notes.iter().map(|note| note.author_user_id))
+        .chain(sheets.iter().map(|sheet| sheet.author_user_id))
         .chain(entries.iter().map(|entry| entry.author_user_id));
     let names = display_names(db, authors).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
@@ -137,6 +154,19 @@ pub async fn client_report(
                 written_at: format_date_time(note.created_at, zone),
                 by: name(note.author_user_id),
                 body: note.body.clone(),
+            })
+            .collect(),
+        technical_sheets: sheets
+            .iter()
+            .map(|sheet| ReportSheet {
+                written_at: format_date_time(sheet.created_at, zone),
+                corrected_at: (sheet.updated_at != sheet.created_at)
+                    .then(|| format_date_time(sheet.updated_at, zone)),
+                by: name(sheet.author_user_id),
+                formula: sheet.formula.clone(),
+                products: sheet.products.clone(),
+                pose_minutes: sheet.pose_minutes,
+                remarks: sheet.remarks.clone(),
             })
             .collect(),
         transactions: entries
@@ -242,6 +272,28 @@ impl ClientReport {
                 note.by.clone(),
             ]);
         }
+        for sheet in &self.technical_sheets {
+            let pose = sheet
+                .pose_minutes
+                .map(|minutes| minutes.to_string())
+                .unwrap_or_default();
+            for (field, value) in [
+                ("formula", &sheet.formula),
+                ("products", &sheet.products),
+                ("pose_minutes", &pose),
+                ("remarks", &sheet.remarks),
+            ] {
+                if !value.is_empty() {
+                    rows.push([
+                        "technical_sheet".into(),
+                        sheet.written_at.clone(),
+                        field.into(),
+                        value.clone(),
+                        sheet.by.clone(),
+                    ]);
+                }
+            }
+        }
         for entry in &self.transactions {
             let amount = entry
                 .amount_cents
@@ -279,7 +331,9 @@ fn csv_error(error: csv::Error) -> AppError {
 mod tests {
     use super::*;
     use crate::model::client_file::{ConsentSource, ConsentUpdate, NoteForm};
+    use crate::model::sheets::SheetForm;
     use crate::services::clients::file::{add_note, update_consents};
+    use crate::services::clients::sheets::write_sheet;
     use crate::services::ledger::record_transaction;
     use crate::services::test_support::{TestShop, earn};
 
@@ -308,6 +362,7 @@ mod tests {
                     body: (*body).to_owned(),
                 })
                 .collect(),
+            technical_sheets: Vec::new(),
             transactions: amounts
                 .iter()
                 .enumerate()
@@ -395,7 +450,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_report_holds_identity_consents_notes_and_ledger() {
+    async fn the_report_holds_identity_consents_notes_sheets_and_ledger() {
         let shop = TestShop::new().await;
         let client = shop.client("Léa", "Morel").await;
         record_transaction(&shop.db, &shop.owner, &earn(client.id, "12", "12,50"))
@@ -411,6 +466,18 @@ mod tests {
         )
         .await
         .expect("note");
+        write_sheet(
+            &shop.db,
+            &shop.owner,
+            &SheetForm {
+                client_id: client.id,
+                formula: "6.3 + 7.43".into(),
+                pose_minutes: "35".into(),
+                ..SheetForm::default()
+            },
+        )
+        .await
+        .expect("sheet");
         update_consents(
             &shop.db,
             &shop.owner,
@@ -431,7 +498,22 @@ mod tests {
         assert_eq!(report.consents.len(), 2);
         assert_eq!(report.notes[0].by, shop.owner.display_name);
         assert_eq!(report.transactions[0].amount_cents, Some(1250));
+        assert_eq!(report.technical_sheets.len(), 1);
+        assert_eq!(report.technical_sheets[0].pose_minutes, Some(35));
+        assert_eq!(report.technical_sheets[0].corrected_at, None);
         let csv = report.to_csv().expect("csv");
+        let sheet_rows: Vec<(String, String)> = rows_of(&csv)
+            .into_iter()
+            .filter(|row| row[0] == "technical_sheet")
+            .map(|row| (row[2].clone(), row[3].clone()))
+            .collect();
+        assert_eq!(
+            sheet_rows,
+            vec![
+                ("formula".to_owned(), "6.3 + 7.43".to_owned()),
+                ("pose_minutes".to_owned(), "35".to_owned())
+            ]
+        );
         assert!(csv.starts_with("section,date,field,value,by\r\n"));
         assert!(csv.contains("client,"));
         assert!(csv.contains("\"'=1+1, sans gluten\""), "{csv}");
