@@ -143,17 +143,18 @@ impl Due {
 /// were queued (those queued already are not queued again).
 pub async fn plan_automatic(db: &Db, now: DateTime<Utc>) -> Result<u64, AppError> {
     // Across shops on purpose: the planner serves every shop (SCALING.md).
-    let switched_on = mail_automation::Entity::find()
+    let mut switched_on = mail_automation::Entity::find()
         .filter(mail_automation::Column::Enabled.eq(true))
         .all(db)
         .await
         .map_err(db_error)?;
+    // A shop's row and its clients' answers are read once for all its automations, the answers
+    // only when one of them finds someone to write to.
+    switched_on.sort_by_key(|automation| automation.shop_id);
     let mut queued = 0;
-    for automation in switched_on {
-        let Some(kind) = MailKind::from_code(&automation.kind) else {
-            continue;
-        };
-        let Some(found) = shop::Entity::find_by_id(automation.shop_id)
+    for automations in switched_on.chunk_by(|one, other| one.shop_id == other.shop_id) {
+        let shop_id = automations[0].shop_id;
+        let Some(found) = shop::Entity::find_by_id(shop_id)
             .one(db)
             .await
             .map_err(db_error)?
@@ -161,13 +162,34 @@ pub async fn plan_automatic(db: &Db, now: DateTime<Utc>) -> Result<u64, AppError
             continue;
         };
         let zone = shop_zone(&found.time_zone);
-        let since = automation.enabled_at.unwrap_or(automation.changed_at);
-        let due = due(db, automation.shop_id, kind, since, now, zone).await?;
-        queued += queue(db, automation.shop_id, kind, &due, now, zone).await?;
+        let mut consenting = None;
+        for automation in automations {
+            let Some(kind) = MailKind::from_code(&automation.kind) else {
+                continue;
+            };
+            let since = automation.enabled_at.unwrap_or(automation.changed_at);
+            let candidates = due(db, shop_id, kind, since, now, zone).await?;
+            if candidates.is_empty() {
+                continue;
+            }
+            if consenting.is_none() {
+                consenting = Some(consenting_in_shop(db, shop_id).await?);
+            }
+            let due: Vec<Due> = candidates
+                .into_iter()
+                .filter(|due| {
+                    consenting
+                        .as_ref()
+                        .is_some_and(|yes| yes.allows(due.client_id))
+                })
+                .collect();
+            queued += queue(db, shop_id, kind, &due, now, zone).await?;
+        }
     }
     Ok(queued)
 }
 
+/// Whom an automation writes to now, before their answers about e-mails are read.
 async fn due(
     db: &Db,
     shop_id: i64,
@@ -176,7 +198,7 @@ async fn due(
     now: DateTime<Utc>,
     zone: Tz,
 ) -> Result<Vec<Due>, AppError> {
-    let candidates: Vec<Due> = match kind {
+    Ok(match kind {
         MailKind::Campaign => Vec::new(),
         MailKind::Welcome => {
             let from = since.max(now - Duration::days(WELCOME_WITHIN_DAYS));
@@ -250,15 +272,7 @@ async fn due(
                 })
                 .collect()
         }
-    };
-    if candidates.is_empty() {
-        return Ok(candidates);
-    }
-    let consenting = consenting_in_shop(db, shop_id).await?;
-    Ok(candidates
-        .into_iter()
-        .filter(|due| consenting.allows(due.client_id))
-        .collect())
+    })
 }
 
 /// Born on this day; one born on 29 February is wished on the 28th in other years.

@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{may_email, values_for};
+use super::consent::client_consents;
+use super::values_for;
 use crate::entities::{
     client, earned_reward, mail_automation, mail_campaign, outgoing_mail, reward, shop,
 };
@@ -247,7 +248,8 @@ async fn deliver(
     if !live {
         return Ok((MailStatus::Skipped, None));
     }
-    if !may_email(db, shop_id, recipient.id).await? {
+    // Liveness and the address are checked just above: only the answers remain to read.
+    if !client_consents(db, shop_id, recipient.id).await? {
         return Ok((MailStatus::Unsubscribed, None));
     }
     let mut values = values_for(&recipient, &shop.name);
