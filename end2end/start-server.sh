@@ -3,7 +3,8 @@
 # per viewport one shop whose owner's password the reset test changes, one for the account page and
 # one whose loyalty programme the programme tests change, one whose dashboard starts empty,
 # one whose retention rule the retention test changes, one the import test fills from a file, one
-# whose API keys the API test makes, one that e-mails its clients, and a platform support account.
+# whose API keys the API test makes, one that e-mails its clients, one that publishes its
+# programme's terms, and a platform support account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$(mktemp -d)
@@ -28,6 +29,7 @@ for viewport in desktop phone; do
   "$server" create-shop --name "Fromagerie $viewport" --owner-name "Inès $viewport" --owner-email "import-$viewport@e2e.localhost"
   "$server" create-shop --name "Torréfacteur $viewport" --owner-name "Anis $viewport" --owner-email "api-$viewport@e2e.localhost"
   "$server" create-shop --name "Pâtisserie $viewport" --owner-name "Paul $viewport" --owner-email "mail-$viewport@e2e.localhost"
+  "$server" create-shop --name "Salon $viewport" --owner-name "Lila $viewport" --owner-email "terms-$viewport@e2e.localhost"
 done
 COMPTOIR_SUPPORT_PASSWORD='Support-Vert-2026' "$server" create-support --name "Sam Support" --email support@e2e.localhost
 exec "$server"

@@ -27,6 +27,7 @@ mod m20261204_000003_mail_campaigns;
 mod m20261205_000001_consent_by_shop;
 mod m20261205_000002_member_cards;
 mod m20261206_000001_technical_sheets;
+mod m20261206_000002_programme_terms;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_consent_by_shop::Migration),
             Box::new(m20261205_000002_member_cards::Migration),
             Box::new(m20261206_000001_technical_sheets::Migration),
+            Box::new(m20261206_000002_programme_terms::Migration),
         ]
     }
 }

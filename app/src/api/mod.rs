@@ -22,6 +22,7 @@ pub mod sheets;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod team;
+pub mod terms;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

@@ -148,6 +148,7 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
         FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),
         FieldProblem::CardReplaced => td_string!(locale, clients.card_replaced).to_string(),
         FieldProblem::EmptySheet => td_string!(locale, field.empty_sheet).to_string(),
+        FieldProblem::TermsChanged => td_string!(locale, field.terms_changed).to_string(),
         FieldProblem::NoClientWithContact => {
             td_string!(locale, field.no_client_with_contact).to_string()
         }

@@ -29,4 +29,5 @@ pub mod programme;
 pub mod pwa;
 pub mod session;
 pub mod technical_sheets;
+pub mod terms;
 pub mod transaction_dialog;

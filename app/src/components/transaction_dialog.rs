@@ -7,6 +7,7 @@ use super::earned_rewards::ClaimButton;
 use super::modal::Modal;
 use super::points_form::PointsForm;
 use super::programme::use_till_programme;
+use super::terms::TermsStanding;
 use crate::api::ledger::{record_transaction, redeem_points};
 use crate::i18n::*;
 use crate::model::client::ClientRow;
@@ -62,6 +63,7 @@ pub fn TransactionDialog(
             }
             on_close=close
         >
+            <TermsStanding client_id compact=true />
             {move || {
                 if let Some(outcome) = rewarded.get() {
                     return Some(view! { <RewardEarned outcome on_close=close on_claimed=on_recorded /> }.into_any());

@@ -70,6 +70,8 @@ pub enum AuditKind {
     MemberCardReplaced,
     SheetWritten,
     SheetCorrected,
+    TermsPublished,
+    TermsAccepted,
 }
 
 coded!(AuditKind {
@@ -123,6 +125,8 @@ coded!(AuditKind {
     MemberCardReplaced => "member_card_replaced",
     SheetWritten => "sheet_written",
     SheetCorrected => "sheet_corrected",
+    TermsPublished => "terms_published",
+    TermsAccepted => "terms_accepted",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

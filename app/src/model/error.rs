@@ -94,6 +94,8 @@ pub enum FieldProblem {
     CardReplaced,
     /// A technical sheet with nothing written in it.
     EmptySheet,
+    /// The terms shown to the client are no longer the version in force.
+    TermsChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

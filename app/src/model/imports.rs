@@ -33,6 +33,8 @@ pub enum ImportField {
     /// The day the client agreed to e-mails; a consent is imported only with its date.
     EmailConsent,
     SmsConsent,
+    /// The day the client accepted the programme's terms: recorded against the version in force.
+    TermsAccepted,
 }
 
 coded!(ImportField {
@@ -50,6 +52,7 @@ coded!(ImportField {
     Points => "points",
     EmailConsent => "email_consent",
     SmsConsent => "sms_consent",
+    TermsAccepted => "terms_accepted",
 });
 
 impl ImportField {

@@ -45,3 +45,4 @@ pub mod routes;
 pub mod sheets;
 pub mod support;
 pub mod team;
+pub mod terms;

@@ -63,6 +63,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::MemberCardReplaced => t_string!(i18n, audit.kinds.member_card_replaced),
         AuditKind::SheetWritten => t_string!(i18n, audit.kinds.sheet_written),
         AuditKind::SheetCorrected => t_string!(i18n, audit.kinds.sheet_corrected),
+        AuditKind::TermsPublished => t_string!(i18n, audit.kinds.terms_published),
+        AuditKind::TermsAccepted => t_string!(i18n, audit.kinds.terms_accepted),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

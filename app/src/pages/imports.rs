@@ -41,6 +41,7 @@ pub fn field_label_in(locale: Locale, field: ImportField) -> String {
         ImportField::Points => td_string!(locale, imports.fields.points),
         ImportField::EmailConsent => td_string!(locale, imports.fields.email_consent),
         ImportField::SmsConsent => td_string!(locale, imports.fields.sms_consent),
+        ImportField::TermsAccepted => td_string!(locale, imports.fields.terms_accepted),
     }
     .to_string()
 }

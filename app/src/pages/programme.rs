@@ -12,6 +12,7 @@ use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
 use crate::components::programme::{rule_text, use_till_programme};
 use crate::components::session::use_session;
+use crate::components::terms::TermsEditor;
 use crate::i18n::*;
 use crate::model::auth::Role;
 use crate::model::error::AppError;
@@ -76,6 +77,7 @@ pub fn ProgrammePage() -> impl IntoView {
             }}
         </Suspense>
         <RewardCatalogue owner=Signal::derive(is_owner) />
+        <TermsEditor owner=Signal::derive(is_owner) />
     }
 }
 

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 21] = [
+pub const SHOP_TABLES: [&str; 23] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -28,11 +28,13 @@ pub const SHOP_TABLES: [&str; 21] = [
     "mail_campaigns",
     "member_cards",
     "outgoing_mails",
+    "programme_terms",
     "programmes",
     "rewards",
     "shop_best_clients",
     "shop_days",
     "technical_sheets",
+    "terms_acceptances",
 ];
 
 /// The platform's tables, read before the shop is known (a login finds its account by e-mail, a

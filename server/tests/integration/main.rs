@@ -24,4 +24,5 @@ mod security;
 mod sheets;
 mod startup;
 mod team;
+mod terms;
 mod two_servers;

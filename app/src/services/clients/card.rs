@@ -316,21 +316,6 @@ pub async fn public_card(
     })
 }
 
-/// Removes the cards of erased files (`erase`): a card must not lead to an erased client.
-pub(crate) async fn forget_cards(
-    txn: &impl ConnectionTrait,
-    shop_id: i64,
-    file_ids: &[i64],
-) -> Result<(), AppError> {
-    member_card::Entity::delete_many()
-        .filter(shop_check(txn, member_card::Column::ShopId, shop_id))
-        .filter(member_card::Column::ClientId.is_in(file_ids.iter().copied()))
-        .exec(txn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +419,22 @@ mod tests {
         assert_eq!(
             public_card(&shop.db, URL, segment(&lost), "203.0.113.9").await,
             Err(AppError::NotFound)
+        );
+        // The client's data report lists both cards, the lost one as replaced.
+        let report = crate::services::clients::report::client_report(&shop.db, &shop.owner, lea.id)
+            .await
+            .expect("report");
+        let cards: Vec<(String, bool)> = report
+            .member_cards
+            .iter()
+            .map(|card| (card.code.clone(), card.replaced_at.is_some()))
+            .collect();
+        assert_eq!(
+            cards,
+            [
+                (printed_token(&lost.token), true),
+                (printed_token(&new.token), false)
+            ]
         );
     }
 

@@ -1,8 +1,8 @@
 //! Erasing a client's identity: what support does when a client or the shop asks, and what the
 //! shop's retention rule does to a client gone for years (CNIL). Names, contact details, notes,
-//! technical sheets, consents, tags and groups are removed (from the files merged into it too), a tag or group
-//! nobody else carries goes with them, and the audit rows about the client lose their detail
-//! (tag names, consent answers). The ledger keeps its entries and amounts, so the shop's figures
+//! technical sheets, member cards, acceptances of the terms, consents, tags and groups are
+//! removed (from the files merged into it too), a tag or group nobody else carries goes with
+//! them, and the audit rows about the client lose their detail (tag names, consent answers). The ledger keeps its entries and amounts, so the shop's figures
 //! stay right; the audit log says who erased which file and why — as a code, never as free text.
 
 use chrono::Utc;
@@ -12,12 +12,30 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use super::lookup::{active_clients, file_ids};
 use crate::entities::{
     audit_event, client, client_label, client_note, client_search_term, consent_change, label,
+    member_card, technical_sheet, terms_acceptance,
 };
 use crate::model::audit::AuditKind;
 use crate::model::client::Civility;
 use crate::model::error::AppError;
 use crate::services::audit::{self, AuditRecord};
 use crate::services::{db_error, shop_check, update_in_shop};
+
+/// Deletes a shop's rows of these files of one client from `E`'s table.
+async fn delete_of_files<E: EntityTrait>(
+    txn: &impl ConnectionTrait,
+    shop_column: E::Column,
+    client_column: E::Column,
+    shop_id: i64,
+    file_ids: &[i64],
+) -> Result<(), AppError> {
+    E::delete_many()
+        .filter(shop_check(txn, shop_column, shop_id))
+        .filter(client_column.is_in(file_ids.iter().copied()))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
 
 /// Erases the shop's active client `client_id` inside `txn` (the caller commits), writing
 /// `record` (its kind and detail; the client is set here) beside the change.
@@ -75,8 +93,31 @@ pub(crate) async fn erase_in_transaction(
         .exec(txn)
         .await
         .map_err(db_error)?;
-    super::card::forget_cards(txn, shop_id, &ids).await?;
-    super::sheets::forget_sheets(txn, shop_id, &ids).await?;
+    // A card must not lead to an erased client; sheets and acceptances are the client's data.
+    delete_of_files::<member_card::Entity>(
+        txn,
+        member_card::Column::ShopId,
+        member_card::Column::ClientId,
+        shop_id,
+        &ids,
+    )
+    .await?;
+    delete_of_files::<technical_sheet::Entity>(
+        txn,
+        technical_sheet::Column::ShopId,
+        technical_sheet::Column::ClientId,
+        shop_id,
+        &ids,
+    )
+    .await?;
+    delete_of_files::<terms_acceptance::Entity>(
+        txn,
+        terms_acceptance::Column::ShopId,
+        terms_acceptance::Column::ClientId,
+        shop_id,
+        &ids,
+    )
+    .await?;
     let label_ids: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)

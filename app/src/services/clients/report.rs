@@ -1,6 +1,7 @@
 //! Everything the shop holds about one client, as a file the merchant can hand over when the
-//! client asks for it (GDPR art. 15): identity, consents with their history, notes, technical
-//! sheets and every ledger entry, in JSON and in CSV.
+//! client asks for it (GDPR art. 15): identity, consents with their history, acceptances of the
+//! programme's terms, member cards, notes, technical sheets and every ledger entry, in JSON and
+//! in CSV.
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -8,8 +9,11 @@ use serde::Serialize;
 
 use super::lookup::{find_in_shop, form_of};
 use super::sheets::sheets_of;
-use crate::entities::{client, client_note, consent_change, ledger_entry};
+use crate::entities::{
+    client, client_note, consent_change, ledger_entry, member_card, terms_acceptance,
+};
 use crate::model::audit::AuditKind;
+use crate::model::cards::printed_token;
 use crate::model::client::ClientForm;
 use crate::model::error::AppError;
 use crate::model::money::format_euros;
@@ -29,6 +33,8 @@ pub struct ClientReport {
     pub merged_files: Vec<ReportIdentity>,
     pub points_balance: i64,
     pub consents: Vec<ReportConsent>,
+    pub terms_acceptances: Vec<ReportAcceptance>,
+    pub member_cards: Vec<ReportCard>,
     pub notes: Vec<ReportNote>,
     pub technical_sheets: Vec<ReportSheet>,
     pub transactions: Vec<ReportEntry>,
@@ -50,6 +56,22 @@ pub struct ReportConsent {
     pub granted: bool,
     pub source: String,
     pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportAcceptance {
+    pub accepted_at: String,
+    pub version: i32,
+    pub source: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportCard {
+    pub issued_at: String,
+    /// As printed on the card.
+    pub code: String,
+    pub replaced_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,6 +130,24 @@ pub async fn client_report(
         .all(db)
         .await
         .map_err(db_error)?;
+    let acceptances = terms_acceptance::Entity::find()
+        .filter(shop_check(
+            db,
+            terms_acceptance::Column::ShopId,
+            actor.shop_id,
+        ))
+        .filter(terms_acceptance::Column::ClientId.is_in(ids.clone()))
+        .order_by_asc(terms_acceptance::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let cards = member_card::Entity::find()
+        .filter(shop_check(db, member_card::Column::ShopId, actor.shop_id))
+        .filter(member_card::Column::ClientId.is_in(ids.clone()))
+        .order_by_asc(member_card::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
     let notes = client_note::Entity::find()
         .filter(client_note::Column::ShopId.eq(actor.shop_id))
         .filter(client_note::Column::ClientId.is_in(ids.clone()))
@@ -127,6 +167,7 @@ pub async fn client_report(
     let authors = consents
         .iter()
         .map(|change| change.author_user_id)
+        .chain(acceptances.iter().map(|yes| yes.author_user_id))
         .chain(notes.iter().map(|note| note.author_user_id))
         .chain(sheets.iter().map(|sheet| sheet.author_user_id))
         .chain(entries.iter().map(|entry| entry.author_user_id));
@@ -146,6 +187,23 @@ pub async fn client_report(
                 granted: change.granted,
                 source: change.source.clone(),
                 by: name(change.author_user_id),
+            })
+            .collect(),
+        terms_acceptances: acceptances
+            .iter()
+            .map(|yes| ReportAcceptance {
+                accepted_at: format_date_time(yes.accepted_at, zone),
+                version: yes.version,
+                source: yes.source.clone(),
+                by: name(yes.author_user_id),
+            })
+            .collect(),
+        member_cards: cards
+            .iter()
+            .map(|card| ReportCard {
+                issued_at: format_date_time(card.issued_at, zone),
+                code: printed_token(&card.token),
+                replaced_at: card.replaced_at.map(|at| format_date_time(at, zone)),
             })
             .collect(),
         notes: notes
@@ -263,6 +321,28 @@ impl ClientReport {
                 consent.by.clone(),
             ]);
         }
+        for yes in &self.terms_acceptances {
+            rows.push([
+                "terms".into(),
+                yes.accepted_at.clone(),
+                format!("version {}", yes.version),
+                format!("accepted ({})", yes.source),
+                yes.by.clone(),
+            ]);
+        }
+        for card in &self.member_cards {
+            let state = card
+                .replaced_at
+                .as_ref()
+                .map_or_else(|| "current".to_owned(), |at| format!("replaced {at}"));
+            rows.push([
+                "member_card".into(),
+                card.issued_at.clone(),
+                card.code.clone(),
+                state,
+                String::new(),
+            ]);
+        }
         for note in &self.notes {
             rows.push([
                 "note".into(),
@@ -354,6 +434,8 @@ mod tests {
             merged_files: Vec::new(),
             points_balance: 0,
             consents: Vec::new(),
+            terms_acceptances: Vec::new(),
+            member_cards: Vec::new(),
             notes: notes
                 .iter()
                 .map(|body| ReportNote {

@@ -179,21 +179,6 @@ pub async fn correct_sheet(
     Ok(shown(sheet, actor.display_name.clone(), actor, zone, now))
 }
 
-/// Erasing a client's identity takes its sheets.
-pub(crate) async fn forget_sheets(
-    txn: &impl ConnectionTrait,
-    shop_id: i64,
-    file_ids: &[i64],
-) -> Result<(), AppError> {
-    technical_sheet::Entity::delete_many()
-        .filter(shop_check(txn, technical_sheet::Column::ShopId, shop_id))
-        .filter(technical_sheet::Column::ClientId.is_in(file_ids.iter().copied()))
-        .exec(txn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::Duration;

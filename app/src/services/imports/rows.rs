@@ -13,8 +13,21 @@ use crate::model::phone::normalize_phone_in;
 use crate::services::text::normalize;
 
 /// Headers as people write them, once accents, case and punctuation are gone. Checked in this
-/// order, so "consentement email" is a consent before it is an e-mail.
-const HEADERS: [(ImportField, &[&str]); 13] = [
+/// order, so "consentement email" is a consent before it is an e-mail. "Règlement" alone is
+/// also a payment ("mode de règlement"), so the terms take more words.
+const HEADERS: [(ImportField, &[&str]); 14] = [
+    (
+        ImportField::TermsAccepted,
+        &[
+            "reglement accepte",
+            "acceptation reglement",
+            "acceptation du reglement",
+            "cgu",
+            "cgu acceptees",
+            "terms accepted",
+            "accepted terms",
+        ],
+    ),
     (
         ImportField::EmailConsent,
         &[
@@ -200,6 +213,8 @@ pub struct CheckedRow {
     /// Points from the previous system, written as one opening entry.
     pub opening_points: i64,
     pub consents: Vec<(ConsentChannel, DateTime<Utc>)>,
+    /// The day the client accepted the programme's terms.
+    pub terms_accepted: Option<DateTime<Utc>>,
 }
 
 /// The row under the client form's rules, every problem at once.
@@ -261,20 +276,25 @@ pub fn check_row(
         (ConsentChannel::Sms, ImportField::SmsConsent),
     ]
     .into_iter()
-    .filter_map(|(channel, field)| {
-        // A consent counts only with the day it was given: "oui" alone proves nothing.
-        let day = read_date(cell(field)).filter(|day| *day <= today)?;
-        Some((channel, day.and_hms_opt(12, 0, 0)?.and_utc()))
-    })
+    .filter_map(|(channel, field)| Some((channel, given_on(cell(field), today)?)))
     .collect();
+    let terms_accepted = given_on(cell(ImportField::TermsAccepted), today);
     match client {
         Some(client) if errors.is_empty() => Ok(CheckedRow {
             client,
             opening_points,
             consents,
+            terms_accepted,
         }),
         _ => Err(errors),
     }
+}
+
+/// An agreement counts only with the day it was given ("oui" alone proves nothing), not after
+/// today; at noon, so the day reads the same in any zone of the shop's.
+fn given_on(typed: &str, today: NaiveDate) -> Option<DateTime<Utc>> {
+    let day = read_date(typed).filter(|day| *day <= today)?;
+    Some(day.and_hms_opt(12, 0, 0)?.and_utc())
 }
 
 fn civility(typed: &str) -> Civility {
@@ -358,6 +378,8 @@ mod tests {
             "Consentement e-mail",
             "Couleur préférée",
             "Nom",
+            "Mode de règlement",
+            "Règlement accepté le",
         ]));
         assert_eq!(
             mapping,
@@ -375,6 +397,9 @@ mod tests {
                 ImportField::Ignore,
                 // The second "Nom" column is not taken twice.
                 ImportField::Ignore,
+                // A payment is no acceptance of the terms.
+                ImportField::Ignore,
+                ImportField::TermsAccepted,
             ]
         );
         let english = guess_mapping(&strings(&[
@@ -404,6 +429,7 @@ mod tests {
             ImportField::Points,
             ImportField::EmailConsent,
             ImportField::SmsConsent,
+            ImportField::TermsAccepted,
         ];
         let row = check_row(
             &strings(&[
@@ -414,6 +440,7 @@ mod tests {
                 "1 200",
                 "05/06/2024",
                 "oui",
+                "07/06/2024",
             ]),
             &mapping,
             today(),
@@ -426,6 +453,10 @@ mod tests {
         // The SMS consent has no date: not imported.
         assert_eq!(row.consents.len(), 1);
         assert_eq!(row.consents[0].0, ConsentChannel::Email);
+        assert_eq!(
+            row.terms_accepted.map(|at| at.date_naive()),
+            NaiveDate::from_ymd_opt(2024, 6, 7)
+        );
         assert_eq!(row.client.civility, Civility::Unspecified);
     }
 

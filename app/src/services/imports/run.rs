@@ -16,17 +16,21 @@ use sea_orm::{
 
 use super::rows::CheckedRow;
 use super::{Holder, Matcher, Placed, check_rows, data_rows, existing_clients, find_import};
-use crate::entities::{client, client_import, client_import_refusal, consent_change};
+use crate::entities::{
+    client, client_import, client_import_refusal, consent_change, terms_acceptance,
+};
 use crate::model::audit::AuditKind;
 use crate::model::client::ValidClient;
 use crate::model::client_file::{ConsentChannel, ConsentSource};
 use crate::model::error::{AppError, FieldErrors};
 use crate::model::imports::{ImportField, ImportStatus};
+use crate::model::terms::AcceptanceSource;
 use crate::services::accounts::auth::account_user;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::clients::edit::{apply, as_saved, replace_search_terms, search_terms};
 use crate::services::db::Db;
 use crate::services::ledger::write_opening_balances;
+use crate::services::programme::terms::latest as latest_terms;
 use crate::services::time::{shop_zone, today};
 use crate::services::{db_error, shop_check};
 
@@ -258,6 +262,7 @@ async fn write_batch(
         );
     }
     brought.extend(write_consents(txn, actor, &valid, &placed, &files).await?);
+    brought.extend(write_terms_accepted(txn, actor, &valid, &placed, &files).await?);
     for (row_index, (_, made)) in placed.iter().enumerate() {
         if !made {
             if brought.contains(&row_index) {
@@ -438,6 +443,73 @@ async fn write_consents(
     }
     if !rows.is_empty() {
         consent_change::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(brought)
+}
+
+/// The acceptances of the programme's terms rows give with their day, recorded against the
+/// version in force for files that have not accepted it; the rows that brought one. With no
+/// terms published, there is nothing to accept.
+async fn write_terms_accepted(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    valid: &[CheckedRow],
+    placed: &[(usize, bool)],
+    files: &HashMap<usize, client::Model>,
+) -> Result<Vec<usize>, AppError> {
+    let given: Vec<(usize, i64, DateTime<Utc>)> = valid
+        .iter()
+        .zip(placed)
+        .enumerate()
+        .filter_map(|(row_index, (row, (holder, _)))| {
+            Some((row_index, files.get(holder)?.id, row.terms_accepted?))
+        })
+        .collect();
+    if given.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(terms) = latest_terms(txn, actor.shop_id).await? else {
+        return Ok(Vec::new());
+    };
+    let client_ids: HashSet<i64> = given.iter().map(|(_, id, _)| *id).collect();
+    let mut recorded: HashSet<i64> = terms_acceptance::Entity::find()
+        .select_only()
+        .column(terms_acceptance::Column::ClientId)
+        .filter(shop_check(
+            txn,
+            terms_acceptance::Column::ShopId,
+            actor.shop_id,
+        ))
+        .filter(terms_acceptance::Column::ClientId.is_in(client_ids))
+        .filter(terms_acceptance::Column::Version.eq(terms.version))
+        .into_tuple::<i64>()
+        .all(txn)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .collect();
+    let mut rows = Vec::new();
+    let mut brought = Vec::new();
+    for (row_index, client_id, day) in given {
+        if !recorded.insert(client_id) {
+            continue;
+        }
+        brought.push(row_index);
+        rows.push(terms_acceptance::ActiveModel {
+            shop_id: Set(actor.shop_id),
+            client_id: Set(client_id),
+            version: Set(terms.version),
+            source: Set(AcceptanceSource::Import.code().to_owned()),
+            accepted_at: Set(day),
+            author_user_id: Set(actor.user_id),
+            ..Default::default()
+        });
+    }
+    if !rows.is_empty() {
+        terms_acceptance::Entity::insert_many(rows)
             .exec_without_returning(txn)
             .await
             .map_err(db_error)?;

@@ -359,3 +359,79 @@ async fn an_opening_balance_reaches_a_reward_as_earned_points_do() {
     assert_eq!(earned.len(), 1);
     assert_eq!(earned[0].status, EarnedStatus::Earned);
 }
+
+#[tokio::test]
+async fn an_acceptance_of_the_terms_is_recorded_against_the_version_in_force() {
+    use crate::model::terms::{AcceptanceSource, TermsForm};
+    use crate::services::clients::terms::client_terms;
+    use crate::services::programme::terms::publish_terms;
+
+    const WITH_TERMS: &str = "Nom;Prénom;E-mail;Règlement accepté le\n\
+Morel;Léa;lea.morel@exemple.fr;07/06/2024\n\
+Durand;Paul;paul.durand@exemple.fr;oui\n";
+    // No terms published: the column brings nothing.
+    let shop = TestShop::new().await;
+    imported(&shop, WITH_TERMS).await;
+    assert_eq!(
+        crate::entities::terms_acceptance::Entity::find()
+            .count(&shop.db)
+            .await
+            .expect("count"),
+        0
+    );
+
+    let shop = TestShop::new().await;
+    publish_terms(
+        &shop.db,
+        &shop.owner,
+        &TermsForm {
+            body: "Article 1".into(),
+        },
+    )
+    .await
+    .expect("published");
+    imported(&shop, WITH_TERMS).await;
+    imported(&shop, WITH_TERMS).await;
+    let file = |email: &'static str| {
+        let db = shop.db.clone();
+        async move {
+            client::Entity::find()
+                .filter(client::Column::Email.eq(email))
+                .one(&db)
+                .await
+                .expect("read")
+                .expect("imported")
+        }
+    };
+    let lea = file("lea.morel@exemple.fr").await;
+    let standing = client_terms(&shop.db, &shop.owner, lea.id)
+        .await
+        .expect("standing");
+    assert!(!standing.due());
+    let accepted = standing.accepted.expect("accepted");
+    assert_eq!(
+        (accepted.version, accepted.source),
+        (1, AcceptanceSource::Import)
+    );
+    assert!(
+        accepted.accepted_at.starts_with("07/06/2024"),
+        "{}",
+        accepted.accepted_at
+    );
+    // "oui" has no day: Paul is asked at his next visit.
+    let paul = file("paul.durand@exemple.fr").await;
+    assert!(
+        client_terms(&shop.db, &shop.owner, paul.id)
+            .await
+            .expect("standing")
+            .due()
+    );
+    assert_eq!(
+        crate::entities::terms_acceptance::Entity::find()
+            .count(&shop.db)
+            .await
+            .expect("count"),
+        1,
+        "imported twice, recorded once"
+    );
+}

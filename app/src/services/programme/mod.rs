@@ -26,6 +26,7 @@ use crate::model::programme::{
 
 pub mod expiry;
 pub mod rewards;
+pub mod terms;
 #[cfg(test)]
 mod tests;
 
