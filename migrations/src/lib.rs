@@ -28,6 +28,7 @@ mod m20261205_000001_consent_by_shop;
 mod m20261205_000002_member_cards;
 mod m20261206_000001_technical_sheets;
 mod m20261206_000002_programme_terms;
+mod m20261207_000001_store_credit;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_member_cards::Migration),
             Box::new(m20261206_000001_technical_sheets::Migration),
             Box::new(m20261206_000002_programme_terms::Migration),
+            Box::new(m20261207_000001_store_credit::Migration),
         ]
     }
 }

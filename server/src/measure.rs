@@ -150,6 +150,7 @@ async fn insert_clients(
                 birth_date: Set(None),
                 note: Set(None),
                 points_balance: Set(0),
+                credit_cents: Set(0),
                 visit_count: Set(0),
                 last_visit_at: Set(None),
                 first_visit_at: Set(None),

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod cards;
 pub mod client_file;
 pub mod clients;
+pub mod credit;
 pub mod dashboard;
 pub mod imports;
 pub mod labels;

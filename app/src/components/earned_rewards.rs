@@ -25,6 +25,10 @@ pub fn reward_value_text(i18n: leptos_i18n::I18nContext<Locale>, reward: &Reward
             let amount = format_euros(cents);
             t_string!(i18n, rewards.euros_off, amount).to_string()
         }
+        (RewardKind::StoreCredit, Some(cents)) => {
+            let amount = format_euros(cents);
+            t_string!(i18n, rewards.store_credit_value, amount).to_string()
+        }
         (RewardKind::PercentOff, Some(percent)) => {
             t_string!(i18n, rewards.percent_off, percent).to_string()
         }
@@ -50,12 +54,13 @@ enum OwnerAction {
     Extend(i64),
 }
 
-fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: RewardKind) -> String {
+pub fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: RewardKind) -> String {
     match kind {
         RewardKind::EurosOff => t_string!(i18n, rewards.kind_euros_off),
         RewardKind::PercentOff => t_string!(i18n, rewards.kind_percent_off),
         RewardKind::FreeProduct => t_string!(i18n, rewards.kind_free_product),
         RewardKind::FreeText => t_string!(i18n, rewards.kind_free_text),
+        RewardKind::StoreCredit => t_string!(i18n, rewards.kind_store_credit),
     }
     .to_string()
 }

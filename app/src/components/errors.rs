@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::model::api_keys::ApiRefusal;
 use crate::model::client::SharedContact;
 use crate::model::error::{AppError, FieldProblem};
+use crate::model::money::format_euros;
 use crate::model::password::PasswordRule;
 
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
@@ -143,6 +144,10 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
         FieldProblem::NotEnoughPoints { balance } => {
             let balance = *balance;
             td_string!(locale, field.not_enough_points, balance).to_string()
+        }
+        FieldProblem::NotEnoughCredit { balance_cents } => {
+            let balance = format_euros(*balance_cents);
+            td_string!(locale, field.not_enough_credit, balance).to_string()
         }
         FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
         FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),

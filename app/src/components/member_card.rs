@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::cards::{client_member_card, replace_member_card};
+use crate::components::browser_data::load_in_browser;
 use crate::components::errors::error_text;
 use crate::components::modal::Modal;
 use crate::components::printing::{Printed, print};
@@ -16,13 +17,8 @@ use crate::model::error::AppError;
 #[component]
 pub fn MemberCardSection(client_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    // Fetched in the browser only: the first view issues the card (a write), which a page
-    // rendered by the server must not do, and the server's HTML and the hydrating page then both
-    // start from "loading".
-    let card = RwSignal::new(None::<Result<MemberCard, AppError>>);
-    Effect::new(move |_| {
-        spawn_local(async move { card.set(Some(client_member_card(client_id).await)) });
-    });
+    // The first view issues the card (a write), which a page rendered by the server must not do.
+    let (card, _) = load_in_browser(move || client_member_card(client_id));
     let asking = RwSignal::new(false);
     let replacing = RwSignal::new(false);
     let replaced = RwSignal::new(false);

@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod activity_table;
+pub mod browser_data;
 pub mod chart;
 pub mod client_form;
 pub mod consent_dialog;
@@ -28,6 +29,7 @@ pub mod printing;
 pub mod programme;
 pub mod pwa;
 pub mod session;
+pub mod store_credit;
 pub mod technical_sheets;
 pub mod terms;
 pub mod transaction_dialog;

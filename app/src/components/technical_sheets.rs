@@ -2,10 +2,10 @@
 //! by their author the same day, printed one at a time.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos::web_sys::SubmitEvent;
 
 use crate::api::sheets::{client_sheets, correct_sheet, write_sheet};
+use crate::components::browser_data::load_in_browser;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -25,19 +25,13 @@ enum Writing {
 #[component]
 pub fn TechnicalSheets(client_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    // Loaded in the browser, as the member card: the server's HTML and the hydrating page both
-    // start from "loading".
-    let sheets = RwSignal::new(None::<Result<Vec<TechnicalSheet>, AppError>>);
-    let load = move || {
-        spawn_local(async move { sheets.set(Some(client_sheets(client_id).await)) });
-    };
-    Effect::new(move |_| load());
+    let (sheets, reload) = load_in_browser(move || client_sheets(client_id));
     let writing = RwSignal::new(None::<Writing>);
     let printing = RwSignal::new(None::<i64>);
     let close = Callback::new(move |()| writing.set(None));
     let saved = Callback::new(move |()| {
         writing.set(None);
-        load();
+        reload.run(());
     });
     let list = move || match sheets.get() {
         None => view! { <p class="loading">{t!(i18n, common.loading)}</p> }.into_any(),

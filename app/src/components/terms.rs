@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::terms::{accept_terms, current_terms, publish_terms, terms_of_client};
+use crate::components::browser_data::load_in_browser;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -28,18 +29,14 @@ pub fn source_text(i18n: leptos_i18n::I18nContext<Locale>, source: AcceptanceSou
 #[component]
 pub fn TermsStanding(client_id: i64, #[prop(optional)] compact: bool) -> impl IntoView {
     let i18n = use_i18n();
-    // Loaded in the browser: the page rendered by the server and the hydrating one agree.
-    let standing = RwSignal::new(None::<Result<ClientTerms, AppError>>);
     let text = RwSignal::new(None::<TermsView>);
-    Effect::new(move |_| {
-        spawn_local(async move {
-            let answer = terms_of_client(client_id).await;
-            let due = answer.as_ref().is_ok_and(ClientTerms::due);
-            standing.set(Some(answer));
-            if due && !compact {
-                text.set(current_terms().await.ok().flatten());
-            }
-        });
+    // With the text to accept, when the client's page asks again.
+    let (standing, _) = load_in_browser(move || async move {
+        let answer = terms_of_client(client_id).await;
+        if !compact && answer.as_ref().is_ok_and(ClientTerms::due) {
+            text.set(current_terms().await.ok().flatten());
+        }
+        answer
     });
     let source = RwSignal::new(AcceptanceSource::Till);
     let sending = RwSignal::new(false);
@@ -164,16 +161,13 @@ pub fn TermsStanding(client_id: i64, #[prop(optional)] compact: bool) -> impl In
 #[component]
 pub fn TermsEditor(#[prop(into)] owner: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let published = RwSignal::new(None::<Result<Option<TermsView>, AppError>>);
     let body = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        spawn_local(async move {
-            let answer = current_terms().await;
-            if let Ok(Some(terms)) = &answer {
-                body.set(terms.body.clone());
-            }
-            published.set(Some(answer));
-        });
+    let (published, _) = load_in_browser(move || async move {
+        let answer = current_terms().await;
+        if let Ok(Some(terms)) = &answer {
+            body.set(terms.body.clone());
+        }
+        answer
     });
     let form = FormState::new();
     let just_published = RwSignal::new(false);

@@ -2,6 +2,7 @@
 //! first: they open with the points field focused and Enter saves.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::earned_rewards::ClaimButton;
 use super::modal::Modal;
@@ -12,7 +13,9 @@ use crate::api::ledger::{record_transaction, redeem_points};
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::ledger::{RecordOutcome, RecordRequest, RedeemRequest};
+use crate::model::money::format_euros;
 use crate::model::programme::{Earning, EarningRule};
+use crate::model::routes;
 
 #[component]
 pub fn TransactionDialog(
@@ -24,6 +27,7 @@ pub fn TransactionDialog(
     let client_id = client.id;
     let name = client.full_name();
     let balance = client.points_balance;
+    let credit = client.credit_cents;
     let waiting_before = client
         .waiting_reward
         .as_ref()
@@ -64,6 +68,7 @@ pub fn TransactionDialog(
             on_close=close
         >
             <TermsStanding client_id compact=true />
+            {(credit > 0).then(|| view! { <CreditAvailable client_id cents=credit /> })}
             {move || {
                 if let Some(outcome) = rewarded.get() {
                     return Some(view! { <RewardEarned outcome on_close=close on_claimed=on_recorded /> }.into_any());
@@ -87,6 +92,20 @@ pub fn TransactionDialog(
                     })
             }}
         </Modal>
+    }
+}
+
+/// The client's store credit, told at the till so the payment can use it (on the client's page).
+#[component]
+fn CreditAvailable(client_id: i64, cents: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let amount = format_euros(cents);
+    view! {
+        <p class="credit-available" role="note">
+            {move || t_string!(i18n, credit.available, amount = amount.clone()).to_string()}
+            " "
+            <A href=routes::client_file(client_id)>{t!(i18n, credit.use_on_page)}</A>
+        </p>
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Model {
     pub birth_date: Option<Date>,
     pub note: Option<String>,
     pub points_balance: i64,
+    /// Store credit in euro cents, the sum of the client's credit entries.
+    pub credit_cents: i64,
     pub visit_count: i64,
     pub last_visit_at: Option<DateTimeUtc>,
     /// The first purchase's moment, for the dashboard's returning clients.

@@ -9,6 +9,7 @@ pub mod client_label;
 pub mod client_note;
 pub mod client_search_term;
 pub mod consent_change;
+pub mod credit_entry;
 pub mod earned_reward;
 pub mod invitation;
 pub mod label;

@@ -72,6 +72,12 @@ pub enum AuditKind {
     SheetCorrected,
     TermsPublished,
     TermsAccepted,
+    /// Store credit put on a client's account (an "avoir"), with its reason.
+    CreditAdded,
+    /// Store credit used as part of a payment.
+    CreditUsed,
+    /// The owner cancelled a credit entry with a reversal.
+    CreditReversed,
 }
 
 coded!(AuditKind {
@@ -127,6 +133,9 @@ coded!(AuditKind {
     SheetCorrected => "sheet_corrected",
     TermsPublished => "terms_published",
     TermsAccepted => "terms_accepted",
+    CreditAdded => "credit_added",
+    CreditUsed => "credit_used",
+    CreditReversed => "credit_reversed",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -231,6 +231,9 @@ pub struct ClientRow {
     #[serde(default)]
     pub country: Country,
     pub points_balance: i64,
+    /// Store credit in cents ("avoirs"), shown when there is some.
+    #[serde(default)]
+    pub credit_cents: i64,
     /// Last visit in the shop's time zone, `23/11/2026`.
     pub last_visit: Option<String>,
     /// Tags and groups, by name; filled where the page shows them.

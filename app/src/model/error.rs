@@ -62,6 +62,10 @@ pub enum FieldProblem {
     NotEnoughPoints {
         balance: i64,
     },
+    /// The client's store credit is less than asked to use (or than a reversal takes back).
+    NotEnoughCredit {
+        balance_cents: i64,
+    },
     /// Neither an e-mail address nor a phone number.
     InvalidContact,
     NoClientWithContact,

@@ -28,6 +28,7 @@ pub mod cards;
 pub mod client;
 pub mod client_file;
 pub mod country;
+pub mod credit;
 pub mod dashboard;
 pub mod error;
 pub mod exports;

@@ -28,6 +28,8 @@ pub enum RewardKind {
     FreeProduct,
     /// Anything else, said in the name.
     FreeText,
+    /// Money put on the client's store credit when claimed ("crédit fidélité", seed 004).
+    StoreCredit,
 }
 
 coded!(RewardKind {
@@ -35,6 +37,7 @@ coded!(RewardKind {
     PercentOff => "percent_off",
     FreeProduct => "free_product",
     FreeText => "free_text",
+    StoreCredit => "store_credit",
 });
 
 /// A reward of the catalogue.
@@ -43,7 +46,7 @@ pub struct Reward {
     pub id: i64,
     pub name: String,
     pub kind: RewardKind,
-    /// Cents for `EurosOff`, a percentage for `PercentOff`.
+    /// Cents for `EurosOff` and `StoreCredit`, a percentage for `PercentOff`.
     pub value: Option<i64>,
     /// Points (or stamps) a client's balance must reach; taken when the reward is claimed.
     pub cost: i64,
@@ -57,7 +60,7 @@ pub struct Reward {
 pub struct RewardForm {
     pub name: String,
     pub kind: RewardKind,
-    /// Euros for `EurosOff`, a percentage for `PercentOff`; not read otherwise.
+    /// Euros for `EurosOff` and `StoreCredit`, a percentage for `PercentOff`; not read otherwise.
     pub value: String,
     pub cost: String,
     /// Empty: no limit.
@@ -91,7 +94,7 @@ impl RewardForm {
         let mut errors = FieldErrors::default();
         let name = text_field(&mut errors, "name", &self.name, true, MAX_NAME_CHARS, false);
         let value = match self.kind {
-            RewardKind::EurosOff => match parse_euros(&self.value) {
+            RewardKind::EurosOff | RewardKind::StoreCredit => match parse_euros(&self.value) {
                 Ok(Some(cents)) if (1..=MAX_EUROS_OFF_CENTS).contains(&cents) => Some(cents),
                 Ok(None) => {
                     errors.add("value", FieldProblem::Required);

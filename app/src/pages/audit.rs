@@ -65,6 +65,9 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::SheetCorrected => t_string!(i18n, audit.kinds.sheet_corrected),
         AuditKind::TermsPublished => t_string!(i18n, audit.kinds.terms_published),
         AuditKind::TermsAccepted => t_string!(i18n, audit.kinds.terms_accepted),
+        AuditKind::CreditAdded => t_string!(i18n, audit.kinds.credit_added),
+        AuditKind::CreditUsed => t_string!(i18n, audit.kinds.credit_used),
+        AuditKind::CreditReversed => t_string!(i18n, audit.kinds.credit_reversed),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

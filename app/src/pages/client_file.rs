@@ -24,6 +24,7 @@ use crate::components::merge_dialog::MergeDialog;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
 use crate::components::session::use_session;
+use crate::components::store_credit::StoreCredit;
 use crate::components::technical_sheets::TechnicalSheets;
 use crate::components::terms::TermsStanding;
 use crate::components::transaction_dialog::{RedeemDialog, TransactionDialog};
@@ -150,6 +151,7 @@ pub fn ClientFilePage() -> impl IntoView {
             }}
         </Suspense>
         <EarnedRewards earned=rewards owner=owner_signed_in on_claimed=changed on_changed=rewards_changed />
+        {move || client_id().map(|client_id| view! { <StoreCredit client_id /> })}
         {move || client_id().map(|client_id| view! { <TermsStanding client_id /> })}
         {move || client_id().map(|client_id| view! { <MemberCardSection client_id /> })}
         {move || client_id().map(|client_id| view! { <TechnicalSheets client_id /> })}

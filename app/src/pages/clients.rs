@@ -31,6 +31,7 @@ use crate::model::error::AppError;
 use crate::model::exports::clients_link;
 use crate::model::labels::LabelCount;
 use crate::model::ledger::RecordOutcome;
+use crate::model::money::format_euros;
 use crate::model::routes;
 
 /// Long enough to skip the requests of a fast typist, short enough to feel instant.
@@ -412,6 +413,7 @@ fn ClientCard(
         })
     };
     let points = row.points_balance;
+    let credit = row.credit_cents;
     let client_id = row.id;
     let last_visit = row.last_visit.clone();
     let for_dialog = row.clone();
@@ -433,6 +435,14 @@ fn ClientCard(
             <div class="points">
                 <span class="visually-hidden">{t!(i18n, clients.points_label)} " "</span>
                 {move || t_string!(i18n, clients.points, points).to_string()}
+                {(credit > 0).then(|| view! {
+                    <span class="credit">
+                        {move || {
+                            let amount = format_euros(credit);
+                            t_string!(i18n, credit.on_card, amount).to_string()
+                        }}
+                    </span>
+                })}
             </div>
             <div class="meta">
                 <span>{t!(i18n, clients.last_visit)}</span>

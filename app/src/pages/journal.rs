@@ -17,6 +17,7 @@ use crate::components::export_links::ExportLinks;
 use crate::components::history_table::HistoryTable;
 use crate::components::modify_dialog::ModifyDialog;
 use crate::components::pager::Pager;
+use crate::components::store_credit::CreditJournal;
 use crate::i18n::*;
 use crate::model::client::ClientRow;
 use crate::model::error::AppError;
@@ -232,6 +233,7 @@ pub fn JournalPage() -> impl IntoView {
                     })
             }}
         </Transition>
+        <CreditJournal filter=wanted />
         {move || modifying.get().map(|transaction| view! { <ModifyDialog transaction on_close=close on_modified=modified /> })}
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::programme::{change_programme, current_programme, start_programme, step_programme};
 use crate::api::rewards::{add_reward, retire_reward, reward_catalogue};
-use crate::components::earned_rewards::reward_value_text;
+use crate::components::earned_rewards::{kind_text as reward_kind_text, reward_value_text};
 use crate::components::errors::{FormError, error_text, problem_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
@@ -202,12 +202,7 @@ fn NewReward(on_added: Callback<()>) -> impl IntoView {
         );
     };
     let error: Signal<Option<AppError>> = form.error.into();
-    let kind_label = move |choice: RewardKind| match choice {
-        RewardKind::EurosOff => t_string!(i18n, rewards.kind_euros_off).to_string(),
-        RewardKind::PercentOff => t_string!(i18n, rewards.kind_percent_off).to_string(),
-        RewardKind::FreeProduct => t_string!(i18n, rewards.kind_free_product).to_string(),
-        RewardKind::FreeText => t_string!(i18n, rewards.kind_free_text).to_string(),
-    };
+    let kind_label = move |choice: RewardKind| reward_kind_text(i18n, choice);
     view! {
         <form class="narrow" on:submit=submit novalidate>
             <Field id="reward-name" label=move || t!(i18n, rewards.name) value=name problem=field_problem(error, "name") autocomplete="off" required=true />
@@ -229,6 +224,7 @@ fn NewReward(on_added: Callback<()>) -> impl IntoView {
             </div>
             {move || match kind.get() {
                 RewardKind::EurosOff => Some(view! { <Field id="reward-value" label=move || t!(i18n, rewards.value_euros) value problem=field_problem(error, "value") inputmode="decimal" required=true /> }.into_any()),
+                RewardKind::StoreCredit => Some(view! { <Field id="reward-value" label=move || t!(i18n, rewards.value_credit) value problem=field_problem(error, "value") inputmode="decimal" required=true /> }.into_any()),
                 RewardKind::PercentOff => Some(view! { <Field id="reward-value" label=move || t!(i18n, rewards.value_percent) value problem=field_problem(error, "value") input_type="number" inputmode="numeric" required=true /> }.into_any()),
                 RewardKind::FreeProduct | RewardKind::FreeText => None,
             }}

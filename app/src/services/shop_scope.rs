@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 23] = [
+pub const SHOP_TABLES: [&str; 24] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -20,6 +20,7 @@ pub const SHOP_TABLES: [&str; 23] = [
     "client_search_terms",
     "clients",
     "consent_changes",
+    "credit_entries",
     "earned_rewards",
     "invitations",
     "labels",

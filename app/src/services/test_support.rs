@@ -144,12 +144,13 @@ impl TestShop {
     }
 }
 
-/// Every client's balance is the sum of its ledger entries and never below zero, in any
-/// database (a restored backup's too).
+/// Every client's balances (points, store credit) are the sums of their entries and never below
+/// zero, in any database (a restored backup's too).
 pub async fn assert_balances_are_sums_in(db: &impl sea_orm::ConnectionTrait) {
-    use crate::entities::{client, ledger_entry};
+    use crate::entities::{client, credit_entry, ledger_entry};
     use sea_orm::EntityTrait;
     let entries = ledger_entry::Entity::find().all(db).await.expect("entries");
+    let credit = credit_entry::Entity::find().all(db).await.expect("credit");
     for client in client::Entity::find().all(db).await.expect("clients") {
         let sum: i64 = entries
             .iter()
@@ -158,6 +159,17 @@ pub async fn assert_balances_are_sums_in(db: &impl sea_orm::ConnectionTrait) {
             .sum();
         assert_eq!(client.points_balance, sum, "client {}", client.id);
         assert!(client.points_balance >= 0, "client {}", client.id);
+        let credit_sum: i64 = credit
+            .iter()
+            .filter(|entry| entry.client_id == client.id)
+            .map(|entry| entry.amount_cents)
+            .sum();
+        assert_eq!(
+            client.credit_cents, credit_sum,
+            "credit of client {}",
+            client.id
+        );
+        assert!(client.credit_cents >= 0, "credit of client {}", client.id);
     }
 }
 

@@ -10,6 +10,7 @@ mod bad_input;
 mod caching;
 mod campaigns;
 mod client_lists;
+mod credit;
 mod dashboard;
 mod erasure;
 mod exports;

@@ -27,6 +27,7 @@ pub(crate) fn to_row(model: &client::Model, zone: Tz) -> ClientRow {
         city: model.city.clone(),
         country: Country::from_stored(&model.country),
         points_balance: model.points_balance,
+        credit_cents: model.credit_cents,
         last_visit: model.last_visit_at.map(|moment| format_date(moment, zone)),
         labels: Vec::new(),
         waiting_reward: None,

@@ -15,7 +15,7 @@ use crate::model::client::{Civility, ClientRow, ValidClient};
 use crate::model::error::{AppError, FieldProblem};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
-use crate::services::ledger::transfer_points;
+use crate::services::ledger::{transfer_credit, transfer_points};
 use crate::services::time::shop_zone;
 use crate::services::{db_error, owner_only, shop_check, update_in_shop};
 
@@ -87,11 +87,13 @@ pub async fn merge_clients(
     let now = Utc::now();
 
     transfer_points(&txn, actor, &merged, kept.id).await?;
+    transfer_credit(&txn, actor, &merged, kept.id).await?;
 
     // The merged file keeps its details (the report shows them, erasure clears them) but no
     // search, till lookup or duplicate check finds it again: they read active files only.
     let mut emptied: client::ActiveModel = merged.clone().into();
     emptied.points_balance = Set(0);
+    emptied.credit_cents = Set(0);
     emptied.merged_into_id = Set(Some(kept.id));
     emptied.updated_at = Set(now);
     update_in_shop(&txn, emptied, client::Column::ShopId, actor.shop_id).await?;

@@ -1,7 +1,7 @@
 //! Everything the shop holds about one client, as a file the merchant can hand over when the
 //! client asks for it (GDPR art. 15): identity, consents with their history, acceptances of the
-//! programme's terms, member cards, notes, technical sheets and every ledger entry, in JSON and
-//! in CSV.
+//! programme's terms, member cards, notes, technical sheets, every ledger entry and every store
+//! credit entry, in JSON and in CSV.
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -20,6 +20,7 @@ use crate::model::money::format_euros;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::csv_file::defused;
 use crate::services::db::Db;
+use crate::services::ledger::credit_entries_of;
 use crate::services::time::{format_date_time, shop_zone};
 use crate::services::{db_error, display_names, shop_check};
 
@@ -32,12 +33,15 @@ pub struct ClientReport {
     /// Other files of the same person, merged into this one, as they were.
     pub merged_files: Vec<ReportIdentity>,
     pub points_balance: i64,
+    /// Store credit, in cents.
+    pub credit_cents: i64,
     pub consents: Vec<ReportConsent>,
     pub terms_acceptances: Vec<ReportAcceptance>,
     pub member_cards: Vec<ReportCard>,
     pub notes: Vec<ReportNote>,
     pub technical_sheets: Vec<ReportSheet>,
     pub transactions: Vec<ReportEntry>,
+    pub store_credit: Vec<ReportCredit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,6 +108,17 @@ pub struct ReportEntry {
     pub by: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportCredit {
+    pub id: i64,
+    pub recorded_at: String,
+    pub kind: String,
+    pub amount_cents: i64,
+    pub reason: String,
+    pub refers_to: Option<i64>,
+    pub by: String,
+}
+
 /// The client's data report, oldest first; the export itself is written in the audit log.
 pub async fn client_report(
     db: &Db,
@@ -164,13 +179,16 @@ pub async fn client_report(
         .all(db)
         .await
         .map_err(db_error)?;
+    let mut credit = credit_entries_of(db, actor.shop_id, &ids, None).await?;
+    credit.reverse();
     let authors = consents
         .iter()
         .map(|change| change.author_user_id)
         .chain(acceptances.iter().map(|yes| yes.author_user_id))
         .chain(notes.iter().map(|note| note.author_user_id))
         .chain(sheets.iter().map(|sheet| sheet.author_user_id))
-        .chain(entries.iter().map(|entry| entry.author_user_id));
+        .chain(entries.iter().map(|entry| entry.author_user_id))
+        .chain(credit.iter().map(|entry| entry.author_user_id));
     let names = display_names(db, authors).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let report = ClientReport {
@@ -179,6 +197,7 @@ pub async fn client_report(
         client: identity(&client, zone),
         merged_files: merged.iter().map(|file| identity(file, zone)).collect(),
         points_balance: client.points_balance,
+        credit_cents: client.credit_cents,
         consents: consents
             .iter()
             .map(|change| ReportConsent {
@@ -236,6 +255,18 @@ pub async fn client_report(
                 points: entry.points,
                 amount_cents: entry.amount_cents,
                 refers_to: entry.reverses_entry_id.or(entry.corrects_entry_id),
+                by: name(entry.author_user_id),
+            })
+            .collect(),
+        store_credit: credit
+            .iter()
+            .map(|entry| ReportCredit {
+                id: entry.id,
+                recorded_at: format_date_time(entry.created_at, zone),
+                kind: entry.kind.clone(),
+                amount_cents: entry.amount_cents,
+                reason: entry.reason.clone(),
+                refers_to: entry.reverses_entry_id,
                 by: name(entry.author_user_id),
             })
             .collect(),
@@ -306,6 +337,13 @@ impl ClientReport {
             self.client.created_at.clone(),
             "points_balance".into(),
             self.points_balance.to_string(),
+            String::new(),
+        ]);
+        rows.push([
+            "client".into(),
+            self.client.created_at.clone(),
+            "credit_balance".into(),
+            format_euros(self.credit_cents),
             String::new(),
         ]);
         for consent in &self.consents {
@@ -387,6 +425,19 @@ impl ClientReport {
                 entry.by.clone(),
             ]);
         }
+        for entry in &self.store_credit {
+            let refers_to = entry
+                .refers_to
+                .map(|id| format!(" (#{id})"))
+                .unwrap_or_default();
+            rows.push([
+                "store_credit".into(),
+                entry.recorded_at.clone(),
+                format!("{} #{}{refers_to}", entry.kind, entry.id),
+                format!("{} {}", format_euros(entry.amount_cents), entry.reason),
+                entry.by.clone(),
+            ]);
+        }
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -433,6 +484,7 @@ mod tests {
             client: identity,
             merged_files: Vec::new(),
             points_balance: 0,
+            credit_cents: 0,
             consents: Vec::new(),
             terms_acceptances: Vec::new(),
             member_cards: Vec::new(),
@@ -458,6 +510,7 @@ mod tests {
                     by: "Jeanne".into(),
                 })
                 .collect(),
+            store_credit: Vec::new(),
         }
     }
 

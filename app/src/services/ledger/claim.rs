@@ -8,6 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::credit::credit_reward;
 use super::rules::{Account, Refusal, decide};
 use super::till::with_waiting_reward;
 use super::views::{just_written, outcome};
@@ -17,7 +18,7 @@ use crate::entities::{earned_reward, reward};
 use crate::model::audit::AuditKind;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::ledger::{EntryKind, RecordOutcome, TransactionValues};
-use crate::model::rewards::{ClaimRequest, EarnedStatus};
+use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardKind};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::{db_error, is_unique_violation};
@@ -46,13 +47,13 @@ pub async fn claim_reward(
     if !open {
         return Err(AppError::RewardNotClaimable);
     }
-    let cost = reward::Entity::find_by_id(earned.reward_id)
+    let reward = reward::Entity::find_by_id(earned.reward_id)
         .filter(reward::Column::ShopId.eq(user.shop_id))
         .one(&txn)
         .await
         .map_err(db_error)?
-        .ok_or(AppError::Internal)?
-        .cost;
+        .ok_or(AppError::Internal)?;
+    let cost = reward.cost;
     let mut account = read_accounts(&txn, [(user.shop_id, earned.client_id)])
         .await
         .map_err(db_error)?
@@ -89,6 +90,13 @@ pub async fn claim_reward(
         }
         Err(error) => return Err(db_error(error)),
     };
+    // A "crédit fidélité" puts its amount on the store credit, in the same transaction
+    // (before the points change, whose returned row then shows both balances).
+    if let (Some(RewardKind::StoreCredit), Some(cents)) =
+        (RewardKind::from_code(&reward.kind), reward.value)
+    {
+        credit_reward(&txn, user, earned.client_id, cents, &reward.name).await?;
+    }
     let changes = HashMap::from([((user.shop_id, earned.client_id), change)]);
     let client = change_balances(&txn, &changes, now)
         .await

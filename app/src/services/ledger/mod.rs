@@ -6,6 +6,7 @@
 
 mod batch;
 mod claim;
+mod credit;
 mod expire;
 mod modify;
 mod opening;
@@ -18,6 +19,8 @@ mod write;
 mod tests;
 
 pub use claim::claim_reward;
+pub use credit::{client_credit, credit_journal, record_credit, reverse_credit};
+pub(crate) use credit::{credit_entries_of, transfer_credit};
 pub use expire::{ExpiryReport, run_expiry};
 pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;

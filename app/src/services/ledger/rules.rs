@@ -1,5 +1,6 @@
 //! The ledger's rules for one entry, decided in one place for every writer: the batching writer,
-//! a till request written alone, a modification and a merge's transfer.
+//! a till request written alone, a modification, a merge's transfer, and the store credit beside
+//! the points.
 
 use chrono::{DateTime, Utc};
 
@@ -11,6 +12,8 @@ use crate::model::ledger::EntryKind;
 pub(crate) struct Account {
     pub shop_id: i64,
     pub balance: i64,
+    /// Store credit, in cents.
+    pub credit_cents: i64,
     /// Neither merged into another file nor erased.
     pub active: bool,
     pub last_visit_at: Option<DateTime<Utc>>,
@@ -23,6 +26,7 @@ impl From<&client::Model> for Account {
         Self {
             shop_id: client.shop_id,
             balance: client.points_balance,
+            credit_cents: client.credit_cents,
             active: client.merged_into_id.is_none() && client.erased_at.is_none(),
             last_visit_at: client.last_visit_at,
             visited: false,
@@ -57,6 +61,30 @@ pub(crate) enum Refusal {
     AlreadyVisited,
 }
 
+/// Why a store credit entry is not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CreditRefusal {
+    /// As for points: another shop's client, a merged or erased file, or no such client.
+    NoSuchAccount,
+    NotEnoughCredit {
+        balance_cents: i64,
+    },
+}
+
+/// The account, when it is an active file of `shop_id`: another shop's client, a merged or
+/// erased file and no client at all look the same.
+fn active_in(account: Option<&mut Account>, shop_id: i64) -> Option<&mut Account> {
+    account.filter(|account| account.shop_id == shop_id && account.active)
+}
+
+/// `balance + change`, or the balance as it is when that would go below zero.
+fn never_below_zero(balance: i64, change: i64) -> Result<i64, i64> {
+    match balance.checked_add(change) {
+        Some(after) if after >= 0 => Ok(after),
+        _ => Err(balance),
+    }
+}
+
 /// Decides an entry of `points` on `account` for `shop_id`: the same shop, an active file only,
 /// never below zero, an earn counts as a visit. On success `account` holds the balance after it,
 /// so the next entry of the same batch is decided on it.
@@ -66,22 +94,28 @@ pub(crate) fn decide(
     kind: EntryKind,
     points: i64,
 ) -> Result<BalanceChange, Refusal> {
-    let account = match account {
-        Some(account) if account.shop_id == shop_id && account.active => account,
-        _ => return Err(Refusal::NoSuchAccount),
-    };
-    let balance = account.balance + points;
-    if balance < 0 {
-        return Err(Refusal::NotEnoughPoints {
-            balance: account.balance,
-        });
-    }
-    account.balance = balance;
+    let account = active_in(account, shop_id).ok_or(Refusal::NoSuchAccount)?;
+    account.balance = never_below_zero(account.balance, points)
+        .map_err(|balance| Refusal::NotEnoughPoints { balance })?;
     account.visited |= kind == EntryKind::Earn;
     Ok(BalanceChange {
         points,
         visits: i64::from(kind == EntryKind::Earn),
     })
+}
+
+/// Decides a change of `cents` to the account's store credit, by the same rules as points: the
+/// same shop, an active file only, never below zero. No visit: credit moves with a payment or a
+/// return, which the points entry of the purchase counts already.
+pub(crate) fn decide_credit(
+    account: Option<&mut Account>,
+    shop_id: i64,
+    cents: i64,
+) -> Result<(), CreditRefusal> {
+    let account = active_in(account, shop_id).ok_or(CreditRefusal::NoSuchAccount)?;
+    account.credit_cents = never_below_zero(account.credit_cents, cents)
+        .map_err(|balance_cents| CreditRefusal::NotEnoughCredit { balance_cents })?;
+    Ok(())
 }
 
 /// An earn under a programme that counts one visit a day: refused when the client's last visit
@@ -111,6 +145,7 @@ mod tests {
         Account {
             shop_id: 1,
             balance,
+            credit_cents: 0,
             active: true,
             last_visit_at: None,
             visited: false,
@@ -166,6 +201,36 @@ mod tests {
         assert_eq!(
             decide(None, 1, EntryKind::Earn, 1),
             Err(Refusal::NoSuchAccount)
+        );
+    }
+
+    #[test]
+    fn credit_follows_the_same_rules_and_is_no_visit() {
+        let mut held = Account {
+            credit_cents: 1_000,
+            ..account(0)
+        };
+        assert_eq!(decide_credit(Some(&mut held), 1, -600), Ok(()));
+        assert_eq!(
+            decide_credit(Some(&mut held), 1, -600),
+            Err(CreditRefusal::NotEnoughCredit { balance_cents: 400 })
+        );
+        assert_eq!(
+            (held.credit_cents, held.balance, held.visited),
+            (400, 0, false)
+        );
+        assert_eq!(
+            decide_credit(Some(&mut held), 2, 100),
+            Err(CreditRefusal::NoSuchAccount),
+            "another shop's client"
+        );
+        let mut merged = Account {
+            active: false,
+            ..held
+        };
+        assert_eq!(
+            decide_credit(Some(&mut merged), 1, 100),
+            Err(CreditRefusal::NoSuchAccount)
         );
     }
 

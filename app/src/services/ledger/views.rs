@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::entities::{client, ledger_entry};
+use crate::entities::{client, credit_entry, ledger_entry};
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
 use crate::model::ledger::{
@@ -207,6 +207,21 @@ impl JournalScope {
         }
         if let Some(client_id) = self.client_id {
             condition = condition.add(ledger_entry::Column::ClientId.eq(client_id));
+        }
+        condition
+    }
+
+    /// The store credit entries in scope: the same shop, days and client.
+    pub(crate) fn credit_condition(&self) -> Condition {
+        let mut condition = Condition::all().add(credit_entry::Column::ShopId.eq(self.shop_id));
+        if let Some(from) = self.from {
+            condition = condition.add(credit_entry::Column::CreatedAt.gte(from));
+        }
+        if let Some(to) = self.to {
+            condition = condition.add(credit_entry::Column::CreatedAt.lt(to));
+        }
+        if let Some(client_id) = self.client_id {
+            condition = condition.add(credit_entry::Column::ClientId.eq(client_id));
         }
         condition
     }
