@@ -37,6 +37,7 @@ use crate::pages::client_file::ClientFilePage;
 use crate::pages::clients::ClientsPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
+use crate::pages::gift_cards::{GiftCardPage, GiftCardsPage};
 use crate::pages::groups::GroupsPage;
 use crate::pages::imports::{ImportPage, ImportsPage};
 use crate::pages::journal::JournalPage;
@@ -106,6 +107,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("clients/:id") view=ClientFilePage ssr=SsrMode::Async />
                         <Route path=path!("points") view=PointsPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::JOURNAL),) view=JournalPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment(routes::GIFT_CARDS),) view=GiftCardsPage ssr=SsrMode::Async />
+                        <Route path=path!("cartes-cadeaux/:code") view=GiftCardPage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::PROGRAMME),) view=ProgrammePage ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::DASHBOARD),) view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ mod m20261205_000002_member_cards;
 mod m20261206_000001_technical_sheets;
 mod m20261206_000002_programme_terms;
 mod m20261207_000001_store_credit;
+mod m20261207_000002_gift_cards;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_technical_sheets::Migration),
             Box::new(m20261206_000002_programme_terms::Migration),
             Box::new(m20261207_000001_store_credit::Migration),
+            Box::new(m20261207_000002_gift_cards::Migration),
         ]
     }
 }

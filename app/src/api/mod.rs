@@ -10,6 +10,7 @@ pub mod client_file;
 pub mod clients;
 pub mod credit;
 pub mod dashboard;
+pub mod gift_cards;
 pub mod imports;
 pub mod labels;
 pub mod ledger;

@@ -149,6 +149,11 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
             let balance = format_euros(*balance_cents);
             td_string!(locale, field.not_enough_credit, balance).to_string()
         }
+        FieldProblem::NotEnoughOnGiftCard { balance_cents } => {
+            let balance = format_euros(*balance_cents);
+            td_string!(locale, field.not_enough_on_gift_card, balance).to_string()
+        }
+        FieldProblem::GiftCardUnusable => td_string!(locale, field.gift_card_unusable).to_string(),
         FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
         FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),
         FieldProblem::CardReplaced => td_string!(locale, clients.card_replaced).to_string(),

@@ -114,6 +114,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 <span class="user-name">{user.display_name.clone()}</span>
             </button>
             <div class="header-menu" id="header-menu">
+                {user.role.in_shop().then(|| view! { <A href=routes::GIFT_CARDS>{t!(i18n, nav.gift_cards)}</A> })}
                 <A href="/compte">{t!(i18n, nav.account)}</A>
                 {(user.role == Role::Owner).then(|| view! { <A href=routes::API_KEYS>{t!(i18n, nav.api_keys)}</A> })}
                 <LanguageSwitch />

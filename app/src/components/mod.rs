@@ -14,6 +14,7 @@ pub mod errors;
 pub mod export_links;
 pub mod field;
 pub mod form_state;
+pub mod gift_cards;
 pub mod history_table;
 pub mod labels;
 pub mod latest;

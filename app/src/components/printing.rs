@@ -1,5 +1,5 @@
 //! Printing one thing of a page: the stylesheet's print rules show only what `<html
-//! data-print>` names (the member card, or the technical sheet marked `print-target`).
+//! data-print>` names (a member or gift card, or the technical sheet marked `print-target`).
 
 use leptos::prelude::*;
 
@@ -8,11 +8,13 @@ use leptos::prelude::*;
 pub enum Printed {
     MemberCard,
     TechnicalSheet,
+    /// In the member card's format (its page holds no member card).
+    GiftCard,
 }
 
 pub fn print(what: Printed) {
     let name = match what {
-        Printed::MemberCard => "card",
+        Printed::MemberCard | Printed::GiftCard => "card",
         Printed::TechnicalSheet => "sheet",
     };
     if let Some(root) = document().document_element() {

@@ -11,6 +11,8 @@ pub mod client_search_term;
 pub mod consent_change;
 pub mod credit_entry;
 pub mod earned_reward;
+pub mod gift_card;
+pub mod gift_card_entry;
 pub mod invitation;
 pub mod label;
 pub mod ledger_entry;

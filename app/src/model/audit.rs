@@ -78,6 +78,10 @@ pub enum AuditKind {
     CreditUsed,
     /// The owner cancelled a credit entry with a reversal.
     CreditReversed,
+    GiftCardSold,
+    GiftCardSpent,
+    /// The owner cancelled a gift card; what was left is written off.
+    GiftCardCancelled,
 }
 
 coded!(AuditKind {
@@ -136,6 +140,9 @@ coded!(AuditKind {
     CreditAdded => "credit_added",
     CreditUsed => "credit_used",
     CreditReversed => "credit_reversed",
+    GiftCardSold => "gift_card_sold",
+    GiftCardSpent => "gift_card_spent",
+    GiftCardCancelled => "gift_card_cancelled",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

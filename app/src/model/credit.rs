@@ -5,9 +5,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::error::{AppError, FieldErrors, FieldProblem};
-use super::fields::text_field;
-use super::money::parse_euros;
+use super::error::{AppError, FieldErrors};
+use super::fields::{euros_in_range, text_field};
 
 /// The most one credit entry may carry: a return or a gift, not a bank deposit.
 pub const MAX_CREDIT_EUROS: i64 = 10_000;
@@ -62,26 +61,7 @@ pub struct CreditValues {
 impl CreditForm {
     pub fn validate(&self, action: CreditAction) -> Result<CreditValues, AppError> {
         let mut errors = FieldErrors::default();
-        let amount = match parse_euros(&self.amount) {
-            Ok(None) => {
-                errors.add("amount", FieldProblem::Required);
-                None
-            }
-            Ok(Some(cents)) if cents == 0 || cents > MAX_CREDIT_EUROS * 100 => {
-                errors.add(
-                    "amount",
-                    FieldProblem::AmountOutOfRange {
-                        max_euros: MAX_CREDIT_EUROS,
-                    },
-                );
-                None
-            }
-            Ok(cents) => cents,
-            Err(problem) => {
-                errors.add("amount", problem);
-                None
-            }
-        };
+        let amount = euros_in_range(&mut errors, "amount", &self.amount, MAX_CREDIT_EUROS);
         let reason = text_field(
             &mut errors,
             "reason",
@@ -164,6 +144,7 @@ pub struct CreditJournalPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::error::FieldProblem;
 
     fn form(amount: &str, reason: &str) -> CreditForm {
         CreditForm {

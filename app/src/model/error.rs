@@ -100,6 +100,12 @@ pub enum FieldProblem {
     EmptySheet,
     /// The terms shown to the client are no longer the version in force.
     TermsChanged,
+    /// Less is left on the gift card than asked to spend.
+    NotEnoughOnGiftCard {
+        balance_cents: i64,
+    },
+    /// A gift card cancelled, past its date or used up: nothing can be spent on it.
+    GiftCardUnusable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

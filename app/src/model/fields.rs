@@ -2,6 +2,7 @@
 //! model, so any form's rules may use it.
 
 use super::error::{FieldErrors, FieldProblem};
+use super::money::parse_euros;
 
 fn has_control_characters(value: &str, allow_newlines: bool) -> bool {
     value
@@ -70,4 +71,28 @@ pub fn is_valid_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains("..")
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Cents from 0,01 € to `max_euros`, or the problem next to `field`.
+pub fn euros_in_range(
+    errors: &mut FieldErrors,
+    field: &str,
+    typed: &str,
+    max_euros: i64,
+) -> Option<i64> {
+    match parse_euros(typed) {
+        Ok(None) => {
+            errors.add(field, FieldProblem::Required);
+            None
+        }
+        Ok(Some(cents)) if cents == 0 || cents > max_euros * 100 => {
+            errors.add(field, FieldProblem::AmountOutOfRange { max_euros });
+            None
+        }
+        Ok(cents) => cents,
+        Err(problem) => {
+            errors.add(field, problem);
+            None
+        }
+    }
 }

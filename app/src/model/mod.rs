@@ -33,6 +33,7 @@ pub mod dashboard;
 pub mod error;
 pub mod exports;
 pub mod fields;
+pub mod gift_cards;
 pub mod imports;
 pub mod labels;
 pub mod ledger;

@@ -25,6 +25,8 @@ pub const IMPORT_UPLOAD: &str = "/import-clients/envoi";
 /// Downloads (plain links: the browser saves the file).
 pub const EXPORT_CLIENTS: &str = "/export/clients";
 pub const EXPORT_TRANSACTIONS: &str = "/export/transactions";
+/// Gift cards: the sale and the shop's latest; one card at `gift_card_page`.
+pub const GIFT_CARDS: &str = "/cartes-cadeaux";
 
 /// The query key carrying a reset or invitation token.
 pub const TOKEN_KEY: &str = "jeton";
@@ -66,6 +68,11 @@ pub fn campaign_page(campaign_id: i64) -> String {
 /// A client's file.
 pub fn client_file(client_id: i64) -> String {
     format!("{CLIENTS}/{client_id}")
+}
+
+/// One gift card, by its printed code: what is left, spending it, its printed card.
+pub fn gift_card_page(printed_code: &str) -> String {
+    format!("{GIFT_CARDS}/{printed_code}")
 }
 
 /// One import: its mapping, preview, progress and summary.

@@ -68,6 +68,9 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::CreditAdded => t_string!(i18n, audit.kinds.credit_added),
         AuditKind::CreditUsed => t_string!(i18n, audit.kinds.credit_used),
         AuditKind::CreditReversed => t_string!(i18n, audit.kinds.credit_reversed),
+        AuditKind::GiftCardSold => t_string!(i18n, audit.kinds.gift_card_sold),
+        AuditKind::GiftCardSpent => t_string!(i18n, audit.kinds.gift_card_spent),
+        AuditKind::GiftCardCancelled => t_string!(i18n, audit.kinds.gift_card_cancelled),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

@@ -18,6 +18,7 @@ use crate::components::earned_rewards::EarnedRewards;
 use crate::components::errors::{FormError, error_text};
 use crate::components::field::{Field, field_problem};
 use crate::components::form_state::FormState;
+use crate::components::gift_cards::ClientGiftCards;
 use crate::components::labels::{GroupPicker, LabelChips, TagEditor};
 use crate::components::member_card::MemberCardSection;
 use crate::components::merge_dialog::MergeDialog;
@@ -152,6 +153,7 @@ pub fn ClientFilePage() -> impl IntoView {
         </Suspense>
         <EarnedRewards earned=rewards owner=owner_signed_in on_claimed=changed on_changed=rewards_changed />
         {move || client_id().map(|client_id| view! { <StoreCredit client_id /> })}
+        {move || client_id().map(|client_id| view! { <ClientGiftCards client_id /> })}
         {move || client_id().map(|client_id| view! { <TermsStanding client_id /> })}
         {move || client_id().map(|client_id| view! { <MemberCardSection client_id /> })}
         {move || client_id().map(|client_id| view! { <TechnicalSheets client_id /> })}

@@ -29,6 +29,7 @@ use crate::model::cards::{CardScan, card_in};
 use crate::model::client::{ClientQuery, ClientRow, ClientSort};
 use crate::model::error::AppError;
 use crate::model::exports::clients_link;
+use crate::model::gift_cards::{gift_code_in, printed_gift_code};
 use crate::model::labels::LabelCount;
 use crate::model::ledger::RecordOutcome;
 use crate::model::money::format_euros;
@@ -123,14 +124,22 @@ pub fn ClientsPage() -> impl IntoView {
                 .set_value(set_timeout_with_handle(send_text.clone(), SEARCH_DEBOUNCE).ok());
         }
     };
-    // A card scanner types the card's address and Enter: the search goes at once.
+    // A card scanner types the card's address and Enter: the search goes at once. A gift
+    // card's code opens that card.
+    let open_gift_card = use_navigate();
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Enter" {
             event.prevent_default();
             if let Some(timer) = pending_timer.get_value() {
                 timer.clear();
             }
-            send_text();
+            match gift_code_in(&text.get_untracked()) {
+                Some(code) => open_gift_card(
+                    &routes::gift_card_page(&printed_gift_code(&code)),
+                    NavigateOptions::default(),
+                ),
+                None => send_text(),
+            }
         }
     };
     let chosen_id = |event| event_target_value(&event).parse::<i64>().ok();

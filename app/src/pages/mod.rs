@@ -9,6 +9,7 @@ pub mod client_file;
 pub mod clients;
 pub mod dashboard;
 pub mod forgot_password;
+pub mod gift_cards;
 pub mod groups;
 pub mod imports;
 pub mod journal;

@@ -15,6 +15,7 @@ pub mod imports;
 pub mod ledger;
 pub mod mail;
 pub mod programme;
+pub mod qr;
 pub mod shop_scope;
 pub mod support;
 pub mod text;

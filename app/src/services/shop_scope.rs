@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 24] = [
+pub const SHOP_TABLES: [&str; 26] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -22,6 +22,8 @@ pub const SHOP_TABLES: [&str; 24] = [
     "consent_changes",
     "credit_entries",
     "earned_rewards",
+    "gift_card_entries",
+    "gift_cards",
     "invitations",
     "labels",
     "ledger_entries",

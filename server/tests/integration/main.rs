@@ -14,6 +14,7 @@ mod credit;
 mod dashboard;
 mod erasure;
 mod exports;
+mod gift_cards;
 mod http;
 mod imports;
 mod member_cards;

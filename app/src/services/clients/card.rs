@@ -4,8 +4,6 @@
 //! counted per address, so tokens cannot be guessed in bulk.
 
 use chrono::Utc;
-use qrcode::QrCode;
-use qrcode::render::svg;
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -24,6 +22,7 @@ use crate::services::accounts::throttle::{self, ThrottlePolicy};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::programme::rewards::waiting_rewards;
+use crate::services::qr::qr_svg;
 use crate::services::time::{format_date, shop_zone};
 use crate::services::{db_error, shop_check};
 
@@ -51,25 +50,6 @@ fn new_token() -> String {
             return token;
         }
     }
-}
-
-/// The QR code of `text` as an SVG element, sized by the page's styles.
-pub fn qr_svg(text: &str) -> Result<String, AppError> {
-    let code = QrCode::new(text.as_bytes()).map_err(|error| {
-        tracing::error!(%error, "a card's QR code could not be made");
-        AppError::Internal
-    })?;
-    let document = code
-        .render::<svg::Color<'_>>()
-        .quiet_zone(true)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
-    // Inside an HTML page the XML declaration is noise; the `<svg>` element is what is shown.
-    Ok(match document.find("<svg") {
-        Some(start) => document[start..].to_owned(),
-        None => document,
-    })
 }
 
 /// The client's card not replaced, if one was issued.

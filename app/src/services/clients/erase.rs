@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::lookup::{active_clients, file_ids};
 use crate::entities::{
-    audit_event, client, client_label, client_note, client_search_term, consent_change, label,
-    member_card, technical_sheet, terms_acceptance,
+    audit_event, client, client_label, client_note, client_search_term, consent_change, gift_card,
+    label, member_card, technical_sheet, terms_acceptance,
 };
 use crate::model::audit::AuditKind;
 use crate::model::client::Civility;
@@ -118,6 +118,14 @@ pub(crate) async fn erase_in_transaction(
         &ids,
     )
     .await?;
+    // A gift card for the client keeps its amount and its code, not the name written on it.
+    gift_card::Entity::update_many()
+        .col_expr(gift_card::Column::BeneficiaryName, Expr::value(""))
+        .filter(shop_check(txn, gift_card::Column::ShopId, shop_id))
+        .filter(gift_card::Column::BeneficiaryClientId.is_in(ids.clone()))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
     let label_ids: Vec<i64> = client_label::Entity::find()
         .select_only()
         .column(client_label::Column::LabelId)

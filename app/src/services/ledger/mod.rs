@@ -8,6 +8,7 @@ mod batch;
 mod claim;
 mod credit;
 mod expire;
+mod gift_cards;
 mod modify;
 mod opening;
 mod rules;
@@ -22,6 +23,10 @@ pub use claim::claim_reward;
 pub use credit::{client_credit, credit_journal, record_credit, reverse_credit};
 pub(crate) use credit::{credit_entries_of, transfer_credit};
 pub use expire::{ExpiryReport, run_expiry};
+pub use gift_cards::{
+    cancel_gift_card, client_gift_cards, find_gift_card, recent_gift_cards, sell_gift_card,
+    spend_gift_card,
+};
 pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;
 pub(crate) use opening::write_opening_balances;

@@ -77,8 +77,9 @@ fn active_in(account: Option<&mut Account>, shop_id: i64) -> Option<&mut Account
     account.filter(|account| account.shop_id == shop_id && account.active)
 }
 
-/// `balance + change`, or the balance as it is when that would go below zero.
-fn never_below_zero(balance: i64, change: i64) -> Result<i64, i64> {
+/// `balance + change`, or the balance as it is when that would go below zero: points, store
+/// credit and what is left on a gift card.
+pub(super) fn never_below_zero(balance: i64, change: i64) -> Result<i64, i64> {
     match balance.checked_add(change) {
         Some(after) if after >= 0 => Ok(after),
         _ => Err(balance),
