@@ -30,6 +30,7 @@ mod m20261206_000001_technical_sheets;
 mod m20261206_000002_programme_terms;
 mod m20261207_000001_store_credit;
 mod m20261207_000002_gift_cards;
+mod m20261207_000003_tickets;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_programme_terms::Migration),
             Box::new(m20261207_000001_store_credit::Migration),
             Box::new(m20261207_000002_gift_cards::Migration),
+            Box::new(m20261207_000003_tickets::Migration),
         ]
     }
 }

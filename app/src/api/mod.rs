@@ -25,6 +25,7 @@ pub mod sheets;
 pub mod state;
 pub mod team;
 pub mod terms;
+pub mod tickets;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

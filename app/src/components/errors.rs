@@ -153,6 +153,7 @@ pub fn problem_text_in(locale: Locale, problem: &FieldProblem) -> String {
             let balance = format_euros(*balance_cents);
             td_string!(locale, field.not_enough_on_gift_card, balance).to_string()
         }
+        FieldProblem::EmptyTicket => td_string!(locale, field.empty_ticket).to_string(),
         FieldProblem::GiftCardUnusable => td_string!(locale, field.gift_card_unusable).to_string(),
         FieldProblem::InvalidContact => td_string!(locale, field.invalid_contact).to_string(),
         FieldProblem::UnknownCard => td_string!(locale, clients.card_unknown).to_string(),

@@ -33,4 +33,5 @@ pub mod session;
 pub mod store_credit;
 pub mod technical_sheets;
 pub mod terms;
+pub mod tickets;
 pub mod transaction_dialog;

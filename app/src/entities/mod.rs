@@ -31,4 +31,6 @@ pub mod shop_best_client;
 pub mod shop_day;
 pub mod technical_sheet;
 pub mod terms_acceptance;
+pub mod ticket;
+pub mod ticket_line;
 pub mod user;

@@ -82,6 +82,8 @@ pub enum AuditKind {
     GiftCardSpent,
     /// The owner cancelled a gift card; what was left is written off.
     GiftCardCancelled,
+    /// A purchase's ticket written (its reference and lines).
+    TicketWritten,
 }
 
 coded!(AuditKind {
@@ -143,6 +145,7 @@ coded!(AuditKind {
     GiftCardSold => "gift_card_sold",
     GiftCardSpent => "gift_card_spent",
     GiftCardCancelled => "gift_card_cancelled",
+    TicketWritten => "ticket_written",
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

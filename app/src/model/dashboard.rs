@@ -4,6 +4,8 @@
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::tickets::TopItem;
+
 use super::error::{AppError, FieldProblem};
 use super::money::NumberStyle;
 
@@ -229,6 +231,11 @@ pub struct Dashboard {
     /// Every step of the period, empty ones included, oldest first.
     pub steps: Vec<StepFigures>,
     pub best_clients: Vec<BestClient>,
+    /// The services and products the tickets of the period name most.
+    #[serde(default)]
+    pub top_services: Vec<TopItem>,
+    #[serde(default)]
+    pub top_products: Vec<TopItem>,
 }
 
 impl Dashboard {

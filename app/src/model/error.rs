@@ -106,6 +106,8 @@ pub enum FieldProblem {
     },
     /// A gift card cancelled, past its date or used up: nothing can be spent on it.
     GiftCardUnusable,
+    /// A ticket with neither a reference nor a line.
+    EmptyTicket,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

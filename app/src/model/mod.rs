@@ -48,3 +48,4 @@ pub mod sheets;
 pub mod support;
 pub mod team;
 pub mod terms;
+pub mod tickets;

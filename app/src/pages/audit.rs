@@ -71,6 +71,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: AuditKind) -> String
         AuditKind::GiftCardSold => t_string!(i18n, audit.kinds.gift_card_sold),
         AuditKind::GiftCardSpent => t_string!(i18n, audit.kinds.gift_card_spent),
         AuditKind::GiftCardCancelled => t_string!(i18n, audit.kinds.gift_card_cancelled),
+        AuditKind::TicketWritten => t_string!(i18n, audit.kinds.ticket_written),
         AuditKind::AutomaticMailChanged => t_string!(i18n, audit.kinds.automatic_mail_changed),
     }
     .to_string()

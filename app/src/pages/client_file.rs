@@ -28,6 +28,7 @@ use crate::components::session::use_session;
 use crate::components::store_credit::StoreCredit;
 use crate::components::technical_sheets::TechnicalSheets;
 use crate::components::terms::TermsStanding;
+use crate::components::tickets::ClientVisitsSection;
 use crate::components::transaction_dialog::{RedeemDialog, TransactionDialog};
 use crate::i18n::*;
 use crate::model::auth::Role;
@@ -157,6 +158,7 @@ pub fn ClientFilePage() -> impl IntoView {
         {move || client_id().map(|client_id| view! { <TermsStanding client_id /> })}
         {move || client_id().map(|client_id| view! { <MemberCardSection client_id /> })}
         {move || client_id().map(|client_id| view! { <TechnicalSheets client_id /> })}
+        {move || client_id().map(|client_id| view! { <ClientVisitsSection client_id /> })}
         {move || client_id().map(|client_id| view! { <NoteEditor client_id on_added=note_added /> })}
         <h2>{t!(i18n, client_file.activity)}</h2>
         <div class="field inline-field">

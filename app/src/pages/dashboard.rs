@@ -13,6 +13,7 @@ use crate::api::dashboard::shop_dashboard;
 use crate::components::chart::{Chart, Series, Shape};
 use crate::components::errors::error_text;
 use crate::components::field::{Field, field_problem};
+use crate::components::tickets::TopItems;
 use crate::i18n::*;
 use crate::model::dashboard::{Dashboard, DashboardQuery, PeriodChoice, Step, day_label};
 use crate::model::error::AppError;
@@ -222,6 +223,7 @@ fn DashboardFigures(dashboard: Dashboard, style: NumberStyle) -> impl IntoView {
         })
         .collect();
     let has_best = !best_rows.is_empty();
+    let (top_services, top_products) = (dashboard.top_services, dashboard.top_products);
     let count_label = Callback::new(number);
 
     view! {
@@ -290,6 +292,13 @@ fn DashboardFigures(dashboard: Dashboard, style: NumberStyle) -> impl IntoView {
             } else {
                 view! { <p>{t!(i18n, dashboard.no_sales)}</p> }.into_any()
             }}
+        </section>
+        <section class="best-sellers" aria-labelledby="best-sellers-title">
+            <h2 id="best-sellers-title">{t!(i18n, tickets.best_sellers)}</h2>
+            <div class="top-items">
+                <TopItems title=move || t!(i18n, tickets.services) items=top_services />
+                <TopItems title=move || t!(i18n, tickets.products) items=top_products />
+            </div>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Tables whose every row belongs to one shop, with a `shop_id` column: distributed by it.
-pub const SHOP_TABLES: [&str; 26] = [
+pub const SHOP_TABLES: [&str; 28] = [
     "audit_events",
     "client_import_refusals",
     "client_imports",
@@ -38,6 +38,8 @@ pub const SHOP_TABLES: [&str; 26] = [
     "shop_days",
     "technical_sheets",
     "terms_acceptances",
+    "ticket_lines",
+    "tickets",
 ];
 
 /// The platform's tables, read before the shop is known (a login finds its account by e-mail, a

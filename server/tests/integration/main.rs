@@ -27,4 +27,5 @@ mod sheets;
 mod startup;
 mod team;
 mod terms;
+mod tickets;
 mod two_servers;

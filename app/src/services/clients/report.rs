@@ -1,7 +1,7 @@
 //! Everything the shop holds about one client, as a file the merchant can hand over when the
 //! client asks for it (GDPR art. 15): identity, consents with their history, acceptances of the
-//! programme's terms, member cards, notes, technical sheets, every ledger entry and every store
-//! credit entry, in JSON and in CSV.
+//! programme's terms, member cards, notes, technical sheets, every ledger entry with the
+//! purchases' tickets and every store credit entry, in JSON and in CSV.
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::lookup::{find_in_shop, form_of};
 use super::sheets::sheets_of;
 use crate::entities::{
-    client, client_note, consent_change, ledger_entry, member_card, terms_acceptance,
+    client, client_note, consent_change, ledger_entry, member_card, terms_acceptance, ticket,
+    ticket_line,
 };
 use crate::model::audit::AuditKind;
 use crate::model::cards::printed_token;
@@ -42,6 +43,7 @@ pub struct ClientReport {
     pub technical_sheets: Vec<ReportSheet>,
     pub transactions: Vec<ReportEntry>,
     pub store_credit: Vec<ReportCredit>,
+    pub tickets: Vec<ReportTicket>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,6 +121,15 @@ pub struct ReportCredit {
     pub by: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportTicket {
+    /// The purchase it is the ticket of.
+    pub transaction_id: i64,
+    pub reference: String,
+    /// `Coupe × 1 (service) 25,00 €`.
+    pub lines: Vec<String>,
+}
+
 /// The client's data report, oldest first; the export itself is written in the audit log.
 pub async fn client_report(
     db: &Db,
@@ -179,6 +190,34 @@ pub async fn client_report(
         .all(db)
         .await
         .map_err(db_error)?;
+    let tickets = ticket::Entity::find()
+        .filter(shop_check(db, ticket::Column::ShopId, actor.shop_id))
+        .filter(ticket::Column::ClientId.is_in(ids.clone()))
+        .order_by_asc(ticket::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    let mut ticket_lines: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for line in ticket_line::Entity::find()
+        .filter(shop_check(db, ticket_line::Column::ShopId, actor.shop_id))
+        .filter(ticket_line::Column::ClientId.is_in(ids.clone()))
+        .order_by_asc(ticket_line::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_error)?
+    {
+        let price = line
+            .unit_cents
+            .map(|cents| format!(" {}", format_euros(cents)))
+            .unwrap_or_default();
+        ticket_lines
+            .entry(line.ticket_id)
+            .or_default()
+            .push(format!(
+                "{} × {} ({}){price}",
+                line.label, line.quantity, line.kind
+            ));
+    }
     let mut credit = credit_entries_of(db, actor.shop_id, &ids, None).await?;
     credit.reverse();
     let authors = consents
@@ -268,6 +307,14 @@ pub async fn client_report(
                 reason: entry.reason.clone(),
                 refers_to: entry.reverses_entry_id,
                 by: name(entry.author_user_id),
+            })
+            .collect(),
+        tickets: tickets
+            .iter()
+            .map(|ticket| ReportTicket {
+                transaction_id: ticket.ledger_entry_id,
+                reference: ticket.reference.clone(),
+                lines: ticket_lines.remove(&ticket.id).unwrap_or_default(),
             })
             .collect(),
     };
@@ -438,6 +485,17 @@ impl ClientReport {
                 entry.by.clone(),
             ]);
         }
+        for ticket in &self.tickets {
+            rows.push([
+                "ticket".into(),
+                String::new(),
+                format!("transaction #{}", ticket.transaction_id),
+                format!("{} {}", ticket.reference, ticket.lines.join("; "))
+                    .trim()
+                    .to_owned(),
+                String::new(),
+            ]);
+        }
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -511,6 +569,7 @@ mod tests {
                 })
                 .collect(),
             store_credit: Vec::new(),
+            tickets: Vec::new(),
         }
     }
 

@@ -23,7 +23,9 @@ use crate::model::dashboard::{
 use crate::model::error::AppError;
 use crate::model::ledger::EntryKind;
 use crate::model::rewards::EarnedStatus;
+use crate::model::tickets::SHOP_TOP_ITEMS;
 use crate::services::db::Db;
+use crate::services::ledger::best_sellers;
 use crate::services::time::{shop_zone, start_of_day};
 use crate::services::{db_error, owner_only, shop_check};
 
@@ -68,6 +70,8 @@ pub async fn dashboard(
         steps.entry(step.start(*day)).or_default().add(figures);
     }
 
+    let (top_services, top_products) =
+        best_sellers(db, user.shop_id, period_start, period_end, SHOP_TOP_ITEMS).await?;
     let (active_clients, returning_clients) = if to == today {
         clients_seen_since(db, user.shop_id, period_start).await?
     } else {
@@ -102,6 +106,8 @@ pub async fn dashboard(
             .await?,
         )
         .await?,
+        top_services,
+        top_products,
     })
 }
 

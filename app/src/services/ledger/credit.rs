@@ -13,6 +13,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
+use super::current_file;
 use super::rules::{Account, CreditRefusal, decide_credit};
 use super::views::JournalScope;
 use super::write::read_accounts;
@@ -193,7 +194,7 @@ pub async fn reverse_credit(
         return client_credit(
             db.connection(),
             actor,
-            holder(db.connection(), actor, earlier.client_id).await?,
+            current_file(db.connection(), actor, earlier.client_id).await?,
         )
         .await;
     }
@@ -228,7 +229,7 @@ pub async fn reverse_credit(
     if already.is_some() {
         return Err(AppError::AlreadyModified);
     }
-    let account_id = holder(&txn, actor, original.client_id).await?;
+    let account_id = current_file(&txn, actor, original.client_id).await?;
     // A credit already spent cannot be taken back: the balance is told, as for a use.
     let entry = write_credit(
         &txn,
@@ -252,21 +253,6 @@ pub async fn reverse_credit(
     .await?;
     txn.commit().await.map_err(db_error)?;
     client_credit(db.connection(), actor, account_id).await
-}
-
-/// The file that holds a client's balance now: the one it was merged into, if it was.
-async fn holder(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    client_id: i64,
-) -> Result<i64, AppError> {
-    let file = client::Entity::find_by_id(client_id)
-        .filter(shop_check(db, client::Column::ShopId, user.shop_id))
-        .one(db)
-        .await
-        .map_err(db_error)?
-        .ok_or(AppError::NotFound)?;
-    Ok(file.merged_into_id.unwrap_or(file.id))
 }
 
 /// A claimed reward of kind "crédit fidélité": its amount put on the client's store credit,

@@ -12,6 +12,7 @@ mod gift_cards;
 mod modify;
 mod opening;
 mod rules;
+mod tickets;
 mod till;
 mod views;
 mod write;
@@ -30,6 +31,8 @@ pub use gift_cards::{
 pub use modify::modify_transaction;
 pub(crate) use modify::transfer_points;
 pub(crate) use opening::write_opening_balances;
+pub(crate) use tickets::best_sellers;
+pub use tickets::{client_visits, write_ticket};
 pub use till::{points_by_contact, record_transaction, redeem_points};
 pub(crate) use views::views;
 pub(crate) use views::{JournalScope, views as transaction_views};
@@ -40,8 +43,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use super::db_error;
-use crate::entities::ledger_entry;
+use super::{db_error, shop_check};
+use crate::entities::{client, ledger_entry};
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
 use crate::model::ledger::{EntryKind, TransactionValues};
@@ -107,4 +110,20 @@ fn entry_row_by(
         created_at: Set(now),
         ..Default::default()
     }
+}
+
+/// The file that holds a client's balances and history now: the one it was merged into, if it
+/// was.
+pub(super) async fn current_file(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    client_id: i64,
+) -> Result<i64, AppError> {
+    let file = client::Entity::find_by_id(client_id)
+        .filter(shop_check(db, client::Column::ShopId, user.shop_id))
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    Ok(file.merged_into_id.unwrap_or(file.id))
 }
