@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, openMenu, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, openMenu, search, switchLanguage, uniqueName } from "./helpers";
 
 test("a gift card is sold for a client, printed, found by its code at the till, spent never below zero and cancelled by the owner", async ({ page }) => {
   await login(page);
@@ -56,6 +56,13 @@ test("a gift card is sold for a client, printed, found by its code at the till, 
   await page.getByLabel("Motif de l'annulation").fill("Carte perdue");
   await page.getByRole("button", { name: "Annuler la carte" }).click();
   await expect(page.getByText("Annulée : Carte perdue")).toBeVisible();
+  await switchLanguage(page, "English");
+  await expect(page.getByRole("heading", { name: `Gift card ${code}` })).toBeVisible();
+  await expect(page.getByText("Cancelled: Carte perdue")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Print the card" })).toBeVisible();
+  await expect(page.getByText(/left · Cancelled$/)).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "Spent" })).toHaveCount(1);
+  await switchLanguage(page, "Français");
   await expect(page.getByRole("heading", { name: "Utiliser la carte" })).toBeHidden();
 
   // The gift cards page, from the menu, lists it; the buyer's page too.

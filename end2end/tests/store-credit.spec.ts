@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, search, switchLanguage, uniqueName } from "./helpers";
 
 test("an avoir is credited with its reason, used never below zero, shown on the list card and cancelled by the owner", async ({ page }) => {
   await login(page);
@@ -49,6 +49,12 @@ test("an avoir is credited with its reason, used never below zero, shown on the 
   await page.reload();
   await hydrated(page);
   await expect(page.getByRole("region", { name: "Avoirs (cagnotte)" }).getByText("Solde : 12,50 €")).toBeVisible();
+  // In English too.
+  await switchLanguage(page, "English");
+  const english = page.getByRole("region", { name: "Store credit" });
+  await expect(english.getByRole("button", { name: "Add store credit" })).toBeVisible();
+  await expect(english.getByRole("row", { name: /Vase rendu/ })).toContainText("Credit added");
+  await switchLanguage(page, "Français");
   await page.getByRole("link", { name: "Clients", exact: true }).first().click();
   await search(page, lastName);
   await expect(clientCard(page, `Inès ${lastName}`)).toContainText("Avoir 12,50 €");

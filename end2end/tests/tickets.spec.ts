@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clientCard, createClient, hydrated, login, search, uniqueName } from "./helpers";
+import { clientCard, createClient, hydrated, login, search, switchLanguage, uniqueName } from "./helpers";
 
 test("a purchase carries its ticket, the client's favourites and the dashboard's best sellers count its lines", async ({ page }) => {
   await login(page);
@@ -38,6 +38,12 @@ test("a purchase carries its ticket, the client's favourites and the dashboard's
   await expect(section.getByText("Shampooing doux × 2 (produit)")).toBeVisible();
   await expect(section.getByRole("listitem").filter({ hasText: `${service} · 1 fois` })).toBeVisible();
   await expect(section.getByRole("button", { name: /^Ajouter le ticket/ })).toHaveCount(0);
+  await switchLanguage(page, "English");
+  const english = page.getByRole("region", { name: "Visits and tickets" });
+  await expect(english.getByText("Favourite services")).toBeVisible();
+  await expect(english.getByText(`${service} · quantity 1`)).toBeVisible();
+  await expect(english.getByText("Shampooing doux × 2 (product)")).toBeVisible();
+  await switchLanguage(page, "Français");
 
   // The owner's dashboard names it among the best sellers of the period.
   await page.goto("/tableau-de-bord");

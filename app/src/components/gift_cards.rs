@@ -38,12 +38,13 @@ pub fn GiftCardList(cards: Vec<GiftCardLine>, #[prop(optional)] with_role: bool)
                     let left = format_euros(card.balance_cents);
                     let until = card.valid_until.clone();
                     let whom = card.beneficiary_name.clone();
+                    let state = card.state;
                     view! {
                         <li>
                             <A href=routes::gift_card_page(&card.code)>{card.code.clone()}</A>
                             " · " {initial.clone()}
                             " · " {move || t_string!(i18n, gift_cards.left, amount = left.clone()).to_string()}
-                            " · " {state_text(i18n, card.state)}
+                            " · " {move || state_text(i18n, state)}
                             " · " {move || t_string!(i18n, gift_cards.until, date = until.clone()).to_string()}
                             " · " {move || t_string!(i18n, gift_cards.for_whom, name = whom.clone()).to_string()}
                             {with_role.then(|| view! {

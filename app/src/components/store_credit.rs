@@ -117,6 +117,7 @@ fn CreditTable(
             };
             let for_dialog = entry.clone();
             let client_id = entry.client_id;
+            let kind = entry.kind;
             view! {
                 <tr role="row" class:reversed=reversed>
                     <td role="cell">{entry.recorded_at.clone()}</td>
@@ -125,7 +126,7 @@ fn CreditTable(
                             <A href=routes::client_file(client_id)>{entry.client_name.clone()}</A>
                         </td>
                     })}
-                    <td role="cell">{kind_label(i18n, entry.kind)}{reversed.then(|| view! { " · " {t!(i18n, credit.reversed)} })}</td>
+                    <td role="cell">{move || kind_label(i18n, kind)}{reversed.then(|| view! { " · " {t!(i18n, credit.reversed)} })}</td>
                     <td role="cell" class="number">{amount}</td>
                     <td role="cell" data-label=move || t_string!(i18n, credit.reason)>{entry.reason.clone()}</td>
                     <td role="cell" class="keep" data-label=move || t_string!(i18n, credit.by)>{entry.author_name.clone()}</td>

@@ -116,7 +116,8 @@ fn Visit(visit: VisitView, writing: RwSignal<Option<i64>>) -> impl IntoView {
                         {ticket.lines.into_iter().map(|line| {
                             let quantity = line.quantity;
                             let price = line.unit_cents.map(format_euros);
-                            let kind = match line.kind {
+                            let kind = line.kind;
+                            let kind = move || match kind {
                                 LineKind::Service => t_string!(i18n, tickets.service),
                                 LineKind::Product => t_string!(i18n, tickets.product),
                             };

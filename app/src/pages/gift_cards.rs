@@ -191,11 +191,12 @@ fn GiftCardDetail(card: GiftCardView, changed: RwSignal<Option<GiftCardView>>) -
     let left = format_euros(card.balance_cents);
     let valid = card.state == GiftCardState::Valid;
     let cancelled = card.state == GiftCardState::Cancelled;
+    let state = card.state;
     let code = card.code.clone();
     let entries = card.entries.clone();
     view! {
         <h1>{move || t_string!(i18n, gift_cards.heading, code = code.clone()).to_string()}</h1>
-        <p class="credit-balance">{move || t_string!(i18n, gift_cards.left, amount = left.clone()).to_string()} " · " {state_text(i18n, card.state)}</p>
+        <p class="credit-balance">{move || t_string!(i18n, gift_cards.left, amount = left.clone()).to_string()} " · " {move || state_text(i18n, state)}</p>
         {card.cancel_reason.clone().map(|reason| view! {
             <p>{move || t_string!(i18n, gift_cards.cancelled_because, reason = reason.clone()).to_string()}</p>
         })}
@@ -215,7 +216,8 @@ fn GiftCardDetail(card: GiftCardView, changed: RwSignal<Option<GiftCardView>>) -
             {entries
                 .into_iter()
                 .map(|entry| {
-                    let kind = match entry.kind {
+                    let kind = entry.kind;
+                    let kind = move || match kind {
                         GiftEntryKind::Sale => t_string!(i18n, gift_cards.entry_sale),
                         GiftEntryKind::Spend => t_string!(i18n, gift_cards.entry_spend),
                         GiftEntryKind::Cancel => t_string!(i18n, gift_cards.entry_cancel),

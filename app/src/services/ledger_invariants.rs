@@ -1,6 +1,7 @@
 //! The ledger's invariants under random use: points earned and used, modifications, replays,
-//! claims and the expiry job, several at a time from concurrent tasks, with the server's connection pool: on a SQLite file
-//! and, when `TEST_DATABASE_URL` is set, on PostgreSQL, each with till requests written by the
+//! claims and the expiry job, store credit put on, used and cancelled, gift cards spent, several
+//! at a time from concurrent tasks, with the server's connection pool: on a SQLite file and,
+//! when `TEST_DATABASE_URL` is set, on PostgreSQL, each with till requests written by the
 //! batching writer and alone.
 //!
 //! Whatever happens, afterwards: each client's balance is the sum of its entries and never
@@ -8,7 +9,9 @@
 //! one entry, an entry is reversed at most once, every correction has its reversal, and a
 //! replayed request gets the answer the first one got. With a reward in the catalogue: a client
 //! holds at most one waiting reward of it, each claimed reward took its cost by exactly one
-//! entry of its own, and was issued by an earn of its client.
+//! entry of its own, and was issued by an earn of its client. Store credit and gift cards: each
+//! balance is the sum of its entries and never below zero, a gift card never gives more than
+//! its amount, a key names at most one entry, a credit entry is cancelled at most once.
 
 use std::collections::HashMap;
 
@@ -19,13 +22,18 @@ use uuid::Uuid;
 use super::clients::edit::{SharedPhone, create_client};
 use super::db::TillWrites;
 use super::ledger::{
-    claim_reward, modify_transaction, record_transaction, redeem_points, run_expiry,
+    claim_reward, modify_transaction, record_credit, record_transaction, redeem_points,
+    reverse_credit, run_expiry, sell_gift_card, spend_gift_card,
 };
 use super::programme::rewards::add_reward;
 use super::programme::start as start_programme;
 use super::test_support::{TestShop, client_form};
-use crate::entities::{client, earned_reward, ledger_entry, reward};
+use crate::entities::{
+    client, credit_entry, earned_reward, gift_card, gift_card_entry, ledger_entry, reward,
+};
+use crate::model::credit::{CreditAction, CreditForm, CreditRequest, CreditReversalRequest};
 use crate::model::error::{AppError, FieldProblem};
+use crate::model::gift_cards::{GiftCardForm, GiftCardSaleRequest, GiftCardSpendRequest};
 use crate::model::ledger::{
     EntryKind, ModifyRequest, RecordRequest, RedeemRequest, TransactionForm,
 };
@@ -36,6 +44,8 @@ use crate::model::rewards::{ClaimRequest, EarnedStatus, RewardForm};
 const REWARD_COST: &str = "150";
 
 const CLIENTS: usize = 3;
+/// Gift cards sold before the tills start, of 100 € each.
+const GIFT_CARDS: usize = 2;
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -67,6 +77,24 @@ enum Op {
     },
     /// Run the expiry job as of two months on: every point held expires, beside the tills.
     Expire,
+    /// Put store credit on (`use_it` false) or use it; a use may be short, then it is refused.
+    Credit {
+        client: usize,
+        cents: i64,
+        use_it: bool,
+        key: u8,
+    },
+    /// The owner cancels the `target`-th credit entry known so far.
+    CancelCredit {
+        target: usize,
+        key: u8,
+    },
+    /// Spend from a gift card; more than is left is refused.
+    SpendGift {
+        card: usize,
+        cents: i64,
+        key: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -81,11 +109,21 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..64usize).prop_map(|which| Op::Replay { which }),
         2 => (0..CLIENTS, 0..40u8).prop_map(|(client, key)| Op::Claim { client, key }),
         1 => Just(Op::Expire),
+        3 => (0..CLIENTS, 1..6_000i64, any::<bool>(), 0..40u8)
+            .prop_map(|(client, cents, use_it, key)| Op::Credit { client, cents, use_it, key }),
+        1 => (0..64usize, 0..40u8).prop_map(|(target, key)| Op::CancelCredit { target, key }),
+        3 => (0..GIFT_CARDS, 1..6_000i64, 0..40u8)
+            .prop_map(|(card, cents, key)| Op::SpendGift { card, cents, key }),
     ]
 }
 
 fn key(index: u8) -> Uuid {
     Uuid::from_u128(0x00C0_FFEE_0000 + u128::from(index))
+}
+
+/// `1234` → `12,34`, as typed at the till.
+fn euros(cents: i64) -> String {
+    format!("{},{:02}", cents / 100, cents % 100)
 }
 
 fn form(points: i64) -> TransactionForm {
@@ -103,11 +141,43 @@ enum Request {
     Modify(ModifyRequest),
     Claim(ClaimRequest),
     Expire,
+    Credit(CreditRequest),
+    CancelCredit(CreditReversalRequest),
+    SpendGift(GiftCardSpendRequest),
 }
 
-/// Sends one request; `Ok(Some(id))` is the transaction it answered with, `Ok(None)` a refusal
-/// the rules allow. Anything else fails the test.
-async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppError> {
+/// What a request got: a ledger transaction, a store credit or gift card change, or a refusal
+/// the rules allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Transaction(i64),
+    Done,
+    Refused,
+}
+
+/// A refusal the rules allow: a key used for something else, an entry modified or cancelled
+/// already, a balance short (points, credit, a gift card's), a reward claimed already.
+fn allowed(error: &AppError) -> bool {
+    match error {
+        AppError::IdempotencyConflict
+        | AppError::AlreadyModified
+        | AppError::InsufficientBalance
+        | AppError::RewardNotClaimable => true,
+        AppError::Invalid(errors) => matches!(
+            errors.0.first().map(|(_, problem)| problem),
+            Some(
+                FieldProblem::NotEnoughPoints { .. }
+                    | FieldProblem::NotEnoughCredit { .. }
+                    | FieldProblem::NotEnoughOnGiftCard { .. }
+                    | FieldProblem::GiftCardUnusable
+            )
+        ),
+        _ => false,
+    }
+}
+
+/// Sends one request and says what it got; anything but an allowed refusal fails the test.
+async fn send(shop: &TestShop, request: &Request) -> Result<Answer, AppError> {
     let answer = match request {
         Request::Record(record) => record_transaction(&shop.db, &shop.owner, record).await,
         Request::Redeem(redeem) => redeem_points(&shop.db, &shop.owner, redeem).await,
@@ -117,26 +187,29 @@ async fn send(shop: &TestShop, request: &Request) -> Result<Option<i64>, AppErro
             let two_months_on = chrono::Utc::now() + chrono::Duration::days(62);
             return run_expiry(&shop.db, two_months_on, Some(shop.owner.shop_id))
                 .await
-                .map(|_| None);
+                .map(|_| Answer::Done);
+        }
+        Request::Credit(credit) => {
+            return done(record_credit(&shop.db, &shop.owner, credit).await);
+        }
+        Request::CancelCredit(cancel) => {
+            return done(reverse_credit(&shop.db, &shop.owner, cancel).await);
+        }
+        Request::SpendGift(spend) => {
+            return done(spend_gift_card(&shop.db, &shop.owner, spend).await);
         }
     };
     match answer {
-        Ok(outcome) => Ok(Some(outcome.transaction.id)),
-        // Points already used cannot be taken back by a modification, nor used twice.
-        Err(
-            AppError::IdempotencyConflict
-            | AppError::AlreadyModified
-            | AppError::InsufficientBalance
-            | AppError::RewardNotClaimable,
-        ) => Ok(None),
-        Err(AppError::Invalid(errors))
-            if matches!(
-                errors.get("points"),
-                Some(FieldProblem::NotEnoughPoints { .. })
-            ) =>
-        {
-            Ok(None)
-        }
+        Ok(outcome) => Ok(Answer::Transaction(outcome.transaction.id)),
+        Err(error) if allowed(&error) => Ok(Answer::Refused),
+        Err(other) => Err(other),
+    }
+}
+
+fn done<T>(answer: Result<T, AppError>) -> Result<Answer, AppError> {
+    match answer {
+        Ok(_) => Ok(Answer::Done),
+        Err(error) if allowed(&error) => Ok(Answer::Refused),
         Err(other) => Err(other),
     }
 }
@@ -189,8 +262,23 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
     start_programme(&shop.db, &shop.owner, &programme)
         .await
         .map_err(|error| TestCaseError::fail(format!("programme: {error}")))?;
+    let mut gift_codes = Vec::new();
+    for _ in 0..GIFT_CARDS {
+        let sale = GiftCardSaleRequest {
+            form: GiftCardForm {
+                amount: "100".into(),
+                beneficiary_name: "Chloé".into(),
+                ..GiftCardForm::default()
+            },
+            idempotency_key: Uuid::new_v4(),
+        };
+        let card = sell_gift_card(&shop.db, &shop.owner, &sale)
+            .await
+            .map_err(|error| TestCaseError::fail(format!("gift card: {error}")))?;
+        gift_codes.push(card.code);
+    }
     let mut transactions: Vec<i64> = Vec::new();
-    let mut succeeded: Vec<(Request, i64)> = Vec::new();
+    let mut succeeded: Vec<(Request, Answer)> = Vec::new();
     for batch in batches {
         // Each client's waiting reward, else its latest one, as the till's page shows it.
         let mut claimable: HashMap<i64, i64> = HashMap::new();
@@ -204,7 +292,17 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
                 claimable.insert(earned.client_id, earned.id);
             }
         }
-        let requests: Vec<(Request, Option<i64>)> = batch
+        let credit_entries: Vec<i64> = credit_entry::Entity::find()
+            .filter(credit_entry::Column::ShopId.eq(shop.owner.shop_id))
+            .all(&shop.db)
+            .await
+            .map_err(|error| TestCaseError::fail(error.to_string()))?
+            .into_iter()
+            // Reversals are never cancelled themselves: the page offers credits and uses only.
+            .filter(|entry| entry.reverses_entry_id.is_none())
+            .map(|entry| entry.id)
+            .collect();
+        let requests: Vec<(Request, Option<Answer>)> = batch
             .into_iter()
             .filter_map(|op| match op {
                 Op::Record {
@@ -257,6 +355,49 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
                     })
                 }
                 Op::Expire => Some((Request::Expire, None)),
+                Op::Credit {
+                    client,
+                    cents,
+                    use_it,
+                    key: k,
+                } => Some((
+                    Request::Credit(CreditRequest {
+                        client_id: client_ids[client],
+                        action: if use_it {
+                            CreditAction::Use
+                        } else {
+                            CreditAction::Credit
+                        },
+                        form: CreditForm {
+                            amount: euros(cents),
+                            reason: "Retour".into(),
+                        },
+                        idempotency_key: key(k),
+                    }),
+                    None,
+                )),
+                Op::CancelCredit { target, key: k } => (!credit_entries.is_empty()).then(|| {
+                    (
+                        Request::CancelCredit(CreditReversalRequest {
+                            entry_id: credit_entries[target % credit_entries.len()],
+                            reason: "Erreur".into(),
+                            idempotency_key: key(k),
+                        }),
+                        None,
+                    )
+                }),
+                Op::SpendGift {
+                    card,
+                    cents,
+                    key: k,
+                } => Some((
+                    Request::SpendGift(GiftCardSpendRequest {
+                        code: gift_codes[card].clone(),
+                        amount: euros(cents),
+                        idempotency_key: key(k),
+                    }),
+                    None,
+                )),
                 Op::Replay { which } => (!succeeded.is_empty()).then(|| {
                     let (request, answered) = &succeeded[which % succeeded.len()];
                     (request.clone(), Some(*answered))
@@ -270,14 +411,16 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
                 TestCaseError::fail(format!("{request:?} failed with {error:?}"))
             })?;
             if let Some(expected) = first_answer {
-                prop_assert_eq!(answer, Some(expected), "a replay gets the first answer");
+                prop_assert_eq!(answer, expected, "a replay gets the first answer");
                 continue;
             }
-            if let Some(id) = answer {
-                if !transactions.contains(&id) {
-                    transactions.push(id);
-                }
-                succeeded.push((request, id));
+            if let Answer::Transaction(id) = answer
+                && !transactions.contains(&id)
+            {
+                transactions.push(id);
+            }
+            if answer != Answer::Refused {
+                succeeded.push((request, answer));
             }
         }
     }
@@ -286,15 +429,15 @@ async fn run(shop: TestShop, batches: Vec<Vec<Op>>) -> Result<(), TestCaseError>
 
 async fn run_at_once(
     shop: &TestShop,
-    requests: &[(Request, Option<i64>)],
-) -> Vec<Result<Option<i64>, AppError>> {
+    requests: &[(Request, Option<Answer>)],
+) -> Vec<Result<Answer, AppError>> {
     let mut tasks = tokio::task::JoinSet::new();
     for (index, (request, _)) in requests.iter().enumerate() {
         let shop = shop.clone();
         let request = request.clone();
         tasks.spawn(async move { (index, send(&shop, &request).await) });
     }
-    let mut answers: Vec<Option<Result<Option<i64>, AppError>>> = vec![None; requests.len()];
+    let mut answers: Vec<Option<Result<Answer, AppError>>> = vec![None; requests.len()];
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, answer)) => answers[index] = Some(answer),
@@ -352,7 +495,83 @@ async fn check_invariants(shop: &TestShop) -> Result<(), TestCaseError> {
         corrections,
         "each correction comes with its reversal"
     );
-    check_rewards(shop, &entries).await
+    check_rewards(shop, &entries).await?;
+    check_money(shop, &clients).await
+}
+
+/// Store credit and gift cards: balances are the sums of their entries, never below zero; a
+/// card never gives more than its amount; one entry per key; a credit entry cancelled once.
+async fn check_money(shop: &TestShop, clients: &[client::Model]) -> Result<(), TestCaseError> {
+    let fail = |error: sea_orm::DbErr| TestCaseError::fail(error.to_string());
+    let credit = credit_entry::Entity::find()
+        .filter(credit_entry::Column::ShopId.eq(shop.owner.shop_id))
+        .all(&shop.db)
+        .await
+        .map_err(fail)?;
+    for client in clients {
+        let sum: i64 = credit
+            .iter()
+            .filter(|entry| entry.client_id == client.id)
+            .map(|entry| entry.amount_cents)
+            .sum();
+        prop_assert_eq!(client.credit_cents, sum, "credit = sum of its entries");
+        prop_assert!(client.credit_cents >= 0, "credit never below zero");
+    }
+    let mut keys: HashMap<&str, usize> = HashMap::new();
+    let mut cancelled: HashMap<i64, usize> = HashMap::new();
+    for entry in &credit {
+        if let Some(key) = &entry.idempotency_key {
+            *keys.entry(key).or_default() += 1;
+        }
+        if let Some(original) = entry.reverses_entry_id {
+            *cancelled.entry(original).or_default() += 1;
+        }
+    }
+    prop_assert!(
+        keys.values().all(|count| *count == 1),
+        "one credit entry per key"
+    );
+    prop_assert!(
+        cancelled.values().all(|count| *count == 1),
+        "a credit entry cancelled once at most"
+    );
+    let entries = gift_card_entry::Entity::find()
+        .filter(gift_card_entry::Column::ShopId.eq(shop.owner.shop_id))
+        .all(&shop.db)
+        .await
+        .map_err(fail)?;
+    for card in gift_card::Entity::find()
+        .filter(gift_card::Column::ShopId.eq(shop.owner.shop_id))
+        .all(&shop.db)
+        .await
+        .map_err(fail)?
+    {
+        let own: Vec<&gift_card_entry::Model> = entries
+            .iter()
+            .filter(|entry| entry.gift_card_id == card.id)
+            .collect();
+        let sum: i64 = own.iter().map(|entry| entry.amount_cents).sum();
+        let spent: i64 = own
+            .iter()
+            .filter(|entry| entry.amount_cents < 0)
+            .map(|entry| -entry.amount_cents)
+            .sum();
+        prop_assert_eq!(card.balance_cents, sum, "what is left = sum of its entries");
+        prop_assert!(card.balance_cents >= 0, "a gift card never below zero");
+        prop_assert!(spent <= card.initial_cents, "never beyond its amount");
+    }
+    let mut gift_keys: HashMap<&str, usize> = HashMap::new();
+    for key in entries
+        .iter()
+        .filter_map(|entry| entry.idempotency_key.as_deref())
+    {
+        *gift_keys.entry(key).or_default() += 1;
+    }
+    prop_assert!(
+        gift_keys.values().all(|count| *count == 1),
+        "one gift card entry per key"
+    );
+    Ok(())
 }
 
 async fn check_rewards(
