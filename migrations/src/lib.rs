@@ -2,6 +2,44 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// Makes `table` append-only: the database itself refuses to change or delete a row (and, on
+/// PostgreSQL, to truncate the table). `comptoir_refuse_change()` is the ledger's own, made by
+/// `m20261123_000005`.
+pub(crate) async fn make_append_only(
+    manager: &SchemaManager<'_>,
+    table: &str,
+) -> Result<(), DbErr> {
+    let statements = match manager.get_database_backend() {
+        sea_orm_migration::sea_orm::DbBackend::Postgres => vec![
+            format!(
+                "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION comptoir_refuse_change()"
+            ),
+            format!(
+                "CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION comptoir_refuse_change()"
+            ),
+        ],
+        _ => ["UPDATE", "DELETE"]
+            .iter()
+            .map(|action| {
+                format!(
+                    "CREATE TRIGGER {table}_no_{verb} BEFORE {action} ON {table} \
+                     BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+                    verb = action.to_lowercase()
+                )
+            })
+            .collect(),
+    };
+    for statement in statements {
+        manager
+            .get_connection()
+            .execute_unprepared(&statement)
+            .await?;
+    }
+    Ok(())
+}
+
 mod m20261123_000001_create_shops_and_users;
 mod m20261123_000002_create_sessions_and_reset_tokens;
 mod m20261123_000003_create_clients;

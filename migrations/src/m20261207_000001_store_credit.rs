@@ -90,25 +90,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let db = manager.get_connection();
-        let statements: Vec<&str> = match manager.get_database_backend() {
-            // comptoir_refuse_change() was made with the ledger's own triggers.
-            sea_orm::DbBackend::Postgres => vec![
-                "CREATE TRIGGER credit_entries_append_only BEFORE UPDATE OR DELETE ON \
-                 credit_entries FOR EACH ROW EXECUTE FUNCTION comptoir_refuse_change()",
-                "CREATE TRIGGER credit_entries_no_truncate BEFORE TRUNCATE ON credit_entries \
-                 FOR EACH STATEMENT EXECUTE FUNCTION comptoir_refuse_change()",
-            ],
-            _ => vec![
-                "CREATE TRIGGER credit_entries_no_update BEFORE UPDATE ON credit_entries \
-                 BEGIN SELECT RAISE(ABORT, 'credit_entries is append-only'); END",
-                "CREATE TRIGGER credit_entries_no_delete BEFORE DELETE ON credit_entries \
-                 BEGIN SELECT RAISE(ABORT, 'credit_entries is append-only'); END",
-            ],
-        };
-        for statement in statements {
-            db.execute_unprepared(statement).await?;
-        }
+        crate::make_append_only(manager, "credit_entries").await?;
         Ok(())
     }
 

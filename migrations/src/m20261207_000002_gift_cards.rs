@@ -133,25 +133,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let statements: Vec<&str> = match manager.get_database_backend() {
-            // comptoir_refuse_change() was made with the ledger's own triggers.
-            sea_orm::DbBackend::Postgres => vec![
-                "CREATE TRIGGER gift_card_entries_append_only BEFORE UPDATE OR DELETE ON \
-                 gift_card_entries FOR EACH ROW EXECUTE FUNCTION comptoir_refuse_change()",
-                "CREATE TRIGGER gift_card_entries_no_truncate BEFORE TRUNCATE ON \
-                 gift_card_entries FOR EACH STATEMENT EXECUTE FUNCTION comptoir_refuse_change()",
-            ],
-            _ => vec![
-                "CREATE TRIGGER gift_card_entries_no_update BEFORE UPDATE ON gift_card_entries \
-                 BEGIN SELECT RAISE(ABORT, 'gift_card_entries is append-only'); END",
-                "CREATE TRIGGER gift_card_entries_no_delete BEFORE DELETE ON gift_card_entries \
-                 BEGIN SELECT RAISE(ABORT, 'gift_card_entries is append-only'); END",
-            ],
-        };
-        let db = manager.get_connection();
-        for statement in statements {
-            db.execute_unprepared(statement).await?;
-        }
+        crate::make_append_only(manager, "gift_card_entries").await?;
         Ok(())
     }
 

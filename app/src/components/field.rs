@@ -22,8 +22,10 @@ pub fn field_problem(
 
 #[component]
 pub fn Field(
-    /// The input's id and the field's name in errors.
-    id: &'static str,
+    /// The input's id and the field's name in errors; built for fields repeated on a form
+    /// (`line-2-label`).
+    #[prop(into)]
+    id: Oco<'static, str>,
     #[prop(into)] label: ViewFn,
     value: RwSignal<String>,
     #[prop(into)] problem: Signal<Option<FieldProblem>>,
@@ -46,8 +48,8 @@ pub fn Field(
     let input = if multiline {
         view! {
             <textarea
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 rows="3"
                 aria-invalid=invalid
                 aria-describedby=described_by
@@ -59,8 +61,8 @@ pub fn Field(
     } else {
         view! {
             <input
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 type=input_type
                 autocomplete=autocomplete
                 inputmode=move || inputmode.get()

@@ -232,9 +232,9 @@ fn TicketDialog(entry_id: i64, on_close: Callback<()>, on_saved: Callback<()>) -
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <LineInput id=label_id label=move || t!(i18n, tickets.label) value=line.label problem=line_problem(index, "label") />
-                            <LineInput id=quantity_id label=move || t!(i18n, tickets.quantity) value=line.quantity problem=line_problem(index, "quantity") inputmode="numeric" />
-                            <LineInput id=price_id label=move || t!(i18n, tickets.price) value=line.price problem=line_problem(index, "price") inputmode="decimal" />
+                            <Field id=label_id label=move || t!(i18n, tickets.label) value=line.label problem=line_problem(index, "label") />
+                            <Field id=quantity_id label=move || t!(i18n, tickets.quantity) value=line.quantity problem=line_problem(index, "quantity") inputmode="numeric" />
+                            <Field id=price_id label=move || t!(i18n, tickets.price) value=line.price problem=line_problem(index, "price") inputmode="decimal" />
                         </fieldset>
                     }
                 }).collect_view()}
@@ -250,40 +250,5 @@ fn TicketDialog(entry_id: i64, on_close: Callback<()>, on_saved: Callback<()>) -
                 <DialogActions on_close saving=form.saving />
             </form>
         </Modal>
-    }
-}
-
-/// One field of a line, its id made from the line's place (the `Field` component takes a
-/// static id).
-#[component]
-fn LineInput(
-    id: String,
-    #[prop(into)] label: ViewFn,
-    value: RwSignal<String>,
-    problem: Signal<Option<crate::model::error::FieldProblem>>,
-    #[prop(optional)] inputmode: Option<&'static str>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let error_id = error_id.clone();
-        move || problem.get().map(|_| error_id.clone())
-    };
-    view! {
-        <div class="field">
-            <label for=id.clone()>{move || label.run()}</label>
-            <input
-                id=id
-                type="text"
-                inputmode=inputmode
-                aria-invalid=move || problem.get().map(|_| "true")
-                aria-describedby=described_by
-                prop:value=move || value.get()
-                on:input=move |event| value.set(event_target_value(&event))
-            />
-            {move || problem.get().map(|problem| view! {
-                <p class="field-error" id=error_id.clone()>{problem_text(i18n, &problem)}</p>
-            })}
-        </div>
     }
 }

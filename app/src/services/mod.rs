@@ -142,6 +142,15 @@ pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
+/// `conflict` when another request inserted the same unique row first, else a database error.
+pub(crate) fn unique_or_db_error(error: DbErr, conflict: AppError) -> AppError {
+    if is_unique_violation(&error) {
+        conflict
+    } else {
+        db_error(error)
+    }
+}
+
 /// The team, the groups and corrections are the owner's.
 pub(crate) fn owner_only(user: &CurrentUser) -> Result<(), AppError> {
     if user.role == Role::Owner {

@@ -31,7 +31,7 @@ use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::clients::lookup::{file_ids, find_in_shop, name_of};
 use crate::services::db::Db;
 use crate::services::time::{format_date_time, shop_zone};
-use crate::services::{db_error, display_names, is_unique_violation, owner_only, shop_check};
+use crate::services::{db_error, display_names, owner_only, shop_check, unique_or_db_error};
 
 /// One credit entry to append, once its rule has accepted it.
 struct NewCredit {
@@ -87,12 +87,8 @@ async fn write_credit(
     .insert(txn)
     .await
     .map_err(|error| {
-        if is_unique_violation(&error) {
-            // The same key, or a second reversal of one entry, committed meanwhile.
-            AppError::AlreadyModified
-        } else {
-            db_error(error)
-        }
+        // The same key, or a second reversal of one entry, committed meanwhile.
+        unique_or_db_error(error, AppError::AlreadyModified)
     })
 }
 

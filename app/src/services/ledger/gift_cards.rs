@@ -28,7 +28,9 @@ use crate::services::clients::lookup::{file_ids, find_in_shop, name_of};
 use crate::services::db::Db;
 use crate::services::qr::qr_svg;
 use crate::services::time::{format_date, format_date_time, shop_zone, today};
-use crate::services::{db_error, display_names, is_unique_violation, owner_only, shop_check};
+use crate::services::{
+    db_error, display_names, is_unique_violation, owner_only, shop_check, unique_or_db_error,
+};
 
 /// A new code: 60 random bits. Two shops may hold the same code; one shop never twice (the
 /// database's unique index, and a new draw if it ever happens).
@@ -197,13 +199,7 @@ async fn write_entry(
     }
     .insert(txn)
     .await
-    .map_err(|error| {
-        if is_unique_violation(&error) {
-            AppError::AlreadyModified
-        } else {
-            db_error(error)
-        }
-    })
+    .map_err(|error| unique_or_db_error(error, AppError::AlreadyModified))
 }
 
 /// Changes what is left on a card by `change` and returns the card after it.

@@ -26,7 +26,7 @@ use crate::services::clients::lookup::{file_ids, find_in_shop};
 use crate::services::db::Db;
 use crate::services::text::normalize;
 use crate::services::time::{format_date_time, shop_zone};
-use crate::services::{db_error, display_names, is_unique_violation, shop_check};
+use crate::services::{db_error, display_names, shop_check, unique_or_db_error};
 
 /// A purchase: an earn, or the correction that replaced one (its points are not negative).
 fn is_purchase(entry: &ledger_entry::Model) -> bool {
@@ -67,13 +67,7 @@ pub async fn write_ticket(
     }
     .insert(&txn)
     .await
-    .map_err(|error| {
-        if is_unique_violation(&error) {
-            AppError::AlreadyModified
-        } else {
-            db_error(error)
-        }
-    })?;
+    .map_err(|error| unique_or_db_error(error, AppError::AlreadyModified))?;
     if !content.lines.is_empty() {
         let lines = content.lines.iter().map(|line| ticket_line::ActiveModel {
             shop_id: Set(actor.shop_id),

@@ -12,7 +12,7 @@ use crate::model::terms::{TermsForm, TermsView};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
 use crate::services::time::{format_date_time, shop_zone};
-use crate::services::{db_error, display_names, is_unique_violation, owner_only, shop_check};
+use crate::services::{db_error, display_names, owner_only, shop_check, unique_or_db_error};
 
 /// The version in force, if the shop published terms.
 pub(crate) async fn latest(
@@ -79,11 +79,7 @@ pub async fn publish_terms(
     .await
     .map_err(|error| {
         // Another owner published this version an instant before.
-        if is_unique_violation(&error) {
-            AppError::invalid("body", FieldProblem::TermsChanged)
-        } else {
-            db_error(error)
-        }
+        unique_or_db_error(error, AppError::invalid("body", FieldProblem::TermsChanged))
     })?;
     audit::write(
         &txn,
