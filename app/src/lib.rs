@@ -26,6 +26,7 @@ use leptos_router::{SsrMode, StaticSegment, path};
 
 use crate::components::layout::SignedInLayout;
 use crate::components::session::provide_session;
+use crate::components::till_device::provide_till_device;
 use crate::i18n::*;
 use crate::model::routes;
 use crate::pages::account::AccountPage;
@@ -49,6 +50,7 @@ use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::retention::RetentionPage;
 use crate::pages::support::SupportPage;
 use crate::pages::team::TeamPage;
+use crate::pages::till::TillPage;
 use crate::pages::unsubscribe::UnsubscribePage;
 
 /// The HTML document around the app, rendered on the server.
@@ -88,6 +90,7 @@ fn french_unless_chosen() -> UseLocalesOptions {
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
+    provide_till_device();
     view! {
         <I18nContextProvider
             cookie_options=CookieOptions::default().path("/").max_age(LANGUAGE_COOKIE_MAX_AGE_MS)
@@ -101,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(routes::RESET_PASSWORD),) view=ResetPasswordPage />
                     <Route path=(StaticSegment(routes::UNSUBSCRIBE),) view=UnsubscribePage ssr=SsrMode::Async />
                     <Route path=path!("carte/:token") view=CardPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment(routes::TILL),) view=TillPage />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=crate::components::layout::Home ssr=SsrMode::Async />
                         <Route path=(StaticSegment(routes::CLIENTS),) view=ClientsPage ssr=SsrMode::Async />

@@ -69,6 +69,7 @@ mod m20261206_000002_programme_terms;
 mod m20261207_000001_store_credit;
 mod m20261207_000002_gift_cards;
 mod m20261207_000003_tickets;
+mod m20261208_000001_client_changes;
 
 pub struct Migrator;
 
@@ -105,6 +106,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_store_credit::Migration),
             Box::new(m20261207_000002_gift_cards::Migration),
             Box::new(m20261207_000003_tickets::Migration),
+            Box::new(m20261208_000001_client_changes::Migration),
         ]
     }
 }

@@ -141,6 +141,7 @@ pub fn service_worker_script(assets: &BuiltAssets, pkg_dir: &str) -> String {
             &serde_json::to_string(&files).unwrap_or_else(|_| "[]".to_owned()),
         )
         .replace("__CACHE_NAME__", &version)
+        .replace("__TILL_PAGE__", app::model::routes::TILL)
 }
 
 /// `GET /sw.js`.
@@ -255,6 +256,7 @@ mod tests {
         assert!(script.contains("\"/pkg/comptoir.AbCdEfGhIjKlMnOpQrStUv.js\""));
         assert!(script.contains("\"/pkg/comptoir.zyxwvutsrqponmlkjihgfe.css\""));
         assert!(script.contains("\"/offline.html\""));
+        assert!(script.contains("const TILL_PAGE = \"/caisse\""));
         assert!(script.contains("comptoir-AbCdEfGhIjKlMnOpQrStUv01"));
         assert!(!script.contains("__"), "a placeholder was left: {script}");
         let other =

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::model::client::{ClientForm, ClientQuery, ClientRow, ClientSearchPage, EnrolForm};
 use crate::model::client_file::ClientDetail;
 use crate::model::error::AppError;
+use crate::model::offline::{ClientChanges, SyncCursor};
 
 #[server(endpoint = "clients-search")]
 pub async fn search_clients(query: String) -> Result<ClientSearchPage, AppError> {
@@ -17,6 +18,14 @@ pub async fn list_clients(query: ClientQuery) -> Result<ClientSearchPage, AppErr
     use super::support::require_user;
     let (state, user) = require_user().await?;
     crate::services::clients::search::list_clients(&state.db, &user, &query).await
+}
+
+/// The shop's clients changed since a till device's cursor, for its offline copy.
+#[server(endpoint = "client-changes", input = server_fn::codec::Json)]
+pub async fn changed_clients(since: Option<SyncCursor>) -> Result<ClientChanges, AppError> {
+    use super::support::require_user;
+    let (state, user) = require_user().await?;
+    crate::services::clients::changes::client_changes(&state.db, &user, since).await
 }
 
 #[server(endpoint = "client")]

@@ -7,6 +7,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 use super::programme::provide_till_programme;
 use super::pwa::forget_private_data;
 use super::session::use_session;
+use super::till_device::{DeviceStatus, use_till_device};
 use crate::api::auth::logout;
 use crate::i18n::*;
 use crate::model::auth::{CurrentUser, Role};
@@ -65,9 +66,22 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             }
         }
     };
+    let device = use_till_device();
+    // What waits in the device's outbox is sent first; what still cannot be is lost only if the
+    // user says so.
     let sign_out = move |_| {
         spawn_local(async move {
+            device.flush().await;
+            let count = device.waiting.with_untracked(Vec::len);
+            if count > 0 {
+                let question = t_string!(i18n, till.logout_waiting, count).to_string();
+                let confirmed = window().confirm_with_message(&question).unwrap_or(false);
+                if !confirmed {
+                    return;
+                }
+            }
             let _ = logout().await;
+            device.forget_everything().await;
             forget_private_data();
             session.refresh();
         });
@@ -80,6 +94,7 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
             <A href=user.role.home() attr:class="brand">
                 {user.shop_name.clone()}
             </A>
+            <DeviceStatus link=true />
             <nav aria-label=move || t_string!(i18n, nav.main)>
                 {(user.role == Role::Support).then(|| view! { <A href="/support" attr:class="primary">{t!(i18n, nav.support)}</A> })}
                 {(user.role == Role::Owner).then(|| view! { <A href=routes::DASHBOARD>{t!(i18n, nav.dashboard)}</A> })}
@@ -114,7 +129,10 @@ fn AppHeader(user: CurrentUser) -> impl IntoView {
                 <span class="user-name">{user.display_name.clone()}</span>
             </button>
             <div class="header-menu" id="header-menu">
-                {user.role.in_shop().then(|| view! { <A href=routes::GIFT_CARDS>{t!(i18n, nav.gift_cards)}</A> })}
+                {user.role.in_shop().then(|| view! {
+                    <A href=routes::TILL>{t!(i18n, nav.till)}</A>
+                    <A href=routes::GIFT_CARDS>{t!(i18n, nav.gift_cards)}</A>
+                })}
                 <A href="/compte">{t!(i18n, nav.account)}</A>
                 {(user.role == Role::Owner).then(|| view! { <A href=routes::API_KEYS>{t!(i18n, nav.api_keys)}</A> })}
                 <LanguageSwitch />
@@ -145,6 +163,15 @@ pub fn SignedInLayout() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     provide_till_programme();
+    // A signed-in till keeps its device's copy of the clients fresh, for when the network goes.
+    let device = use_till_device();
+    Effect::new(move |_| {
+        if let Some(Ok(Some(user))) = session.user.get()
+            && user.role.in_shop()
+        {
+            device.start(user);
+        }
+    });
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || {

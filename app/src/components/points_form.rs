@@ -13,11 +13,11 @@ use super::form_state::{FormState, OperationKey};
 use super::modal::DialogActions;
 use crate::i18n::*;
 use crate::model::error::AppError;
-use crate::model::ledger::{RecordOutcome, TransactionForm};
+use crate::model::ledger::TransactionForm;
 use crate::model::programme::{Earning, EarningRule};
 
 #[component]
-pub fn PointsForm<Submit, Answer>(
+pub fn PointsForm<Submit, Answer, Saved>(
     #[prop(optional)] initial_points: String,
     #[prop(optional)] initial_amount: String,
     /// Points the client uses: no amount is asked.
@@ -26,14 +26,16 @@ pub fn PointsForm<Submit, Answer>(
     /// How an earn counts under the shop's programme: points typed, or given by its rule.
     #[prop(optional)]
     earning: Earning,
-    /// Sends the form with its idempotency key to the server.
+    /// Sends the form with its idempotency key to the server (or, at the till's offline page,
+    /// to the device's outbox).
     send: Submit,
     on_close: Callback<()>,
-    on_saved: Callback<RecordOutcome>,
+    on_saved: Callback<Saved>,
 ) -> impl IntoView
 where
     Submit: Fn(TransactionForm, Uuid) -> Answer + Copy + 'static,
-    Answer: Future<Output = Result<RecordOutcome, AppError>> + 'static,
+    Answer: Future<Output = Result<Saved, AppError>> + 'static,
+    Saved: 'static,
 {
     let i18n = use_i18n();
     let points = RwSignal::new(initial_points);

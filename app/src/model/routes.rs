@@ -27,6 +27,9 @@ pub const EXPORT_CLIENTS: &str = "/export/clients";
 pub const EXPORT_TRANSACTIONS: &str = "/export/transactions";
 /// Gift cards: the sale and the shop's latest; one card at `gift_card_page`.
 pub const GIFT_CARDS: &str = "/cartes-cadeaux";
+/// The till that works without a network; its page holds no one's data, so the service worker
+/// keeps it.
+pub const TILL: &str = "/caisse";
 
 /// The query key carrying a reset or invitation token.
 pub const TOKEN_KEY: &str = "jeton";

@@ -332,6 +332,14 @@ pub fn ClientsPage() -> impl IntoView {
                 clients
                     .get()
                     .map(|answer| match answer {
+                        // The network gone: the till carries on from the device's copy.
+                        Err(AppError::Communication(_)) => view! {
+                            <p class="form-error" role="alert">
+                                {t!(i18n, till.offline_notice)} " "
+                                <A href=routes::TILL>{t!(i18n, till.open_till)}</A>
+                            </p>
+                        }
+                        .into_any(),
                         Err(failure) => view! { <p class="form-error" role="alert">{error_text(i18n, &failure)}</p> }.into_any(),
                         Ok(found) => {
                             let count = found.total;

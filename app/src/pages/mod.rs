@@ -21,4 +21,5 @@ pub mod reset_password;
 pub mod retention;
 pub mod support;
 pub mod team;
+pub mod till;
 pub mod unsubscribe;

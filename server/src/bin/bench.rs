@@ -6,6 +6,9 @@
 //! of a 50,000-row client list (`--rows`) into the shop of `--small` clients: upload, preview,
 //! the run, and the same file again. With `--campaign`, an e-mail campaign to the shop of
 //! `--small` clients, two in three of whom agreed: preview, queueing, and the sender's own work.
+//! With `--device`, a till device's first copy of the shop of `--small` clients (at most 20,000
+//! kept): the sync's answers, the bytes stored, the heap the page's index takes, and the
+//! search of that copy (the same Rust the browser runs as WebAssembly).
 //!
 //! cargo run --release -p server --bin bench -- [--database-url URL] [--small N] [--large N]
 //! cargo run --release -p server --bin bench -- --shops 1000 [--per-shop N]   (neighbours first)
@@ -13,7 +16,10 @@
 //! cargo run --release -p server --bin bench -- --exports [--database-url URL] [--entries N]
 //! cargo run --release -p server --bin bench -- --import [--rows N] [--small N]
 //! cargo run --release -p server --bin bench -- --campaign [--small N] [--database-url URL]
+//! cargo run --release -p server --bin bench -- --device [--small N]
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use app::model::auth::CurrentUser;
@@ -77,7 +83,32 @@ struct Options {
     /// Messages the sender hands to an outbox folder for the campaign's sending figure.
     #[arg(long, default_value_t = 2_000)]
     sent: u64,
+    /// Times a till device's copy of the shop of `--small` clients and its search.
+    #[arg(long)]
+    device: bool,
 }
+
+/// The heap in use, for the device index's memory figure.
+struct CountingAllocator;
+
+static HEAP_IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        HEAP_IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's layout is passed on unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        HEAP_IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` was allocated by `System` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const QUERIES: &[&str] = &["du", "dupo", "06 1", "lyon", "hélène", "69003"];
 
@@ -150,6 +181,84 @@ async fn measure_search(db: &Db, owner: &CurrentUser, runs: usize) -> BenchResul
             d95,
             d99,
             p99 / d99
+        );
+    }
+    Ok(())
+}
+
+/// A till device's first copy of the shop, as `TillDevice` takes it in, then its search.
+async fn measure_device(db: &Db, owner: &CurrentUser, runs: usize) -> BenchResult<()> {
+    use app::model::offline::{DEVICE_RESULTS, DeviceClient, DeviceClients};
+    use app::services::clients::changes::client_changes;
+    let started = Instant::now();
+    let mut since = None;
+    let mut answers = 0;
+    let mut answer_bytes = 0;
+    let mut stored: Vec<String> = Vec::new();
+    let partial = loop {
+        let changes = client_changes(db, owner, since).await?;
+        answers += 1;
+        answer_bytes += serde_json::to_vec(&changes)?.len();
+        for client in &changes.clients {
+            stored.push(serde_json::to_string(client)?);
+        }
+        since = Some(changes.next);
+        if !changes.more {
+            break changes.partial;
+        }
+    };
+    let synced = started.elapsed();
+    let stored_bytes: usize = stored.iter().map(String::len).sum();
+    println!(
+        "\nFirst sync: {} clients in {answers} answers, {:.0} ms on the server, {:.1} MB of JSON \
+         answers; stored: {:.1} MB of JSON values{}",
+        stored.len(),
+        synced.as_secs_f64() * 1000.0,
+        answer_bytes as f64 / 1e6,
+        stored_bytes as f64 / 1e6,
+        if partial {
+            " (the shop has more: partial)"
+        } else {
+            ""
+        }
+    );
+    let heap_before = HEAP_IN_USE.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let device = DeviceClients::new(
+        stored
+            .iter()
+            .filter_map(|text| serde_json::from_str::<DeviceClient>(text).ok()),
+    );
+    let loaded = started.elapsed();
+    let heap = HEAP_IN_USE
+        .load(Ordering::Relaxed)
+        .saturating_sub(heap_before);
+    println!(
+        "Loaded from storage and indexed: {} clients in {:.0} ms, {:.1} MB of heap",
+        device.len(),
+        loaded.as_secs_f64() * 1000.0,
+        heap as f64 / 1e6
+    );
+    println!(
+        "\n  {:<12} {:>7} {:>9} {:>9} {:>9}",
+        "query", "found", "p50 ms", "p95 ms", "p99 ms"
+    );
+    for query in QUERIES.iter().chain(&["martin", "06 12 34", "paris 75"]) {
+        let found = device.search(query, DEVICE_RESULTS).len();
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            std::hint::black_box(device.search(query, DEVICE_RESULTS));
+            samples.push(started.elapsed());
+        }
+        let (p50, p95, p99) = summary(samples);
+        println!(
+            "  {:<12} {:>7} {:>9.3} {:>9.3} {:>9.3}",
+            format!("\"{query}\""),
+            found,
+            p50,
+            p95,
+            p99
         );
     }
     Ok(())
@@ -505,6 +614,10 @@ async fn main() -> BenchResult<()> {
     if options.import {
         after_bulk_load(&connection).await?;
         return measure_import(&connection, &small, options.rows).await;
+    }
+    if options.device {
+        after_bulk_load(&connection).await?;
+        return measure_device(&connection, &small, options.runs).await;
     }
     if options.campaign {
         after_bulk_load(&connection).await?;

@@ -28,4 +28,5 @@ mod startup;
 mod team;
 mod terms;
 mod tickets;
+mod till_sync;
 mod two_servers;

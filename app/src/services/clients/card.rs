@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::lookup::{file_ids, find_in_shop, name_of};
+use super::lookup::{file_ids, find_in_shop, name_of, touch};
 use crate::entities::{client, member_card, shop};
 use crate::model::audit::AuditKind;
 use crate::model::cards::{
@@ -85,6 +85,7 @@ async fn issue(
     .insert(db)
     .await
     .map_err(db_error)?;
+    touch(db, actor.shop_id, [client_id]).await?;
     audit::write(db, AuditRecord::by(actor, kind).client(client_id)).await?;
     Ok(card)
 }

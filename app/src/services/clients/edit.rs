@@ -18,55 +18,22 @@ use crate::model::client::{
 };
 use crate::model::country::Country;
 use crate::model::error::{AppError, ExistingClient};
-use crate::model::phone::{foreign_national_digits, national_digits};
+use crate::model::search::{self as terms, Searched};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
-use crate::services::text::{normalize, words};
 use crate::services::time::{shop_zone, today};
 use crate::services::{db_error, shop_check, update_in_shop};
 
-/// Every word a search may start with for this client.
+/// Every word a search may start with for this client (`model::search`'s rule).
 pub fn search_terms(client: &ValidClient) -> BTreeSet<String> {
-    let mut terms = BTreeSet::new();
-    for text in [
-        Some(&client.first_name),
-        Some(&client.last_name),
-        client.city.as_ref(),
-        // `L-1234` is found as `1234`, `l 1234` or `l1234`; `SW1A 1AA` as `sw1a1aa`.
-        client.postal_code.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let normalized = normalize(text);
-        terms.extend(
-            normalized
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned),
-        );
-        // "Le Gall" is also found as "legall".
-        if normalized.contains(' ') {
-            terms.insert(normalized.replace(' ', ""));
-        }
-    }
-    terms.extend(words(&client.email));
-    terms.insert(client.email.clone());
-    if let Some(phone) = &client.phone {
-        // National digits make "starts with 06" work; a foreign number is found by its +
-        // form and as its country dials it (`0470…` for a Belgian mobile).
-        match national_digits(phone) {
-            Some(national) => {
-                terms.insert(national);
-            }
-            None => {
-                terms.insert(phone.clone());
-                terms.extend(foreign_national_digits(phone));
-            }
-        }
-    }
-    terms.retain(|term| !term.is_empty() && term.len() <= 254);
-    terms
+    terms::search_terms(Searched {
+        first_name: &client.first_name,
+        last_name: &client.last_name,
+        email: &client.email,
+        phone: client.phone.as_deref(),
+        postal_code: client.postal_code.as_deref(),
+        city: client.city.as_deref(),
+    })
 }
 
 pub(crate) async fn replace_search_terms(

@@ -10,15 +10,15 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 
-use super::lookup::find_in_shop;
+use super::lookup::{find_in_shop, touch};
 use crate::entities::{client_label, label};
 use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::error::{AppError, FieldProblem};
 use crate::model::labels::{Label, LabelCount, LabelKind, ShopLabels, valid_label_name};
+use crate::model::search::normalize;
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::db::Db;
-use crate::services::text::normalize;
 use crate::services::{db_error, is_unique_violation, owner_only};
 
 /// The name labels are compared by: `Végétarien`, `vegetarien` and `VEGETARIEN ` are one tag.
@@ -268,6 +268,7 @@ async fn attach(
     if !link(db, actor.shop_id, client_id, label.id).await? {
         return Ok(());
     }
+    touch(db, actor.shop_id, [client_id]).await?;
     audit::write(
         db,
         AuditRecord::by(actor, AuditKind::ClientLabelled)
@@ -301,6 +302,7 @@ async fn detach(
     if removed.rows_affected == 0 {
         return Ok(());
     }
+    touch(db, actor.shop_id, [client_id]).await?;
     audit::write(
         db,
         AuditRecord::by(actor, AuditKind::ClientUnlabelled)
@@ -357,6 +359,16 @@ pub async fn delete_group(db: &Db, actor: &Actor, group_id: i64) -> Result<(), A
     owner_only(actor)?;
     let txn = db.begin_write().await?;
     let group = find_label_by_id(&txn, actor.shop_id, LabelKind::Group, group_id).await?;
+    let members: Vec<i64> = client_label::Entity::find()
+        .select_only()
+        .column(client_label::Column::ClientId)
+        .filter(client_label::Column::ShopId.eq(actor.shop_id))
+        .filter(client_label::Column::LabelId.eq(group.id))
+        .into_tuple()
+        .all(&txn)
+        .await
+        .map_err(db_error)?;
+    touch(&txn, actor.shop_id, members).await?;
     client_label::Entity::delete_many()
         .filter(client_label::Column::ShopId.eq(actor.shop_id))
         .filter(client_label::Column::LabelId.eq(group.id))

@@ -1,10 +1,12 @@
 //! Finding a client's file: by id in the shop, by e-mail or phone, the rows the pages show. A
 //! leaf: it depends on no other domain module, so every other one may use it.
 
+use chrono::Utc;
 use chrono_tz::Tz;
+use sea_orm::sea_query::{Expr, PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 
 use crate::entities::client;
@@ -75,6 +77,56 @@ pub(crate) fn active_clients(shop_id: i64) -> Select<client::Entity> {
         .filter(client::Column::ShopId.eq(shop_id))
         .filter(client::Column::MergedIntoId.is_null())
         .filter(client::Column::ErasedAt.is_null())
+}
+
+/// Marks the clients changed now, so till devices take their new tags or card
+/// (`changes::client_changes`); a change of their file or balance sets it itself.
+pub(crate) async fn touch(
+    db: &impl ConnectionTrait,
+    shop_id: i64,
+    client_ids: impl IntoIterator<Item = i64>,
+) -> Result<(), AppError> {
+    client::Entity::update_many()
+        .col_expr(client::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(client::Column::ShopId.eq(shop_id))
+        .filter(client::Column::Id.is_in(client_ids))
+        .exec(db)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// How many clients `find` finds, counting no further than `cap`: the index stops there.
+pub(crate) async fn count_at_most(
+    db: &impl ConnectionTrait,
+    find: Select<client::Entity>,
+    cap: u64,
+) -> Result<u64, AppError> {
+    #[derive(Debug, FromQueryResult)]
+    struct Count {
+        total: i64,
+    }
+    let counted = find
+        .select_only()
+        .column(client::Column::Id)
+        .limit(cap)
+        .into_query();
+    let backend = db.get_database_backend();
+    let (sql, values) = match backend {
+        DbBackend::Postgres => counted.build(PostgresQueryBuilder),
+        _ => counted.build(SqliteQueryBuilder),
+    };
+    let count = Statement::from_sql_and_values(
+        backend,
+        format!("SELECT COUNT(*) AS total FROM ({sql}) AS capped"),
+        values,
+    );
+    let total = Count::find_by_statement(count)
+        .one(db)
+        .await
+        .map_err(db_error)?
+        .map_or(0, |count| count.total);
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 /// A client of the user's shop; any other shop's client is "not found", never "forbidden", so

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::edit::{as_saved, save_edit};
 use super::labels::link;
-use super::lookup::{find_in_shop, to_row};
+use super::lookup::{find_in_shop, to_row, touch};
 use crate::entities::{client, client_label, client_search_term};
 use crate::model::audit::AuditKind;
 use crate::model::client::{Civility, ClientRow, ValidClient};
@@ -125,6 +125,8 @@ pub async fn merge_clients(
     for label in &labels {
         link(&txn, actor.shop_id, kept.id, label.label_id).await?;
     }
+    // The kept file's tags and details changed: till devices take it again.
+    touch(&txn, actor.shop_id, [kept.id]).await?;
     client_label::Entity::delete_many()
         .filter(client_label::Column::ShopId.eq(actor.shop_id))
         .filter(client_label::Column::ClientId.eq(merged.id))

@@ -6,6 +6,7 @@
 //! (`erase`, for support and for `retention`: clients gone for years). There is no delete.
 
 pub mod card;
+pub mod changes;
 pub mod detail;
 pub mod edit;
 pub mod erase;

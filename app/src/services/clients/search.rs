@@ -3,11 +3,11 @@
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Statement, Value,
+    QueryOrder, QuerySelect, Select, Statement, Value,
 };
 
 use super::labels;
-use super::lookup::{active_clients, to_row};
+use super::lookup::{active_clients, count_at_most, to_row};
 use crate::entities::{client, client_label};
 use crate::model::auth::CurrentUser;
 use crate::model::cards::{CardScan, card_in};
@@ -16,21 +16,16 @@ use crate::model::client::{
 };
 use crate::model::error::AppError;
 use crate::model::labels::LabelKind;
-use crate::model::phone::phone_query_digits;
+pub use crate::model::search::search_prefixes;
 use crate::services::db::Db;
 use crate::services::programme::rewards::waiting_rewards;
-use crate::services::text::{prefix_upper_bound, words};
+use crate::services::text::prefix_upper_bound;
 use crate::services::time::shop_zone;
 use crate::services::{db_error, shop_check};
 
 #[derive(Debug, FromQueryResult)]
 struct MatchedId {
     client_id: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct Count {
-    total: i64,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -138,17 +133,6 @@ pub fn first_page_ids(term_rows: impl IntoIterator<Item = i64>) -> Vec<i64> {
     distinct_ids(term_rows, SEARCH_PAGE_SIZE as usize)
 }
 
-/// What the search box's text asks for: one phone/postal-code prefix, or word prefixes with the
-/// longest (most selective) first.
-pub fn search_prefixes(query: &str) -> Vec<String> {
-    if let Some(digits) = phone_query_digits(query) {
-        return vec![digits];
-    }
-    let mut prefixes = words(query);
-    prefixes.sort_by_key(|prefix| std::cmp::Reverse(prefix.len()));
-    prefixes
-}
-
 fn in_order(find: Select<client::Entity>, sort: ClientSort) -> Select<client::Entity> {
     let find = match sort {
         ClientSort::Name => find,
@@ -221,26 +205,7 @@ pub async fn list_clients(
             .all(db)
             .await
             .map_err(db_error)?;
-        let counted = find
-            .select_only()
-            .column(client::Column::Id)
-            .limit(SEARCH_COUNT_CAP + 1)
-            .into_query();
-        let (sql, values) = match backend {
-            DbBackend::Postgres => counted.build(sea_orm::sea_query::PostgresQueryBuilder),
-            _ => counted.build(sea_orm::sea_query::SqliteQueryBuilder),
-        };
-        let count = Statement::from_sql_and_values(
-            backend,
-            format!("SELECT COUNT(*) AS total FROM ({sql}) AS capped"),
-            values,
-        );
-        let total = Count::find_by_statement(count)
-            .one(db)
-            .await
-            .map_err(db_error)?
-            .map_or(0, |count| count.total);
-        let total = u64::try_from(total).unwrap_or(0);
+        let total = count_at_most(db, find, SEARCH_COUNT_CAP + 1).await?;
         (rows, total, total > SEARCH_COUNT_CAP)
     } else {
         let statements =

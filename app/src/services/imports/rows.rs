@@ -10,7 +10,7 @@ use crate::model::country::Country;
 use crate::model::error::{AppError, FieldErrors, FieldProblem};
 use crate::model::imports::{ImportField, MAX_OPENING_POINTS};
 use crate::model::phone::normalize_phone_in;
-use crate::services::text::normalize;
+use crate::model::search::normalize;
 
 /// Headers as people write them, once accents, case and punctuation are gone. Checked in this
 /// order, so "consentement email" is a consent before it is an e-mail. "Règlement" alone is

@@ -60,6 +60,7 @@ async fn write_credit(
             client::Column::CreditCents,
             Expr::col(client::Column::CreditCents).add(entry.amount_cents),
         )
+        .col_expr(client::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(shop_check(txn, client::Column::ShopId, user.shop_id))
         .filter(client::Column::Id.eq(entry.client_id))
         .exec(txn)

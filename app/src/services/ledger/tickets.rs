@@ -17,6 +17,7 @@ use crate::model::audit::AuditKind;
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
 use crate::model::ledger::EntryKind;
+use crate::model::search::normalize;
 use crate::model::tickets::{
     CLIENT_TOP_ITEMS, ClientVisits, LineKind, TicketForm, TicketLine, TicketView, TopItem,
     VISITS_SHOWN, VisitView,
@@ -24,7 +25,6 @@ use crate::model::tickets::{
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::clients::lookup::{file_ids, find_in_shop};
 use crate::services::db::Db;
-use crate::services::text::normalize;
 use crate::services::time::{format_date_time, shop_zone};
 use crate::services::{db_error, display_names, shop_check, unique_or_db_error};
 

@@ -109,6 +109,7 @@ pub(super) async fn change_balances(
             client::Column::PointsBalance,
             Expr::col(client::Column::PointsBalance).add(by_client(|change| change.points)),
         )
+        .col_expr(client::Column::UpdatedAt, Expr::value(now))
         .filter(in_their_shops(txn, changes.keys().copied()));
     if !visited.is_empty() {
         update = update
