@@ -293,6 +293,10 @@ impl TillDevice {
     }
 
     async fn keep(self, changes: &ClientChanges) -> Result<(), StoreError> {
+        // An answer that comes back after a logout is not kept.
+        if !self.signed_in() {
+            return Ok(());
+        }
         let dropped = self
             .clients
             .try_update_value(|kept| kept.apply(changes))
@@ -313,6 +317,10 @@ impl TillDevice {
             self.revision.update(|revision| *revision += 1);
         }
         Ok(())
+    }
+
+    fn signed_in(self) -> bool {
+        self.user.with_untracked(Option::is_some)
     }
 
     fn failed(self, failure: &AppError) {
@@ -385,6 +393,9 @@ impl TillDevice {
     }
 
     async fn send_waiting(self) -> Result<(), StoreError> {
+        if !self.signed_in() {
+            return Ok(());
+        }
         // Another tab may have sent some meanwhile: the outbox as stored is the truth.
         let waiting: Vec<WaitingTransaction> = store::all(OUTBOX).await?;
         self.waiting.set(waiting.clone());
@@ -460,6 +471,7 @@ impl TillDevice {
 
     /// Forgets everything the device keeps: at logout.
     pub async fn forget_everything(self) {
+        self.user.set(None);
         if let Err(error) = store::delete_everything().await {
             web_sys::console::warn_1(&error.to_string().into());
         }
@@ -467,7 +479,6 @@ impl TillDevice {
         self.cursor.set_value(None);
         self.waiting.set(Vec::new());
         self.refused.set(Vec::new());
-        self.user.set(None);
         self.earning.set(None);
         self.partial.set(false);
         self.state.set(DeviceState::Starting);

@@ -14,7 +14,7 @@ use super::ledger::TransactionForm;
 use super::search::{Searched, search_prefixes, search_terms, terms_match};
 
 /// Most clients a device keeps: the most recently changed (a visit changes a client). 20,000
-/// clients take about 8 MB in IndexedDB and 12 MB in the page (BENCHMARKS.md).
+/// clients take about 8 MB in IndexedDB and 20 MB of the page's memory (BENCHMARKS.md).
 pub const DEVICE_CLIENTS_MAX: usize = 20_000;
 /// Clients per answer of a sync.
 pub const SYNC_PAGE_SIZE: u64 = 1_000;
