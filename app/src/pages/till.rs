@@ -10,6 +10,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::api::auth::signed_in_user;
+use crate::components::country::place_line;
 use crate::components::errors::{error_text, problem_text};
 use crate::components::modal::Modal;
 use crate::components::points_form::PointsForm;
@@ -223,7 +224,7 @@ fn TillCard(
                 </div>
             </div>
             <div class="meta">
-                {[row.postal_code.clone(), row.city.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}
+                {place_line(i18n, row.postal_code.as_deref().unwrap_or_default(), row.city.as_deref().unwrap_or_default(), row.country)}
             </div>
             <div class="points">
                 <span class="visually-hidden">{t!(i18n, clients.points_label)} " "</span>

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::labels;
-use super::lookup::{active_clients, count_at_most, to_row};
+use super::lookup::{active_clients, count_at_most};
+use super::search::listed_rows;
 use crate::entities::{client, member_card};
 use crate::model::auth::CurrentUser;
 use crate::model::error::AppError;
@@ -17,8 +17,6 @@ use crate::model::offline::{
 };
 use crate::services::db::Db;
 use crate::services::db_error;
-use crate::services::programme::rewards::waiting_rewards;
-use crate::services::time::shop_zone;
 
 /// Changes committed this long after their moment are still seen: a write's `updated_at` is
 /// taken before its transaction commits, and several app servers' clocks differ a little.
@@ -128,16 +126,14 @@ async fn device_clients(
     user: &CurrentUser,
     rows: Vec<client::Model>,
 ) -> Result<Vec<DeviceClient>, AppError> {
-    let zone = shop_zone(&user.time_zone);
+    let listed = listed_rows(db, user, &rows).await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let mut labels = labels::labels_of(db, user.shop_id, &ids).await?;
-    let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
     let mut cards: HashMap<i64, String> = if ids.is_empty() {
         HashMap::new()
     } else {
         member_card::Entity::find()
             .filter(member_card::Column::ShopId.eq(user.shop_id))
-            .filter(member_card::Column::ClientId.is_in(ids.iter().copied()))
+            .filter(member_card::Column::ClientId.is_in(ids))
             .filter(member_card::Column::ReplacedAt.is_null())
             .all(db)
             .await
@@ -148,13 +144,10 @@ async fn device_clients(
     };
     Ok(rows
         .into_iter()
-        .map(|row| DeviceClient {
-            row: crate::model::client::ClientRow {
-                labels: labels.remove(&row.id).unwrap_or_default(),
-                waiting_reward: waiting.remove(&row.id),
-                ..to_row(&row, zone)
-            },
+        .zip(listed)
+        .map(|(row, listed)| DeviceClient {
             card_token: cards.remove(&row.id),
+            row: listed,
             phone: row.phone,
             changed_at: row.updated_at,
         })

@@ -260,21 +260,30 @@ async fn page_of(
     total: u64,
     capped: bool,
 ) -> Result<ClientSearchPage, AppError> {
-    let zone = shop_zone(&user.time_zone);
-    let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
-    let mut labels = labels::labels_of(db, user.shop_id, &ids).await?;
-    let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
     Ok(ClientSearchPage {
-        rows: rows
-            .iter()
-            .map(|model| ClientRow {
-                labels: labels.remove(&model.id).unwrap_or_default(),
-                waiting_reward: waiting.remove(&model.id),
-                ..to_row(model, zone)
-            })
-            .collect(),
+        rows: listed_rows(db, user, &rows).await?,
         total: total.min(SEARCH_COUNT_CAP),
         capped,
         card: None,
     })
+}
+
+/// Clients as a list shows them: with their labels and first reward waiting.
+pub(super) async fn listed_rows(
+    db: &Db,
+    user: &CurrentUser,
+    rows: &[client::Model],
+) -> Result<Vec<ClientRow>, AppError> {
+    let zone = shop_zone(&user.time_zone);
+    let ids: Vec<i64> = rows.iter().map(|model| model.id).collect();
+    let mut labels = labels::labels_of(db, user.shop_id, &ids).await?;
+    let mut waiting = waiting_rewards(db, user.shop_id, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|model| ClientRow {
+            labels: labels.remove(&model.id).unwrap_or_default(),
+            waiting_reward: waiting.remove(&model.id),
+            ..to_row(model, zone)
+        })
+        .collect())
 }
